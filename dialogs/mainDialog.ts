@@ -1,0 +1,68 @@
+import {
+  ComponentDialog,
+  DialogTurnStatus,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Decider } from '../src/conversation/decide';
+import { recogniseCommand } from '../src/conversation/intents';
+import type { Topic } from '../src/knowledge/schema';
+import { GOVERNANCE_DIALOG, GovernanceDialog } from './governanceDialog';
+import { MEMBERSHIP_DIALOG, MembershipDialog } from './membershipDialog';
+import { OFFICES_DIALOG, OfficesDialog } from './officesDialog';
+import { recordOutcome, respond } from './respond';
+import { isReroute } from './topicDialog';
+
+export const MAIN_DIALOG = 'MainDialog';
+const ROUTE = 'MainDialog.route';
+
+const TOPIC_DIALOGS: Record<Topic, string> = {
+  governance: GOVERNANCE_DIALOG,
+  membership: MEMBERSHIP_DIALOG,
+  offices: OFFICES_DIALOG,
+};
+
+/**
+ * Routes every message: commands, small talk, topic menus and questions. "help", "cancel" and
+ * "start over" are caught here before any topic dialog sees them, so they work anywhere.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly decider: Decider) {
+    super(MAIN_DIALOG);
+    this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.afterTopic.bind(this)]));
+    this.addDialog(new GovernanceDialog(decider));
+    this.addDialog(new MembershipDialog(decider));
+    this.addDialog(new OfficesDialog(decider));
+    this.initialDialogId = ROUTE;
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const command = recogniseCommand(innerDc.context.activity.text ?? '');
+    if (!command) return super.onContinueDialog(innerDc);
+    if (command === 'help') {
+      // Help interrupts without losing the user's place: the active dialog keeps waiting.
+      await respond(innerDc.context, { kind: 'command', command }, this.decider);
+      return { status: DialogTurnStatus.waiting };
+    }
+    const result = await innerDc.cancelAllDialogs();
+    await respond(innerDc.context, { kind: 'command', command }, this.decider);
+    return result;
+  }
+
+  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const decision = this.decider.decide(step.context.activity.text ?? '');
+    if (decision.kind === 'topic') {
+      recordOutcome(step.context, decision);
+      return step.beginDialog(TOPIC_DIALOGS[decision.topic]);
+    }
+    await respond(step.context, decision, this.decider);
+    return step.endDialog();
+  }
+
+  /** A topic dialog hands back a message that belongs elsewhere; route it again from the top. */
+  private async afterTopic(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return isReroute(step.result) ? step.replaceDialog(ROUTE) : step.endDialog();
+  }
+}

@@ -1,0 +1,60 @@
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import restify, { type Request, type Response } from 'restify';
+import { errorFields, type Logger } from '../logger';
+import { activityBodySchema, describeBodyProblems } from './activityBody';
+
+export interface Health {
+  status: 'ok';
+  entries: number;
+  version: string;
+}
+
+export interface ServerOptions {
+  adapter: CloudAdapter;
+  logic: (context: TurnContext) => Promise<void>;
+  health: () => Health;
+  logger: Logger;
+}
+
+/** Activities are small; a larger body is a mistake or an attack, not a question. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+function sendError(res: Response, status: number, error: string, reason: string): void {
+  res.send(status, { error, reason });
+}
+
+export function createServer({ adapter, logic, health, logger }: ServerOptions): restify.Server {
+  const server = restify.createServer({ name: 'amnesty-movement-faq-bot' });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+
+  // restify's own errors (bad JSON, too large, unknown route) keep their status but share our JSON shape.
+  server.on('restifyError', (_req: Request, _res: Response, err: { toJSON?: () => unknown; body?: { code?: string; message?: string }; message: string }, callback: () => void) => {
+    const code = err.body?.code ?? 'Error';
+    err.toJSON = () => ({ error: code, reason: err.message });
+    callback();
+  });
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+      sendError(res, 400, 'invalid_activity', 'the body must be a JSON object (Content-Type: application/json)');
+      return;
+    }
+    const parsed = activityBodySchema.safeParse(req.body);
+    if (!parsed.success) {
+      sendError(res, 400, 'invalid_activity', describeBodyProblems(parsed.error));
+      return;
+    }
+    try {
+      await adapter.process(req, res, logic);
+    } catch (err) {
+      logger.error('process_failed', errorFields(err));
+      if (!res.headersSent) sendError(res, 500, 'internal_error', 'the bot could not process this activity');
+    }
+  });
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.send(200, health());
+  });
+
+  return server;
+}

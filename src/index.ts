@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import { ConversationState, MemoryStorage, UserState, type Storage } from 'botbuilder';
+import { MainDialog } from '../dialogs/mainDialog';
+import { createAdapter } from './bot/adapter';
+import { FaqBot } from './bot/faqBot';
+import { createConversationAccessors } from './bot/state';
+import { ConfigError, isAnonymous, loadDotEnv, packageVersion, parseConfig } from './config';
+import { Decider } from './conversation/decide';
+import { createServer } from './http/server';
+import { KnowledgeError, loadKnowledge } from './knowledge/loadKnowledge';
+import { createLogger, type Logger } from './logger';
+
+export interface RunningBot {
+  /** Base URL, e.g. http://127.0.0.1:3978 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Defaults to an in-memory store; persistent stores arrive with #5. */
+  storage?: Storage;
+  logger?: Logger;
+}
+
+/** Wires configuration, knowledge, state, dialogs, bot and HTTP server together, and starts listening. */
+export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<RunningBot> {
+  const config = parseConfig(env);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const knowledge = loadKnowledge(config.KNOWLEDGE_DIR);
+  const decider = new Decider(knowledge);
+
+  const storage = options.storage ?? new MemoryStorage();
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const bot = new FaqBot({
+    dialog: new MainDialog(decider),
+    accessors: createConversationAccessors(conversationState),
+    states: [conversationState, userState],
+    topics: knowledge.topics,
+    logger,
+  });
+
+  const adapter = createAdapter(config, logger);
+  const version = packageVersion();
+  const server = createServer({
+    adapter,
+    logic: (context) => bot.run(context),
+    health: () => ({ status: 'ok', entries: knowledge.entries.length, version }),
+    logger,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  if (isAnonymous(config)) {
+    logger.warn('anonymous_mode', { reason: 'MicrosoftAppId is not set: requests are not authenticated. Fine for the Emulator and local tests, never for production.' });
+  }
+  logger.info('listening', { url: `${url}/api/messages`, entries: knowledge.entries.length, version });
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  try {
+    const bot = await startBot(process.env);
+    const stop = () => void bot.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof KnowledgeError) {
+      process.stderr.write(`Cannot start the bot. ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) void main();

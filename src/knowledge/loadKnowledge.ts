@@ -1,0 +1,183 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import {
+  entrySchema,
+  synonymsFileSchema,
+  topicFileSchema,
+  type Entry,
+  type Synonym,
+  type TopicInfo,
+} from './schema';
+
+export const SYNONYMS_FILE = 'synonyms.yaml';
+
+export interface KnowledgeBase {
+  entries: Entry[];
+  topics: TopicInfo[];
+  synonyms: Synonym[];
+}
+
+/** One thing wrong in a knowledge file, located so a curator can go straight to it. */
+export interface KnowledgeProblem {
+  file: string;
+  entryId?: string;
+  field?: string;
+  message: string;
+}
+
+export class KnowledgeError extends Error {
+  constructor(readonly problems: KnowledgeProblem[]) {
+    super(
+      `The knowledge base has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
+    );
+    this.name = 'KnowledgeError';
+  }
+}
+
+export function formatProblem(p: KnowledgeProblem): string {
+  const where = [p.file, p.entryId !== undefined ? `entry "${p.entryId}"` : undefined, p.field ? `field "${p.field}"` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  return `${where}: ${p.message}`;
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
+}
+
+function issuesToProblems(error: z.ZodError, file: string, entryId?: string, prefix: PropertyKey[] = []): KnowledgeProblem[] {
+  return error.issues.map((issue) => {
+    // zod reports unknown keys on the object itself; name the stray key as the field.
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+    return keys.map((key) => ({
+      file,
+      entryId,
+      field: fieldPath([...prefix, ...issue.path, ...(key === undefined ? [] : [key])]) || undefined,
+      message: issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message,
+    }));
+  }).flat();
+}
+
+function readYaml(path: string, file: string): { value?: unknown; problems: KnowledgeProblem[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    return { problems: [{ file, message: `cannot be read (${(err as Error).message})` }] };
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return { problems: doc.errors.map((e) => ({ file, message: `is not valid YAML: ${e.message.split('\n')[0]}` })) };
+  }
+  return { value: doc.toJS(), problems: [] };
+}
+
+function loadTopicFile(path: string, file: string): { entries: Entry[]; topic?: TopicInfo; problems: KnowledgeProblem[] } {
+  const { value, problems } = readYaml(path, file);
+  if (problems.length > 0) return { entries: [], problems };
+  const parsed = topicFileSchema.safeParse(value);
+  if (!parsed.success) return { entries: [], problems: issuesToProblems(parsed.error, file) };
+  const { topic, label, aliases, overview, source } = parsed.data;
+  if (basename(file, '.yaml') !== topic) {
+    problems.push({ file, field: 'topic', message: `is "${topic}" but the file must be named ${topic}.yaml` });
+  }
+  const entries: Entry[] = [];
+  parsed.data.entries.forEach((raw, index) => {
+    const result = entrySchema.safeParse(raw);
+    if (!result.success) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      const entryId = typeof id === 'string' && id.trim() ? id : `#${index + 1} (no id)`;
+      problems.push(...issuesToProblems(result.error, file, entryId));
+      return;
+    }
+    const { source: own, ...entry } = result.data;
+    entries.push({ ...entry, topic, source: own ?? source });
+  });
+  return { entries, topic: { topic, label, aliases, overview, source }, problems };
+}
+
+/** Checks that only make sense across the whole base: unique ids, links that resolve, one phrasing one entry. */
+function crossCheck(entries: Entry[], fileOf: Map<Entry, string>): KnowledgeProblem[] {
+  const problems: KnowledgeProblem[] = [];
+  const byId = new Map<string, Entry>();
+  for (const entry of entries) {
+    const first = byId.get(entry.id);
+    if (first) {
+      problems.push({ file: fileOf.get(entry)!, entryId: entry.id, field: 'id', message: `is already used in ${fileOf.get(first)}` });
+    } else {
+      byId.set(entry.id, entry);
+    }
+  }
+  const owner = new Map<string, Entry>();
+  for (const entry of entries) {
+    entry.related.forEach((id, i) => {
+      if (!byId.has(id)) problems.push({ file: fileOf.get(entry)!, entryId: entry.id, field: `related[${i}]`, message: `names "${id}", which no entry has` });
+      if (id === entry.id) problems.push({ file: fileOf.get(entry)!, entryId: entry.id, field: `related[${i}]`, message: 'names the entry itself' });
+    });
+    [entry.question, ...entry.phrasings].forEach((text, i) => {
+      const key = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      const other = owner.get(key);
+      if (other && other !== entry) {
+        const field = i === 0 ? 'question' : `phrasings[${i - 1}]`;
+        problems.push({ file: fileOf.get(entry)!, entryId: entry.id, field, message: `"${text}" is also a phrasing of "${other.id}"` });
+      }
+      owner.set(key, entry);
+    });
+  }
+  return problems;
+}
+
+/**
+ * Reads every topic file and the synonyms file in `dir`, and either returns the whole base or throws a
+ * KnowledgeError listing every problem found, so a curator can fix them all in one pass.
+ */
+export function loadKnowledge(dir: string): KnowledgeBase {
+  // Paths inside the project read best relative to it ("knowledge/offices.yaml"); others stay absolute.
+  const display = (name: string) => {
+    const path = join(dir, name);
+    const rel = relative(process.cwd(), path);
+    return rel && !rel.startsWith('..') ? rel : path;
+  };
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
+  } catch (err) {
+    throw new KnowledgeError([{ file: dir, message: `cannot be read (${(err as Error).message})` }]);
+  }
+  const problems: KnowledgeProblem[] = [];
+  const entries: Entry[] = [];
+  const topics: TopicInfo[] = [];
+  const fileOf = new Map<Entry, string>();
+  let synonyms: Synonym[] = [];
+
+  for (const name of names) {
+    const file = display(name);
+    if (name.endsWith('.yml')) {
+      problems.push({ file, message: 'must end in .yaml' });
+      continue;
+    }
+    if (name === SYNONYMS_FILE) {
+      const { value, problems: yamlProblems } = readYaml(join(dir, name), file);
+      problems.push(...yamlProblems);
+      if (yamlProblems.length > 0) continue;
+      const parsed = synonymsFileSchema.safeParse(value);
+      if (parsed.success) synonyms = parsed.data.synonyms;
+      else problems.push(...issuesToProblems(parsed.error, file));
+      continue;
+    }
+    const loaded = loadTopicFile(join(dir, name), file);
+    problems.push(...loaded.problems);
+    if (loaded.topic) topics.push(loaded.topic);
+    for (const entry of loaded.entries) fileOf.set(entry, file);
+    entries.push(...loaded.entries);
+  }
+  if (entries.length === 0 && problems.length === 0) {
+    problems.push({ file: display('.'), message: 'holds no topic files with entries' });
+  }
+  problems.push(...crossCheck(entries, fileOf));
+  if (problems.length > 0) throw new KnowledgeError(problems);
+  return { entries, topics, synonyms };
+}

@@ -1,0 +1,37 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+export const SOURCE = {
+  title: 'The International Movement',
+  url: 'https://www.amnesty.org.uk/international-movement',
+  asOf: '2013',
+};
+
+/** A valid entry; tests override one field at a time to see the message for exactly that mistake. */
+export function validEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'icm-frequency',
+    question: 'How often is the International Council Meeting held?',
+    label: 'How often ICM meets',
+    phrasings: ['how often does the icm meet', 'icm frequency', 'when is the icm', 'is the icm every year', 'how regularly is the council held'],
+    answer: 'The International Council Meeting is held every two years.',
+    quotes: ['The International Council Meeting is held every two years.'],
+    related: [],
+    ...overrides,
+  };
+}
+
+export function topicFile(topic: string, entries: unknown[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { topic, label: topic[0]!.toUpperCase() + topic.slice(1), overview: `About ${topic}.`, source: SOURCE, entries, ...overrides };
+}
+
+/** Writes files (name → YAML value, or raw text) into a fresh temporary knowledge directory. */
+export function writeKnowledgeDir(files: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-'));
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(dir, name), typeof content === 'string' ? content : stringify(content));
+  }
+  return dir;
+}

@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import { recogniseCommand, recogniseSmallTalk, recogniseTopicRequest } from '../src/conversation/intents';
+import type { TopicInfo } from '../src/knowledge/schema';
+import { SOURCE } from './helpers/tempKnowledge';
+
+const topics: TopicInfo[] = [
+  { topic: 'governance', label: 'Governance', aliases: ['how amnesty is run'], overview: '', source: SOURCE },
+  { topic: 'membership', label: 'Membership', aliases: ['members'], overview: '', source: SOURCE },
+  { topic: 'offices', label: 'Offices', aliases: ['office'], overview: '', source: SOURCE },
+];
+
+describe('commands and small talk', () => {
+  const commands: [string, string][] = [
+    ['help', 'help'], ['Help!', 'help'], ['what can you do?', 'help'], ['What can I ask?', 'help'],
+    ['cancel', 'cancel'], ['Never mind', 'cancel'], ['start over', 'restart'], ['Start again.', 'restart'],
+  ];
+  for (const [text, command] of commands) {
+    it(`"${text}" is the ${command} command`, () => expect(recogniseCommand(text)).to.equal(command));
+  }
+
+  const smallTalk: [string, string][] = [
+    ['hello', 'greeting'], ['Hi there!', 'greeting'], ['good morning', 'greeting'], ['hey, how are you?', 'greeting'],
+    ['thanks', 'thanks'], ['Thank you so much!', 'thanks'], ['cheers', 'thanks'], ['ok thanks', 'thanks'],
+    ['bye', 'bye'], ['Goodbye!', 'bye'], ["that's all, thanks", 'bye'],
+  ];
+  for (const [text, kind] of smallTalk) {
+    it(`"${text}" is small talk (${kind})`, () => expect(recogniseSmallTalk(text)).to.equal(kind));
+  }
+
+  for (const text of ['hello, how often is the ICM held?', 'thanks, and who appoints the SG?', 'help me find the London office address']) {
+    it(`"${text}" is a question, not small talk or a command`, () => {
+      expect(recogniseSmallTalk(text)).to.equal(undefined);
+      expect(recogniseCommand(text)).to.equal(undefined);
+    });
+  }
+});
+
+describe('topic requests', () => {
+  const requests: [string, string][] = [
+    ['governance', 'governance'], ['Governance?', 'governance'], ['tell me about membership', 'membership'],
+    ['offices', 'offices'], ["what about Amnesty's offices", 'offices'], ['Tell me more about the members', 'membership'],
+    ["I'd like to know about how amnesty is run", 'governance'], ["let's talk about offices please", 'offices'],
+  ];
+  for (const [text, topic] of requests) {
+    it(`"${text}" asks for the ${topic} topic`, () => expect(recogniseTopicRequest(text, topics)).to.equal(topic));
+  }
+
+  for (const text of ['where are the offices?', 'how many members are there', 'who governs amnesty']) {
+    it(`"${text}" is a question, not a topic request`, () => expect(recogniseTopicRequest(text, topics)).to.equal(undefined));
+  }
+});

@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { editDistance } from '../src/search/editDistance';
+import { foldText, stem, SynonymRewriter, tokenize } from '../src/search/normalise';
+
+describe('text normalisation', () => {
+  it('folds case, accents, curly apostrophes, possessives and punctuation', () => {
+    expect(foldText('What’s the Secretariat’s MAIN office? Café!')).to.equal('what the secretariat main office cafe');
+    expect(foldText('85% of staff')).to.equal('85% of staff');
+  });
+
+  it('reads American spellings as the British ones the knowledge base uses', () => {
+    expect(foldText('a membership organization')).to.equal('a membership organisation');
+  });
+
+  it('stems the inflections supporters use onto one form', () => {
+    expect(['appoints', 'appointed', 'appointing', 'appoint'].map(stem)).to.deep.equal(['appoint', 'appoint', 'appoint', 'appoint']);
+    expect(['countries', 'country'].map(stem)).to.deep.equal(['country', 'country']);
+    expect(['hubs', 'offices', 'office'].map(stem)).to.deep.equal(['hub', 'offic', 'offic']);
+    expect(stem('2010')).to.equal('2010');
+  });
+
+  it('drops stop words and courtesies but keeps question words and content', () => {
+    const words = tokenize('Hi! Could you please tell me who appoints the Secretary General?', new SynonymRewriter([])).map((t) => t.word);
+    expect(words).to.deep.equal(['who', 'appoints', 'secretary', 'general']);
+  });
+
+  it('rewrites acronyms, honouring case where the acronym is also a word', () => {
+    const rewriter = new SynonymRewriter([
+      { phrase: 'ICM', means: 'International Council Meeting', matchCase: false },
+      { phrase: 'IS', means: 'International Secretariat', matchCase: true },
+    ]);
+    expect(foldText(rewriter.rewrite('when is the icm?'))).to.equal('when is the international council meeting');
+    expect(foldText(rewriter.rewrite('who runs the IS?'))).to.equal('who runs the international secretariat');
+    expect(foldText(rewriter.rewrite('ICMs and prisms'))).to.equal('icms and prisms');
+  });
+});
+
+describe('edit distance', () => {
+  it('counts a swapped pair of letters as one typo', () => {
+    expect(editDistance('secertary', 'secretary', 2)).to.equal(1);
+    expect(editDistance('goverance', 'governance', 2)).to.equal(1);
+    expect(editDistance('kitten', 'sitting', 5)).to.equal(3);
+  });
+
+  it('stops counting past the limit', () => {
+    expect(editDistance('weather', 'secretariat', 2)).to.equal(3);
+    expect(editDistance('abc', 'abc', 0)).to.equal(0);
+  });
+});
