@@ -59,7 +59,15 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
     logger.warn('anonymous_mode', { reason: 'MicrosoftAppId is not set: requests are not authenticated. Fine for the Emulator and local tests, never for production.' });
   }
   logger.info('listening', { url: `${url}/api/messages`, entries: knowledge.entries.length, version });
-  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections would hold close() open until they time out.
+        server.server.closeIdleConnections();
+      }),
+  };
 }
 
 async function main(): Promise<void> {

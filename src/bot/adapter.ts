@@ -2,6 +2,7 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
 } from 'botbuilder';
 import type { Config } from '../config';
 import { errorFields, type Logger } from '../logger';
@@ -16,9 +17,13 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
     MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
   } as ConfigurationBotFrameworkAuthenticationOptions;
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
+  adapter.onTurnError = turnErrorHandler(logger);
+  return adapter;
+}
 
-  adapter.onTurnError = async (context, error) => {
-    // The error and where it happened, never what the user wrote; the user gets an apology, not a stack trace.
+/** Logs the error and where it happened, never what the user wrote; the user gets an apology, not a stack trace. */
+export function turnErrorHandler(logger: Logger): (context: TurnContext, error: Error) => Promise<void> {
+  return async (context, error) => {
     logger.error('turn_error', { ...errorFields(error), channelId: context.activity.channelId, activityType: context.activity.type });
     try {
       await context.sendActivity(replies.apology());
@@ -26,5 +31,4 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
       logger.error('apology_failed', errorFields(sendError));
     }
   };
-  return adapter;
 }
