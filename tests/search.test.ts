@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { ANSWER_THRESHOLD } from '../src/conversation/decide';
+import { decider, knowledge } from './helpers/bot';
+
+const top = (text: string) => decider.index.search(text).candidates[0];
+
+describe('search ranking', () => {
+  it('ranks every curated question and phrasing to its own entry, above the answer threshold', () => {
+    const misses: string[] = [];
+    for (const e of knowledge.entries) {
+      for (const text of [e.question, ...e.phrasings]) {
+        const best = top(text);
+        if (best?.entry.id !== e.id || best.confidence < ANSWER_THRESHOLD) misses.push(`"${text}" → ${best?.entry.id} ${best?.confidence.toFixed(2)} (want ${e.id})`);
+      }
+    }
+    expect(misses).to.deep.equal([]);
+  });
+
+  // Phrasings written for this test, not copied from the knowledge base: short, informal and misspelt.
+  const unseen: [string, string][] = [
+    ['how often does the icm happen', 'icm-frequency'],
+    ['international counsil meeting how often', 'icm-frequency'],
+    ['who picks the secretary general', 'secretary-general-appointment'],
+    ['who appoints the SG?', 'secretary-general-appointment'],
+    ['who is the secertary general', 'current-secretary-general'],
+    ['how many members does amnesty have worldwide', 'movement-size'],
+    ['how many supporters in the uk', 'uk-members'],
+    ['where is the secretariat based', 'secretariat-main-office'],
+    ['regional hubs?', 'regional-hubs'],
+    ['what happened in brazil and india', 'national-offices-brazil-india'],
+    ['how many national sections are there', 'national-sections'],
+    ['what percentage of staff work in london', 'london-staff-share'],
+    ['how is the international board elected', 'board-election'],
+    ['does the secretariat make policy', 'secretariat-vs-council'],
+    ['who issues urgent actions', 'secretariat-for-aiuk'],
+  ];
+  for (const [text, id] of unseen) {
+    it(`"${text}" → ${id}`, () => {
+      const best = top(text);
+      expect(best?.entry.id).to.equal(id);
+      expect(best!.confidence).to.be.at.least(ANSWER_THRESHOLD);
+    });
+  }
+
+  it('reports the typos it corrected', () => {
+    expect(decider.index.search('secertary generl').corrections.map((c) => c.typed)).to.deep.equal(['secertary', 'generl']);
+  });
+
+  const outOfScope = [
+    "what's the weather in London?",
+    'weather in london',
+    'how do I donate?',
+    'can I set up a direct debit',
+    'tell me a joke',
+    'asdfgh qwerty',
+    '¿dónde está la oficina?',
+    'what is the capital of France',
+    'the population of Kenya',
+  ];
+  for (const text of outOfScope) {
+    it(`"${text}" stays below the threshold`, () => {
+      const best = top(text);
+      expect(best?.confidence ?? 0).to.be.below(ANSWER_THRESHOLD);
+    });
+  }
+
+  it('prefers the conversation topic on a near-tie', () => {
+    const text = 'london';
+    const offices = decider.index.search(text, { preferTopic: 'offices' }).candidates[0];
+    expect(offices?.entry.topic).to.equal('offices');
+  });
+
+  it('returns no candidates for a message of only stop words', () => {
+    expect(decider.index.search('what is it?').candidates.filter((c) => c.confidence >= ANSWER_THRESHOLD)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { expect } from 'chai';
+import { PROJECT_ROOT } from '../src/config';
+import { topicFile, validEntry, writeKnowledgeDir } from './helpers/tempKnowledge';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a TypeScript entry point as its own process, the way `npm start` and `npm run kb:check` do after building. */
+function run(script: string, env: Record<string, string>, args: string[] = [], stopWhen?: RegExp): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import=tsx', resolve(PROJECT_ROOT, script), ...args], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (d) => (out.stdout += d));
+    child.stderr.on('data', (d) => {
+      out.stderr += d;
+      if (stopWhen?.test(out.stderr)) child.kill('SIGTERM');
+    });
+    child.on('error', fail);
+    child.on('exit', (code) => done({ code, ...out }));
+  });
+}
+
+const badKnowledge = () => writeKnowledgeDir({ 'governance.yaml': topicFile('governance', [validEntry({ answer: 'word '.repeat(90) })]) });
+
+describe('starting the bot as a process', () => {
+  it('starts on its defaults, logs one anonymous-mode warning, and stops cleanly on SIGTERM', async () => {
+    const result = await run('src/index.ts', { PORT: '0' }, [], /"event":"listening"/);
+    // Node's own warnings (restify 11 triggers DEP0111) are not ours; our log lines are JSON.
+    const lines = result.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.level === 'warn').map((l) => l.event)).to.deep.equal(['anonymous_mode']);
+    expect(lines.find((l) => l.event === 'listening').url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/api\/messages$/);
+    expect(result.code).to.equal(0);
+  });
+
+  it('refuses to start with a bad variable, naming it', async () => {
+    const result = await run('src/index.ts', { PORT: 'eighty' });
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.match(/Cannot start the bot\. Invalid configuration:\n\s+- PORT: /);
+  });
+
+  it('refuses to start with an invalid knowledge file, naming the file, the entry and the field', async () => {
+    const result = await run('src/index.ts', { PORT: '0', KNOWLEDGE_DIR: badKnowledge() });
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.match(/governance\.yaml, entry "icm-frequency", field "answer": must be at most 80 words/);
+  });
+});
+
+describe('npm run kb:check', () => {
+  it('validates the real knowledge base without starting the bot', async () => {
+    const result = await run('src/knowledge/kbCheck.ts', {});
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.match(/^Knowledge base OK: \d+ entries \(governance \d+, membership \d+, offices \d+\)/);
+  });
+
+  it('fails on an invalid file with the file, the entry and the field', async () => {
+    const result = await run('src/knowledge/kbCheck.ts', {}, [badKnowledge()]);
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.match(/governance\.yaml, entry "icm-frequency", field "answer": must be at most 80 words/);
+  });
+});
