@@ -1,11 +1,12 @@
+import { ActivityTypes, type Activity } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog } from 'botbuilder-dialogs';
 import { expect } from 'chai';
 import { createTestBot } from './helpers/bot';
 
-const conversationUpdate = (ids: string[]) => ({
-  type: 'conversationUpdate',
-  membersAdded: ids.map((id) => ({ id })),
-  recipient: { id: 'bot' },
+const conversationUpdate = (ids: string[]): Partial<Activity> => ({
+  type: ActivityTypes.ConversationUpdate,
+  membersAdded: ids.map((id) => ({ id, name: id })),
+  recipient: { id: 'bot', name: 'Bot' },
 });
 
 describe('FaqBot through TestAdapter', () => {

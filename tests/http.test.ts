@@ -23,7 +23,7 @@ describe('HTTP endpoint (real server on 127.0.0.1)', () => {
   it('GET /healthz reports status, entry count and version', async () => {
     const response = await fetch(`${bot.url}/healthz`);
     expect(response.status).to.equal(200);
-    const body = await response.json();
+    const body = (await response.json()) as { entries: number };
     expect(body).to.deep.equal({ status: 'ok', entries: body.entries, version: '0.1.0' });
     expect(body.entries).to.be.greaterThan(15);
   });

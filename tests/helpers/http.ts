@@ -12,7 +12,7 @@ export function memoryLogger(): Logger & { lines: string[] } {
 let sequence = 0;
 
 /** An activity shaped the way the Bot Framework Emulator posts it. */
-export function emulatorActivity(overrides: Partial<Activity> & Record<string, unknown> = {}): Record<string, unknown> {
+export function emulatorActivity(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   sequence += 1;
   return {
     type: 'message',
