@@ -72,11 +72,13 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
 
 async function main(): Promise<void> {
   loadDotEnv();
+  // Handlers go in before start-up, so a stop signal that arrives while starting is not lost.
+  let bot: RunningBot | undefined;
+  const stop = () => void (bot?.close() ?? Promise.resolve()).then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
-    const bot = await startBot(process.env);
-    const stop = () => void bot.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    bot = await startBot(process.env);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof KnowledgeError) {
       process.stderr.write(`Cannot start the bot. ${err.message}\n`);

@@ -9,7 +9,7 @@ const STOP_WORDS = new Set(
     'a an the and or but if so as of in on at to for from by with about into over than then there here ' +
     'is are was were be been being am do does did done has have had having it its this that these those ' +
     'i me my we us our you your they them their he she his her one can could would should will shall may might must ' +
-    'tell please know want like get got any just also really actually very more bit ' +
+    'tell please know want like get got any just also really actually very much more bit ' +
     'explain describe info information question ask wondering some ' +
     // Greetings and courtesies around a real question ("hi, how often is the ICM held? thanks").
     'hi hello hey hiya thanks thank cheers ok okay'
