@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ANSWER_THRESHOLD } from '../src/conversation/decide';
+import { ANSWER_THRESHOLD, MAX_MESSAGE_CHARS } from '../src/conversation/decide';
 import { decider, knowledge } from './helpers/bot';
 
 const top = (text: string) => decider.index.search(text).candidates[0];
@@ -72,5 +72,12 @@ describe('search ranking', () => {
 
   it('returns no candidates for a message of only stop words', () => {
     expect(decider.index.search('what is it?').candidates.filter((c) => c.confidence >= ANSWER_THRESHOLD)).to.deep.equal([]);
+  });
+
+  it(`reads only the first ${MAX_MESSAGE_CHARS} characters of a message`, () => {
+    const question = 'How often is the International Council Meeting held?';
+    expect(decider.decide(`${question} ${'x'.repeat(MAX_MESSAGE_CHARS)}`).kind).to.equal('answer');
+    const decision = decider.decide(`${'x '.repeat(MAX_MESSAGE_CHARS / 2)}${question}`);
+    expect(decision.kind).to.equal('unknown');
   });
 });

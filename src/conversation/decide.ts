@@ -10,6 +10,12 @@ import { recogniseCommand, recogniseSmallTalk, recogniseTopicRequest, type Comma
  */
 export const ANSWER_THRESHOLD = 0.62;
 
+/**
+ * Only this much of a message is read. A real question is far shorter, and reading a 64 KB body word by
+ * word took over a second: a cheap way to tie the bot up.
+ */
+export const MAX_MESSAGE_CHARS = 500;
+
 export type Decision =
   | { kind: 'command'; command: Command }
   | { kind: 'smallTalk'; smallTalk: SmallTalk }
@@ -42,7 +48,8 @@ export class Decider {
     return this.index.entries.filter((e) => e.topic === topic);
   }
 
-  decide(text: string, context: DecideContext = {}): Decision {
+  decide(message: string, context: DecideContext = {}): Decision {
+    const text = message.slice(0, MAX_MESSAGE_CHARS);
     const command = recogniseCommand(text);
     if (command) return { kind: 'command', command };
     const smallTalk = recogniseSmallTalk(text);
