@@ -12,7 +12,7 @@ import type { Topic } from '../src/knowledge/schema';
 import { GOVERNANCE_DIALOG, GovernanceDialog } from './governanceDialog';
 import { MEMBERSHIP_DIALOG, MembershipDialog } from './membershipDialog';
 import { OFFICES_DIALOG, OfficesDialog } from './officesDialog';
-import { recordOutcome, respond } from './respond';
+import { recordDecision, respond } from './respond';
 import { isReroute } from './topicDialog';
 
 export const MAIN_DIALOG = 'MainDialog';
@@ -54,7 +54,7 @@ export class MainDialog extends ComponentDialog {
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const decision = this.decider.decide(step.context.activity.text ?? '');
     if (decision.kind === 'topic') {
-      recordOutcome(step.context, decision);
+      recordDecision(step.context, decision);
       return step.beginDialog(TOPIC_DIALOGS[decision.topic]);
     }
     await respond(step.context, decision, this.decider);

@@ -11,7 +11,7 @@ import {
 import type { Decider } from '../src/conversation/decide';
 import type { Topic } from '../src/knowledge/schema';
 import * as replies from '../src/bot/replies';
-import { recordOutcome, respond, sendAnswer } from './respond';
+import { recordDecision, respond, sendAnswer } from './respond';
 
 /** Returned when a message belongs to another topic or to no topic: MainDialog routes it again. */
 export interface RerouteResult {
@@ -62,7 +62,7 @@ export class TopicDialog extends ComponentDialog {
     const pickedEntry = picked && this.decider.index.entry(picked.value);
     // A question in words wins; the prompt's own recognition only catches what words cannot, like "2".
     if (decision.kind === 'unknown' && pickedEntry) {
-      recordOutcome(step.context, { kind: 'answer', entry: pickedEntry, confidence: 1, search: decision.search });
+      recordDecision(step.context, { kind: 'answer', entry: pickedEntry, confidence: 1, search: decision.search, topic: this.topic, picked: true });
       await sendAnswer(step.context, pickedEntry, this.decider);
       return step.replaceDialog(this.followUpId);
     }

@@ -1,11 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { ConversationState, MemoryStorage, UserState, type Storage } from 'botbuilder';
-import { MainDialog } from '../dialogs/mainDialog';
+import { MemoryStorage, type Storage } from 'botbuilder';
 import { createAdapter } from './bot/adapter';
-import { FaqBot } from './bot/faqBot';
-import { createConversationAccessors } from './bot/state';
+import { composeBot } from './bot/composeBot';
 import { ConfigError, isAnonymous, loadDotEnv, packageVersion, parseConfig } from './config';
-import { Decider } from './conversation/decide';
 import { createServer } from './http/server';
 import { KnowledgeError, loadKnowledge } from './knowledge/loadKnowledge';
 import { createLogger, type Logger } from './logger';
@@ -27,18 +24,7 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
   const config = parseConfig(env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const knowledge = loadKnowledge(config.KNOWLEDGE_DIR);
-  const decider = new Decider(knowledge);
-
-  const storage = options.storage ?? new MemoryStorage();
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
-  const bot = new FaqBot({
-    dialog: new MainDialog(decider),
-    accessors: createConversationAccessors(conversationState),
-    states: [conversationState, userState],
-    topics: knowledge.topics,
-    logger,
-  });
+  const { bot } = composeBot({ knowledge, storage: options.storage ?? new MemoryStorage(), logger });
 
   const adapter = createAdapter(config, logger);
   const version = packageVersion();

@@ -66,3 +66,28 @@ describe('npm run kb:check', () => {
     expect(result.stderr).to.match(/governance\.yaml, entry "icm-frequency", field "answer": must be at most 80 words/);
   });
 });
+
+describe('npm run ask', () => {
+  it('shows the candidates, the decision and the reason, in the context of earlier turns', async () => {
+    const result = await run('src/tools/ask.ts', {}, ['--after', 'governance', 'how often does it meet']);
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.include('Context: the governance topic');
+    expect(result.stdout).to.match(/Top candidates:\n {2}1\. icm-frequency +\d\.\d\d/);
+    expect(result.stdout).to.include('Decision: answer icm-frequency');
+    expect(result.stdout).to.match(/Reason: the best candidate scores \d\.\d\d, at or above the answer threshold 0\.62/);
+    expect(result.stdout).to.include('bot: As of 2013, the International Council Meeting was held every two years.');
+  });
+
+  it("explains a \"don't know\"", async () => {
+    const result = await run('src/tools/ask.ts', {}, ["what's the weather in London?"]);
+    expect(result.stdout).to.include("Decision: don't know");
+    expect(result.stdout).to.match(/Reason: the best candidate scores 0\.\d\d, below the answer threshold/);
+    expect(result.stdout).to.include('Words the knowledge base does not know: weather');
+  });
+
+  it('prints its usage without a question', async () => {
+    const result = await run('src/tools/ask.ts', {});
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.match(/^usage: npm run ask/);
+  });
+});

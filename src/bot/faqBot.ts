@@ -1,8 +1,9 @@
 import { ActivityHandler, type BotState, type TurnContext } from 'botbuilder';
 import { runDialog, type Dialog } from 'botbuilder-dialogs';
-import { TURN_OUTCOME, type TurnOutcome } from '../../dialogs/respond';
+import { TURN_DECISION } from '../../dialogs/respond';
+import type { Decision } from '../conversation/decide';
 import type { TopicInfo } from '../knowledge/schema';
-import type { Logger } from '../logger';
+import type { LogFields, Logger } from '../logger';
 import { pseudonymise } from '../privacy';
 import * as replies from './replies';
 import type { ConversationAccessors } from './state';
@@ -50,13 +51,25 @@ export class FaqBot extends ActivityHandler {
       await super.run(context);
     } finally {
       await Promise.all(this.options.states.map((state) => state.saveChanges(context)));
-      const outcome = context.turnState.get(TURN_OUTCOME) as TurnOutcome | undefined;
       this.options.logger.info('turn', {
         channelId: context.activity.channelId,
         activityType: context.activity.type,
-        ...outcome,
+        ...decisionFields(context.turnState.get(TURN_DECISION) as Decision | undefined),
         ms: Math.round(performance.now() - started),
       });
     }
   }
+}
+
+/** What a turn decided, as log fields: entry ids and scores, never the user's text. */
+function decisionFields(decision: Decision | undefined): LogFields {
+  if (!decision) return {};
+  const top = 'search' in decision ? decision.search.candidates[0] : undefined;
+  return {
+    decision: decision.kind,
+    entryId: decision.kind === 'answer' ? decision.entry.id : undefined,
+    confidence: decision.kind === 'answer' ? Number(decision.confidence.toFixed(3)) : undefined,
+    topCandidateId: top?.entry.id,
+    topCandidateConfidence: top ? Number(top.confidence.toFixed(3)) : undefined,
+  };
 }

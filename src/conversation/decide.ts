@@ -20,8 +20,9 @@ export type Decision =
   | { kind: 'command'; command: Command }
   | { kind: 'smallTalk'; smallTalk: SmallTalk }
   | { kind: 'topic'; topic: Topic }
-  | { kind: 'answer'; entry: Entry; confidence: number; search: SearchResult }
-  | { kind: 'unknown'; search: SearchResult };
+  /** `picked`: chosen from a topic menu (by number or button) rather than matched from words. */
+  | { kind: 'answer'; entry: Entry; confidence: number; search: SearchResult; topic?: Topic; picked?: true }
+  | { kind: 'unknown'; search: SearchResult; topic?: Topic };
 
 export interface DecideContext {
   /** The topic the conversation is in, if any: its entries win near-ties. */
@@ -58,7 +59,7 @@ export class Decider {
     if (topic) return { kind: 'topic', topic };
     const search = this.index.search(text, { preferTopic: context.topic });
     const top = search.candidates[0];
-    if (top && top.confidence >= ANSWER_THRESHOLD) return { kind: 'answer', entry: top.entry, confidence: top.confidence, search };
-    return { kind: 'unknown', search };
+    if (top && top.confidence >= ANSWER_THRESHOLD) return { kind: 'answer', entry: top.entry, confidence: top.confidence, search, topic: context.topic };
+    return { kind: 'unknown', search, topic: context.topic };
   }
 }

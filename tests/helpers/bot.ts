@@ -1,10 +1,8 @@
 import { resolve } from 'node:path';
-import { ConversationState, MemoryStorage, TestAdapter, UserState, type Storage } from 'botbuilder';
+import { MemoryStorage, TestAdapter, type Storage } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
-import { MainDialog } from '../../dialogs/mainDialog';
 import { turnErrorHandler } from '../../src/bot/adapter';
-import { FaqBot } from '../../src/bot/faqBot';
-import { createConversationAccessors } from '../../src/bot/state';
+import { composeBot } from '../../src/bot/composeBot';
 import { PROJECT_ROOT } from '../../src/config';
 import { Decider } from '../../src/conversation/decide';
 import { loadKnowledge } from '../../src/knowledge/loadKnowledge';
@@ -23,14 +21,7 @@ export function entry(id: string) {
 export function createTestBot(options: { storage?: Storage; dialog?: Dialog } = {}) {
   const storage = options.storage ?? new MemoryStorage();
   const logger = memoryLogger();
-  const conversationState = new ConversationState(storage);
-  const bot = new FaqBot({
-    dialog: options.dialog ?? new MainDialog(decider),
-    accessors: createConversationAccessors(conversationState),
-    states: [conversationState, new UserState(storage)],
-    topics: knowledge.topics,
-    logger,
-  });
+  const { bot } = composeBot({ knowledge, storage, logger, dialog: options.dialog });
   const adapter = new TestAdapter((context) => bot.run(context));
   adapter.onTurnError = turnErrorHandler(logger);
   return { adapter, storage, logger };
