@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { expect } from 'chai';
+import { PROJECT_ROOT } from '../src/config';
+import { decideCase, judge, loadCases } from './eval/runEval';
+import { decider, entry, knowledge } from './helpers/bot';
+
+describe('evaluation runner', () => {
+  it('loads the held-out set: at least 200 cases in every category, each naming a real entry', () => {
+    const cases = loadCases(resolve(PROJECT_ROOT, 'tests/eval/holdout.yaml'), knowledge);
+    expect(cases.length).to.be.at.least(200);
+    const categories = new Set(cases.map((c) => c.category));
+    expect([...categories].sort()).to.deep.equal(['follow-up', 'informal', 'near-miss', 'out-of-scope', 'paraphrase', 'small-talk', 'topic', 'typo']);
+  });
+
+  it('counts the wrong fact, and a fact where none was wanted, as wrong; anything else short of the goal as abstained', () => {
+    const answer = decider.decide('How often is the International Council Meeting held?');
+    const unknown = decider.decide("what's the weather in London?");
+    expect(judge({ answer: 'icm-frequency' }, answer)).to.equal('correct');
+    expect(judge({ answer: 'icm-role' }, answer)).to.equal('wrong');
+    expect(judge({ answer: 'icm-role' }, unknown)).to.equal('abstained');
+    expect(judge({ abstain: true }, unknown)).to.equal('correct');
+    expect(judge({ abstain: true }, answer)).to.equal('wrong');
+    expect(judge({ topic: 'offices' }, decider.decide('offices'))).to.equal('correct');
+    expect(judge({ smallTalk: 'thanks' }, decider.decide('hello'))).to.equal('abstained');
+  });
+
+  it('runs a case through the real bot, earlier turns included', async () => {
+    const decision = await decideCase(knowledge, { category: 'follow-up', turns: ['governance'], say: 'how often does it meet', expect: { answer: 'icm-frequency' } });
+    expect(decision?.kind).to.equal('answer');
+    expect(decision?.kind === 'answer' && decision.entry).to.equal(entry('icm-frequency'));
+    expect(decision?.kind === 'answer' && decision.topic).to.equal('governance');
+  });
+});
