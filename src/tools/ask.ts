@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
-import { TURN_DECISION } from '../../dialogs/respond';
-import { composeBot } from '../bot/composeBot';
+import type { Activity } from 'botbuilder';
 import { PROJECT_ROOT } from '../config';
 import { ANSWER_THRESHOLD, type Decision } from '../conversation/decide';
 import { KnowledgeError, loadKnowledge } from '../knowledge/loadKnowledge';
-import { createLogger } from '../logger';
+import { probeConversation } from './probe';
 
 /**
  * `npm run ask -- [--after "earlier turn"]... "question"`: the curator's test pane. It runs the turns
@@ -66,24 +64,16 @@ async function main(): Promise<void> {
     return;
   }
   const knowledge = loadKnowledge(resolve(values.kb ?? process.env.KNOWLEDGE_DIR ?? resolve(PROJECT_ROOT, 'knowledge')));
-  const { bot } = composeBot({ knowledge, storage: new MemoryStorage(), logger: createLogger('error') });
-  let decision: Decision | undefined;
-  const adapter = new TestAdapter((context) => bot.run(context)).use({
-    onTurn: async (context, next) => {
-      await next();
-      decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
-    },
-  });
-
-  const replies = () => adapter.activeQueue.splice(0).map((a: Partial<Activity>) => (a.text ?? '').split('\n')[0]);
+  const send = probeConversation(knowledge);
+  const firstLines = (replies: Partial<Activity>[]) => replies.map((a) => `  bot: ${(a.text ?? '').split('\n')[0]}\n`).join('');
   for (const turn of values.after) {
-    await adapter.send(turn).startTest();
-    process.stdout.write(`> ${turn}\n${replies().map((r) => `  bot: ${r}\n`).join('')}`);
+    const { replies } = await send(turn);
+    process.stdout.write(`> ${turn}\n${firstLines(replies)}`);
   }
-  await adapter.send(question).startTest();
+  const { decision, replies } = await send(question);
   process.stdout.write(`> ${question}\n`);
   process.stdout.write(`${decision ? describeDecision(decision).join('\n') : 'Decision: none recorded'}\n`);
-  process.stdout.write(replies().map((r) => `  bot: ${r}\n`).join(''));
+  process.stdout.write(firstLines(replies));
 }
 
 main().catch((err: unknown) => {

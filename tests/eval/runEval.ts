@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MemoryStorage, TestAdapter } from 'botbuilder';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { TURN_DECISION } from '../../dialogs/respond';
-import { composeBot } from '../../src/bot/composeBot';
 import { PROJECT_ROOT } from '../../src/config';
 import type { Decision } from '../../src/conversation/decide';
 import { loadKnowledge, type KnowledgeBase } from '../../src/knowledge/loadKnowledge';
-import { createLogger } from '../../src/logger';
+import { probeConversation } from '../../src/tools/probe';
 
 /** An evaluation case: a message, optionally after earlier turns, and what the bot should do with it. */
 const caseSchema = z.strictObject({
@@ -56,16 +53,9 @@ export function judge(expected: EvalCase['expect'], decision: Decision | undefin
 
 /** Runs a case's turns through the real bot in a conversation of its own and returns the last decision. */
 export async function decideCase(kb: KnowledgeBase, c: EvalCase): Promise<Decision | undefined> {
-  const { bot } = composeBot({ knowledge: kb, storage: new MemoryStorage(), logger: createLogger('error') });
-  let decision: Decision | undefined;
-  const adapter = new TestAdapter((context) => bot.run(context)).use({
-    onTurn: async (context, next) => {
-      await next();
-      decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
-    },
-  });
-  for (const text of [...c.turns, c.say]) await adapter.send(text).startTest();
-  return decision;
+  const send = probeConversation(kb);
+  for (const text of c.turns) await send(text);
+  return (await send(c.say)).decision;
 }
 
 export interface EvalResult {

@@ -1,0 +1,31 @@
+import { MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
+import { TURN_DECISION } from '../../dialogs/respond';
+import { composeBot } from '../bot/composeBot';
+import type { Decision } from '../conversation/decide';
+import type { KnowledgeBase } from '../knowledge/loadKnowledge';
+import { createLogger } from '../logger';
+
+export interface ProbedTurn {
+  decision?: Decision;
+  replies: Partial<Activity>[];
+}
+
+/**
+ * One conversation with the real bot, dialogs and state, in memory: each message returns how the bot
+ * decided it and what it replied. Used by `npm run ask` and `npm run eval`.
+ */
+export function probeConversation(knowledge: KnowledgeBase): (text: string) => Promise<ProbedTurn> {
+  const { bot } = composeBot({ knowledge, storage: new MemoryStorage(), logger: createLogger('error') });
+  let decision: Decision | undefined;
+  const adapter = new TestAdapter((context) => bot.run(context)).use({
+    onTurn: async (context, next) => {
+      await next();
+      decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
+    },
+  });
+  return async (text) => {
+    decision = undefined;
+    await adapter.send(text).startTest();
+    return { decision, replies: adapter.activeQueue.splice(0) };
+  };
+}
