@@ -1,10 +1,10 @@
-import type { Decider } from '../src/conversation/decide';
+import type { Responder } from './respond';
 import { TopicDialog } from './topicDialog';
 
 export const GOVERNANCE_DIALOG = 'GovernanceDialog';
 
 export class GovernanceDialog extends TopicDialog {
-  constructor(decider: Decider) {
-    super(GOVERNANCE_DIALOG, 'governance', decider);
+  constructor(responder: Responder) {
+    super(GOVERNANCE_DIALOG, 'governance', responder);
   }
 }

@@ -6,13 +6,12 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { Decider } from '../src/conversation/decide';
 import { recogniseCommand } from '../src/conversation/intents';
 import type { Topic } from '../src/knowledge/schema';
 import { GOVERNANCE_DIALOG, GovernanceDialog } from './governanceDialog';
 import { MEMBERSHIP_DIALOG, MembershipDialog } from './membershipDialog';
 import { OFFICES_DIALOG, OfficesDialog } from './officesDialog';
-import { recordDecision, respond } from './respond';
+import type { Responder } from './respond';
 import { isReroute } from './topicDialog';
 
 export const MAIN_DIALOG = 'MainDialog';
@@ -29,12 +28,12 @@ const TOPIC_DIALOGS: Record<Topic, string> = {
  * "start over" are caught here before any topic dialog sees them, so they work anywhere.
  */
 export class MainDialog extends ComponentDialog {
-  constructor(private readonly decider: Decider) {
+  constructor(private readonly responder: Responder) {
     super(MAIN_DIALOG);
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.afterTopic.bind(this)]));
-    this.addDialog(new GovernanceDialog(decider));
-    this.addDialog(new MembershipDialog(decider));
-    this.addDialog(new OfficesDialog(decider));
+    this.addDialog(new GovernanceDialog(responder));
+    this.addDialog(new MembershipDialog(responder));
+    this.addDialog(new OfficesDialog(responder));
     this.initialDialogId = ROUTE;
   }
 
@@ -43,21 +42,21 @@ export class MainDialog extends ComponentDialog {
     if (!command) return super.onContinueDialog(innerDc);
     if (command === 'help') {
       // Help interrupts without losing the user's place: the active dialog keeps waiting.
-      await respond(innerDc.context, { kind: 'command', command }, this.decider);
+      await this.responder.respond(innerDc.context, { kind: 'command', command });
       return { status: DialogTurnStatus.waiting };
     }
     const result = await innerDc.cancelAllDialogs();
-    await respond(innerDc.context, { kind: 'command', command }, this.decider);
+    await this.responder.respond(innerDc.context, { kind: 'command', command });
     return result;
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const decision = this.decider.decide(step.context.activity.text ?? '');
+    const decision = await this.responder.decide(step.context);
     if (decision.kind === 'topic') {
-      recordDecision(step.context, decision);
+      await this.responder.openTopic(step.context, decision.topic);
       return step.beginDialog(TOPIC_DIALOGS[decision.topic]);
     }
-    await respond(step.context, decision, this.decider);
+    await this.responder.respond(step.context, decision);
     return step.endDialog();
   }
 

@@ -1,10 +1,10 @@
-import type { Decider } from '../src/conversation/decide';
+import type { Responder } from './respond';
 import { TopicDialog } from './topicDialog';
 
 export const MEMBERSHIP_DIALOG = 'MembershipDialog';
 
 export class MembershipDialog extends TopicDialog {
-  constructor(decider: Decider) {
-    super(MEMBERSHIP_DIALOG, 'membership', decider);
+  constructor(responder: Responder) {
+    super(MEMBERSHIP_DIALOG, 'membership', responder);
   }
 }

@@ -1,10 +1,10 @@
-import type { Decider } from '../src/conversation/decide';
+import type { Responder } from './respond';
 import { TopicDialog } from './topicDialog';
 
 export const OFFICES_DIALOG = 'OfficesDialog';
 
 export class OfficesDialog extends TopicDialog {
-  constructor(decider: Decider) {
-    super(OFFICES_DIALOG, 'offices', decider);
+  constructor(responder: Responder) {
+    super(OFFICES_DIALOG, 'offices', responder);
   }
 }

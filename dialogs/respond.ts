@@ -1,7 +1,8 @@
-import type { TurnContext } from 'botbuilder';
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { Decider, Decision } from '../src/conversation/decide';
-import type { Entry } from '../src/knowledge/schema';
+import type { Entry, Topic } from '../src/knowledge/schema';
 import * as replies from '../src/bot/replies';
+import type { FollowUpMemory } from '../src/bot/state';
 
 /** Where a turn's decision is kept for the bot's log line and for `npm run ask`. */
 export const TURN_DECISION = Symbol('turnDecision');
@@ -10,28 +11,82 @@ export function recordDecision(context: TurnContext, decision: Decision): void {
   context.turnState.set(TURN_DECISION, decision);
 }
 
-export async function sendAnswer(context: TurnContext, entry: Entry, decider: Decider): Promise<void> {
-  const related = entry.related.map((id) => decider.index.entry(id)).filter((e): e is Entry => e !== undefined);
-  await context.sendActivity(replies.answer(entry, related));
-}
+/** Everything but a topic request, which opens a dialog instead of getting a reply here. */
+export type Reply = Exclude<Decision, { kind: 'topic' }>;
 
-/** Replies to every decision that needs no dialog of its own: commands at top level, small talk, answers, "don't know". */
-export async function respond(context: TurnContext, decision: Exclude<Decision, { kind: 'topic' }>, decider: Decider): Promise<void> {
-  recordDecision(context, decision);
-  switch (decision.kind) {
-    case 'command':
-      if (decision.command === 'help') await context.sendActivity(replies.help(decider.topics));
-      else if (decision.command === 'cancel') await context.sendActivity(replies.cancelled());
-      else await context.sendActivity(replies.restarted(decider.topics));
-      return;
-    case 'smallTalk':
-      await context.sendActivity(replies.smallTalk(decision.smallTalk));
-      return;
-    case 'answer':
-      await sendAnswer(context, decision.entry, decider);
-      return;
-    case 'unknown':
-      await context.sendActivity(replies.dontKnow(decider.topics));
-      return;
+/**
+ * Decides and replies for the dialogs, with the conversation's follow-up memory: the dialogs choose
+ * where a message goes, this decides what it means in context and answers it.
+ */
+export class Responder {
+  constructor(
+    readonly decider: Decider,
+    private readonly memory: StatePropertyAccessor<FollowUpMemory>,
+  ) {}
+
+  /** Decides a message in the light of what was answered and offered before; `topic` is the dialog it arrived in. */
+  async decide(context: TurnContext, topic?: Topic): Promise<Decision> {
+    const memory = await this.memory.get(context, {});
+    const entries = (ids: readonly string[]) => ids.map((id) => this.decider.index.entry(id)).filter((e): e is Entry => e !== undefined);
+    return this.decider.decide(context.activity.text ?? '', {
+      topic,
+      lastEntry: memory.lastEntryId ? this.decider.index.entry(memory.lastEntryId) : undefined,
+      offered: entries(memory.offeredIds ?? []),
+    });
+  }
+
+  /** A topic menu changes the subject: follow-ups start afresh. */
+  async openTopic(context: TurnContext, topic: Topic): Promise<void> {
+    recordDecision(context, { kind: 'topic', topic });
+    await this.memory.set(context, {});
+  }
+
+  async respond(context: TurnContext, decision: Reply): Promise<void> {
+    recordDecision(context, decision);
+    await this.remember(context, decision);
+    const topics = this.decider.topics;
+    switch (decision.kind) {
+      case 'command':
+        if (decision.command === 'help') await context.sendActivity(replies.help(topics));
+        else if (decision.command === 'cancel') await context.sendActivity(replies.cancelled());
+        else await context.sendActivity(replies.restarted(topics));
+        return;
+      case 'smallTalk':
+        await context.sendActivity(replies.smallTalk(decision.smallTalk));
+        return;
+      case 'answer': {
+        const related = decision.entry.related.map((id) => this.decider.index.entry(id)).filter((e): e is Entry => e !== undefined);
+        await context.sendActivity(replies.answer(decision.entry, related));
+        return;
+      }
+      case 'clarify':
+        await context.sendActivity(replies.didYouMean(decision.options));
+        return;
+      case 'unknown':
+        await context.sendActivity(replies.dontKnow(topics));
+        return;
+    }
+  }
+
+  private async remember(context: TurnContext, decision: Reply): Promise<void> {
+    const memory = await this.memory.get(context, {});
+    switch (decision.kind) {
+      case 'answer':
+        await this.memory.set(context, { lastEntryId: decision.entry.id });
+        return;
+      case 'clarify':
+        await this.memory.set(context, { lastEntryId: memory.lastEntryId, offeredIds: decision.options.map((e) => e.id) });
+        return;
+      case 'command':
+        // Help keeps the user's place; cancel and start over forget it.
+        await this.memory.set(context, decision.command === 'help' ? memory : {});
+        return;
+      case 'smallTalk':
+        await this.memory.set(context, decision.smallTalk === 'bye' ? {} : { lastEntryId: memory.lastEntryId });
+        return;
+      case 'unknown':
+        await this.memory.set(context, { lastEntryId: memory.lastEntryId });
+        return;
+    }
   }
 }

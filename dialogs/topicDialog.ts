@@ -8,10 +8,9 @@ import {
   type FoundChoice,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { Decider } from '../src/conversation/decide';
 import type { Topic } from '../src/knowledge/schema';
 import * as replies from '../src/bot/replies';
-import { recordDecision, respond, sendAnswer } from './respond';
+import type { Responder } from './respond';
 
 /** Returned when a message belongs to another topic or to no topic: MainDialog routes it again. */
 export interface RerouteResult {
@@ -34,7 +33,7 @@ export class TopicDialog extends ComponentDialog {
   constructor(
     id: string,
     private readonly topic: Topic,
-    private readonly decider: Decider,
+    private readonly responder: Responder,
   ) {
     super(id);
     this.menuId = `${id}.menu`;
@@ -48,33 +47,35 @@ export class TopicDialog extends ComponentDialog {
   }
 
   private async showMenu(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    await step.context.sendActivity(replies.topicOverview(this.decider.topic(this.topic)));
+    const { decider } = this.responder;
+    await step.context.sendActivity(replies.topicOverview(decider.topic(this.topic)));
     return step.prompt(this.choiceId, {
       prompt: replies.TOPIC_MENU_PROMPT,
-      choices: replies.topicChoices(this.decider.entriesOf(this.topic)),
+      choices: replies.topicChoices(decider.entriesOf(this.topic)),
       style: ListStyle.auto,
     });
   }
 
   private async handleMessage(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const decision = this.decider.decide(step.context.activity.text ?? '', { topic: this.topic });
+    const decision = await this.responder.decide(step.context, this.topic);
     const picked = typeof step.result === 'object' ? (step.result as FoundChoice | undefined) : undefined;
-    const pickedEntry = picked && this.decider.index.entry(picked.value);
+    const pickedEntry = picked && this.responder.decider.index.entry(picked.value);
     // A question in words wins; the prompt's own recognition only catches what words cannot, like "2".
-    if (decision.kind === 'unknown' && pickedEntry) {
-      recordDecision(step.context, { kind: 'answer', entry: pickedEntry, confidence: 1, search: decision.search, topic: this.topic, picked: true });
-      await sendAnswer(step.context, pickedEntry, this.decider);
+    if ((decision.kind === 'unknown' || decision.kind === 'clarify') && pickedEntry) {
+      await this.responder.respond(step.context, { kind: 'answer', entry: pickedEntry, confidence: 1, via: 'picked', reason: 'picked from the topic menu', topic: this.topic });
       return step.replaceDialog(this.followUpId);
     }
     switch (decision.kind) {
       case 'topic':
-        return decision.topic === this.topic ? step.replaceDialog(this.menuId) : step.endDialog({ reroute: true });
+        if (decision.topic !== this.topic) return step.endDialog({ reroute: true });
+        await this.responder.openTopic(step.context, this.topic);
+        return step.replaceDialog(this.menuId);
       case 'answer':
         if (decision.entry.topic !== this.topic) return step.endDialog({ reroute: true });
         break;
       case 'smallTalk':
         if (decision.smallTalk === 'bye') {
-          await respond(step.context, decision, this.decider);
+          await this.responder.respond(step.context, decision);
           return step.endDialog();
         }
         break;
@@ -82,7 +83,7 @@ export class TopicDialog extends ComponentDialog {
         // MainDialog handles commands before they reach a topic; routing them again keeps one place for them.
         return step.endDialog({ reroute: true });
     }
-    await respond(step.context, decision, this.decider);
+    await this.responder.respond(step.context, decision);
     return step.replaceDialog(this.followUpId);
   }
 }

@@ -1,13 +1,14 @@
 import type { Activity } from 'botbuilder';
 import { DialogTurnStatus } from 'botbuilder-dialogs';
-import { DialogTestClient } from 'botbuilder-testing';
+import type { DialogTestClient } from 'botbuilder-testing';
 import { expect } from 'chai';
 import { GovernanceDialog } from '../dialogs/governanceDialog';
 import { MainDialog } from '../dialogs/mainDialog';
 import { MembershipDialog } from '../dialogs/membershipDialog';
 import { OfficesDialog } from '../dialogs/officesDialog';
 import type { TopicDialog } from '../dialogs/topicDialog';
-import { decider, entry } from './helpers/bot';
+import type { Responder } from '../dialogs/respond';
+import { decider, dialogClient, entry } from './helpers/bot';
 
 /** Every reply of the turn, not just the first. */
 async function send(client: DialogTestClient, text: string): Promise<Partial<Activity>[]> {
@@ -24,15 +25,15 @@ const texts = (replies: Partial<Activity>[]) => replies.map((r) => r.text ?? '')
 const SOURCE_LINK = '(https://www.amnesty.org.uk/international-movement), as of 2013.';
 
 describe('topic dialogs', () => {
-  const cases: [string, () => TopicDialog, 'governance' | 'membership' | 'offices'][] = [
-    ['GovernanceDialog', () => new GovernanceDialog(decider), 'governance'],
-    ['MembershipDialog', () => new MembershipDialog(decider), 'membership'],
-    ['OfficesDialog', () => new OfficesDialog(decider), 'offices'],
+  const cases: [string, (r: Responder) => TopicDialog, 'governance' | 'membership' | 'offices'][] = [
+    ['GovernanceDialog', (r) => new GovernanceDialog(r), 'governance'],
+    ['MembershipDialog', (r) => new MembershipDialog(r), 'membership'],
+    ['OfficesDialog', (r) => new OfficesDialog(r), 'offices'],
   ];
   for (const [name, create, topic] of cases) {
     describe(name, () => {
       it('gives an overview and offers every question of its topic as a choice', async () => {
-        const client = new DialogTestClient('directline', create());
+        const client = dialogClient(create);
         const replies = await send(client, 'start');
         expect(replies[0]!.text).to.equal(decider.topic(topic).overview);
         const offered = replies[1]!.suggestedActions!.actions.map((a) => a.value);
@@ -41,7 +42,7 @@ describe('topic dialogs', () => {
       });
 
       it('answers the question picked, with its source, and stays in the topic', async () => {
-        const client = new DialogTestClient('directline', create());
+        const client = dialogClient(create);
         await send(client, 'start');
         const picked = decider.entriesOf(topic)[1]!;
         const replies = await send(client, picked.question);
@@ -50,7 +51,7 @@ describe('topic dialogs', () => {
       });
 
       it('answers a choice picked by its number', async () => {
-        const client = new DialogTestClient('directline', create());
+        const client = dialogClient(create);
         await send(client, 'start');
         const replies = await send(client, '3');
         expect(replies[0]!.text).to.include(decider.entriesOf(topic)[2]!.answer);
@@ -59,7 +60,7 @@ describe('topic dialogs', () => {
   }
 
   it('answers follow-up questions in the topic, then leaves cleanly for another topic', async () => {
-    const client = new DialogTestClient('directline', new GovernanceDialog(decider));
+    const client = dialogClient((r) => new GovernanceDialog(r));
     await send(client, 'start');
     expect(texts(await send(client, 'how often does the icm meet?'))[0]).to.include(entry('icm-frequency').answer);
     expect(texts(await send(client, 'who elects the board'))[0]).to.include(entry('board-election').answer);
@@ -71,14 +72,14 @@ describe('topic dialogs', () => {
   });
 
   it('reads the menu again when its own topic is asked for', async () => {
-    const client = new DialogTestClient('directline', new OfficesDialog(decider));
+    const client = dialogClient((r) => new OfficesDialog(r));
     await send(client, 'start');
     const replies = await send(client, 'offices');
     expect(replies[0]!.text).to.equal(decider.topic('offices').overview);
   });
 
   it("says it doesn't know, and stays, when a question has no answer", async () => {
-    const client = new DialogTestClient('directline', new OfficesDialog(decider));
+    const client = dialogClient((r) => new OfficesDialog(r));
     await send(client, 'start');
     const replies = await send(client, "what's the weather in London?");
     expect(replies[0]!.text).to.match(/^Sorry, I don't know/);
@@ -89,7 +90,7 @@ describe('topic dialogs', () => {
 
 describe('MainDialog', () => {
   it('answers a question straight away', async () => {
-    const client = new DialogTestClient('directline', new MainDialog(decider));
+    const client = dialogClient((r) => new MainDialog(r));
     const replies = await send(client, 'How often is the International Council Meeting held?');
     expect(replies[0]!.text).to.include('every two years');
     expect(replies[0]!.text).to.include(SOURCE_LINK);
@@ -103,7 +104,7 @@ describe('MainDialog', () => {
   ];
   for (const [text, topic] of topicRequests) {
     it(`"${text}" starts the ${topic} dialog`, async () => {
-      const client = new DialogTestClient('directline', new MainDialog(decider));
+      const client = dialogClient((r) => new MainDialog(r));
       const replies = await send(client, text);
       expect(replies[0]!.text).to.equal(decider.topic(topic).overview);
       expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
@@ -111,7 +112,7 @@ describe('MainDialog', () => {
   }
 
   it('routes a question for another topic out of the topic dialog and answers it', async () => {
-    const client = new DialogTestClient('directline', new MainDialog(decider));
+    const client = dialogClient((r) => new MainDialog(r));
     await send(client, 'governance');
     const replies = await send(client, 'where is the secretariat main office');
     expect(replies[0]!.text).to.include(entry('secretariat-main-office').answer);
@@ -119,7 +120,7 @@ describe('MainDialog', () => {
   });
 
   it('moves from one topic menu straight to another', async () => {
-    const client = new DialogTestClient('directline', new MainDialog(decider));
+    const client = dialogClient((r) => new MainDialog(r));
     await send(client, 'governance');
     const replies = await send(client, 'tell me about offices');
     expect(replies[0]!.text).to.equal(decider.topic('offices').overview);
@@ -127,7 +128,7 @@ describe('MainDialog', () => {
   });
 
   it('gives help inside a topic without leaving it', async () => {
-    const client = new DialogTestClient('directline', new MainDialog(decider));
+    const client = dialogClient((r) => new MainDialog(r));
     await send(client, 'membership');
     expect(texts(await send(client, 'help'))[0]).to.match(/^I can tell you how/);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
@@ -136,7 +137,7 @@ describe('MainDialog', () => {
 
   for (const [command, reply] of [['cancel', /^OK, I've stopped/], ['start over', /^Let's start again/]] as const) {
     it(`"${command}" ends the topic dialog from anywhere`, async () => {
-      const client = new DialogTestClient('directline', new MainDialog(decider));
+      const client = dialogClient((r) => new MainDialog(r));
       await send(client, 'governance');
       expect(texts(await send(client, command))[0]).to.match(reply);
       expect(client.dialogTurnResult.status).to.not.equal(DialogTurnStatus.waiting);
@@ -147,7 +148,7 @@ describe('MainDialog', () => {
 
   for (const text of ['hello', 'thanks', 'bye', 'what can you do?']) {
     it(`"${text}" gets a short reply and never a fact`, async () => {
-      const client = new DialogTestClient('directline', new MainDialog(decider));
+      const client = dialogClient((r) => new MainDialog(r));
       const replies = await send(client, text);
       expect(replies).to.have.length(1);
       expect(replies[0]!.text).to.not.include('Source:');

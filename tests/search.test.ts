@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { ANSWER_THRESHOLD, MAX_MESSAGE_CHARS } from '../src/conversation/decide';
+import { DEFAULT_THRESHOLDS, MAX_MESSAGE_CHARS } from '../src/conversation/decide';
 import { decider, knowledge } from './helpers/bot';
 
+const ANSWER_THRESHOLD = DEFAULT_THRESHOLDS.answer;
 const top = (text: string) => decider.index.search(text).candidates[0];
 
 describe('search ranking', () => {

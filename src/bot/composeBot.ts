@@ -1,7 +1,8 @@
 import { ConversationState, UserState, type Storage } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
 import { MainDialog } from '../../dialogs/mainDialog';
-import { Decider } from '../conversation/decide';
+import { Responder } from '../../dialogs/respond';
+import { Decider, type DeciderOptions } from '../conversation/decide';
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Logger } from '../logger';
 import { FaqBot } from './faqBot';
@@ -13,15 +14,17 @@ export interface ComposeOptions {
   logger: Logger;
   /** Replaces MainDialog, for tests of the bot's own behaviour around a dialog. */
   dialog?: Dialog;
+  decider?: DeciderOptions;
 }
 
 /** The bot with its state and dialogs, the same for the server, the tests and `npm run ask`. */
-export function composeBot({ knowledge, storage, logger, dialog }: ComposeOptions): { bot: FaqBot; decider: Decider } {
-  const decider = new Decider(knowledge);
+export function composeBot({ knowledge, storage, logger, dialog, decider: deciderOptions }: ComposeOptions): { bot: FaqBot; decider: Decider } {
+  const decider = new Decider(knowledge, deciderOptions);
   const conversationState = new ConversationState(storage);
+  const accessors = createConversationAccessors(conversationState);
   const bot = new FaqBot({
-    dialog: dialog ?? new MainDialog(decider),
-    accessors: createConversationAccessors(conversationState),
+    dialog: dialog ?? new MainDialog(new Responder(decider, accessors.followUp)),
+    accessors,
     states: [conversationState, new UserState(storage)],
     topics: knowledge.topics,
     logger,

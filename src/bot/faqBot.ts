@@ -64,10 +64,12 @@ export class FaqBot extends ActivityHandler {
 /** What a turn decided, as log fields: entry ids and scores, never the user's text. */
 function decisionFields(decision: Decision | undefined): LogFields {
   if (!decision) return {};
-  const top = 'search' in decision ? decision.search.candidates[0] : undefined;
+  const top = 'search' in decision ? decision.search?.candidates[0] : undefined;
   return {
     decision: decision.kind,
     entryId: decision.kind === 'answer' ? decision.entry.id : undefined,
+    via: decision.kind === 'answer' ? decision.via : undefined,
+    offeredIds: decision.kind === 'clarify' ? decision.options.map((e) => e.id).join(',') : undefined,
     confidence: decision.kind === 'answer' ? Number(decision.confidence.toFixed(3)) : undefined,
     topCandidateId: top?.entry.id,
     topCandidateConfidence: top ? Number(top.confidence.toFixed(3)) : undefined,

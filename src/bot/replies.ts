@@ -1,4 +1,4 @@
-import { ActionTypes, MessageFactory, type Activity, type CardAction } from 'botbuilder';
+import { ActionTypes, CardFactory, MessageFactory, type Activity, type CardAction } from 'botbuilder';
 import type { Choice } from 'botbuilder-dialogs';
 import type { SmallTalk } from '../conversation/intents';
 import type { Entry, Source, TopicInfo } from '../knowledge/schema';
@@ -35,6 +35,19 @@ export function answer(entry: Entry, related: readonly Entry[]): Partial<Activit
     `${entry.answer}\n\n${citation(entry.source)}`,
     related.map((r) => imBack(r.label, r.question)),
   );
+}
+
+export const NONE_OF_THESE = 'None of these';
+
+/**
+ * "Did you mean…": the candidate questions in full, numbered so "2" works, with a button each and
+ * "None of these". A card rather than suggested actions: three options and "none" would exceed the three
+ * suggested actions Teams shows.
+ */
+export function didYouMean(options: readonly Entry[]): Partial<Activity> {
+  const list = options.map((e, i) => `${i + 1}. ${e.question}`).join('\n\n');
+  const buttons = [...options.map((e) => imBack(e.label, e.question)), imBack(NONE_OF_THESE)];
+  return MessageFactory.attachment(CardFactory.heroCard('', `Did you mean one of these?\n\n${list}`, undefined, buttons));
 }
 
 function describeTopics(topics: readonly TopicInfo[]): string {

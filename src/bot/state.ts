@@ -1,16 +1,29 @@
 import type { ConversationState, StatePropertyAccessor } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 
+/**
+ * What the conversation remembers between turns for follow-ups: entry ids only, never the user's words.
+ * Reset when the subject changes (a new answer, a topic menu) and on "cancel" or "start over".
+ */
+export interface FollowUpMemory {
+  /** The entry answered last: "how often is it held?" is read against its subject. */
+  lastEntryId?: string;
+  /** The entries a "did you mean" offered, which the next message may pick by number or name. */
+  offeredIds?: string[];
+}
+
 /** Everything the bot keeps about a conversation, each through its own accessor. */
 export interface ConversationAccessors {
   dialogState: StatePropertyAccessor<DialogState>;
   /** Pseudonymised ids of the members already welcomed here, so nobody is welcomed twice. */
   welcomedMembers: StatePropertyAccessor<string[]>;
+  followUp: StatePropertyAccessor<FollowUpMemory>;
 }
 
 export function createConversationAccessors(conversationState: ConversationState): ConversationAccessors {
   return {
     dialogState: conversationState.createProperty<DialogState>('dialogState'),
     welcomedMembers: conversationState.createProperty<string[]>('welcomedMembers'),
+    followUp: conversationState.createProperty<FollowUpMemory>('followUp'),
   };
 }

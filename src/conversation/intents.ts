@@ -1,38 +1,116 @@
-import type { Topic, TopicInfo } from '../knowledge/schema';
+import Fuse from 'fuse.js';
+import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
 import { foldText } from '../search/normalise';
 
 /** Commands that work anywhere in a conversation, even in the middle of a topic menu. */
 export type Command = 'help' | 'cancel' | 'restart';
 export type SmallTalk = 'greeting' | 'thanks' | 'bye';
 
-/** Whole-message patterns over folded text ("that's" folds to "that"): small talk is recognised only when it is all the message says. */
+/**
+ * Courtesies and fillers around a command or small talk ("ok, start over please", "cheers mate"). They
+ * are peeled off both ends before the patterns below, which must then match the whole message: small
+ * talk is recognised only when it is all the message says.
+ */
+const EDGE_FILLER = /^(ok(ay)?|oh|um+|er+|so|well|please|pls|plz|mate|bot|then|now|again|just|right|great|lol)\s+|\s+(ok(ay)?|please|pls|plz|mate|bot|then|now|thanks|thank you|lol|for now|x+)$/;
+
+function core(text: string): string {
+  let folded = foldText(text);
+  for (let previous = ''; previous !== folded; ) {
+    previous = folded;
+    folded = folded.replace(EDGE_FILLER, '');
+  }
+  return folded;
+}
+
 const COMMANDS: [Command, RegExp][] = [
-  ['help', /^(help( me)?|menu|options|what can (you|i) (do|ask)( here)?|what do you (do|know)|how does (this|it) work|who are you|what are you|what can you help( me)? with)$/],
-  ['cancel', /^(cancel|stop|quit|exit|never ?mind|forget it|leave)$/],
-  ['restart', /^(start (over|again)|restart|reset|begin again|from the (top|start))$/],
+  ['help', /^((can you )?help( me)?|menu|options|commands|what can (you|i) (do|ask)( you)?( here| about)?|what (do|can) you (do|know|answer)|what do you know about|how does (this|it) work|how do i use (this|you)|who are you|what are you|what can you help( me)? with|what (questions|things) can i ask( you)?|what should i ask)$/],
+  ['cancel', /^(cancel( (that|this|it))?|stop( (that|this|it))?|quit|exit|never ?mind|forget (it|that)|leave it|abort)$/],
+  ['restart', /^((lets )?(start|begin) (over|again|afresh)|restart|reset|(go )?back to (the )?(start|beginning)|from the (top|start)|new conversation)$/],
 ];
+
+const THANKS = '(thanks|thank you|thank u|thanx|thx|ty|ta|cheers|much appreciated|appreciate it)';
+const BYE = '(bye|goodbye|good bye|bye bye|see (you|ya)( later| soon)?|cya|later|farewell|ttyl)';
 
 const SMALL_TALK: [SmallTalk, RegExp][] = [
-  ['greeting', /^((hi|hello|hey|hiya|howdy|greetings|yo|good (morning|afternoon|evening))( there| bot| amnesty)?( how are you( doing)?)?|how are you( doing)?|hows? it going)$/],
-  ['thanks', /^((ok(ay)? |great |perfect |brilliant )?(thanks|thank you|thank u|thx|ta|cheers)( (a lot|so much|very much|again|bot))?|many thanks|ok(ay)?|great|perfect|brilliant|cool|nice|got it|that helps|helpful)$/],
-  ['bye', /^(bye|goodbye|good bye|bye bye|see (you|ya)( later)?|cya|thats? all( thanks)?|no thanks|nothing else|im done)$/],
+  ['bye', new RegExp(`^((${THANKS} )?(and )?${BYE}( ${BYE})?( now)?|thats? (all|it|everything)( i needed)?( ${THANKS})?( ${BYE})?|no (more|further) questions|no thanks|nothing else|im (done|finished)|all done)$`)],
+  ['thanks', new RegExp(`^((great |perfect |brilliant |lovely |cool |nice )?${THANKS}( (a lot|so much|very much|again|loads|a million))?|many thanks|great|perfect|brilliant|lovely|cool|nice|awesome|got it|understood|that helps|(very )?helpful|that (was|is) (very )?(helpful|useful))$`)],
+  ['greeting', /^((hi|hello|hey|hiya|howdy|greetings|yo|hola|good (morning|afternoon|evening)|morning|afternoon|evening)( there| all| everyone| amnesty| friend)*( how are you( doing)?( today)?)?|how are you( doing)?( today)?|hows? it going)$/],
 ];
 
-/** Words around a topic name that only say "I want that topic". */
-const TOPIC_FILLER = /^(tell me( more)? about|(i want|i would like|id like) to (know|hear|learn) about|what about|how about|more (on|about)|info(rmation)? (on|about)|questions? (on|about)|lets? talk about|talk about|show me|learn about|about|topic)\s+/;
-
 export function recogniseCommand(text: string): Command | undefined {
-  const folded = foldText(text);
+  const folded = core(text);
   return COMMANDS.find(([, pattern]) => pattern.test(folded))?.[0];
 }
 
 export function recogniseSmallTalk(text: string): SmallTalk | undefined {
-  const folded = foldText(text);
+  const folded = core(text);
+  if (!folded) return undefined;
   return SMALL_TALK.find(([, pattern]) => pattern.test(folded))?.[0];
 }
 
-/** "governance", "tell me about membership", "offices please": a request for a topic's menu, not a question. */
+/** Words around a topic name that only say "I want that topic". */
+const TOPIC_FILLER =
+  /^((can you |could you )?tell me( more)? about|(i want|i would like|id like|i wanna) to (know|hear|learn) (more )?about|what about|how about|more (on|about)|info(rmation)? (on|about)|questions? (on|about)|lets? talk about|talk about|show me|learn about|about|topic|(the )?(section|part) (on|about))\s+/;
+const TOPIC_TAIL = /\s+(please|pls|plz|info(rmation)?|stuff|questions|topic|section|things|details)$/;
+
+/** How far a typed topic name may be from the real one, as fuse.js scores it: "govenance", "membrship", "ofices". */
+const TOPIC_NAME_TOLERANCE = 0.25;
+
+function topicName(text: string): string {
+  let folded = foldText(text);
+  for (let previous = ''; previous !== folded; ) {
+    previous = folded;
+    folded = folded.replace(TOPIC_TAIL, '').replace(TOPIC_FILLER, '').replace(/^(the|amnesty|amnestys|amnesty internationals|its) /, '');
+  }
+  return folded;
+}
+
+/**
+ * "governance", "tell me about membership", "offices please", "membrship stuff": a request for a topic's
+ * menu, not a question. Names are compared whole, and fuse.js forgives a typo in them: short strings
+ * against a short list, where it is strong.
+ */
 export function recogniseTopicRequest(text: string, topics: readonly TopicInfo[]): Topic | undefined {
-  const folded = foldText(text).replace(/\s+please$/, '').replace(TOPIC_FILLER, '').replace(/^(the|amnesty|amnestys) /, '');
-  return topics.find((t) => [t.topic, t.label, ...t.aliases].some((name) => foldText(name) === folded))?.topic;
+  const name = topicName(text);
+  if (!name) return undefined;
+  const { names, oneWordNames } = topicNames(topics);
+  const exact = names.find((n) => n.name === name);
+  if (exact) return exact.topic;
+  // Only single words are forgiven: a typo in a long alias is more likely a different question.
+  if (name.includes(' ') || name.length < 5) return undefined;
+  return oneWordNames.search(name)[0]?.item.topic;
+}
+
+interface TopicName {
+  topic: Topic;
+  name: string;
+}
+
+const namesByTopics = new WeakMap<readonly TopicInfo[], { names: TopicName[]; oneWordNames: Fuse<TopicName> }>();
+
+function topicNames(topics: readonly TopicInfo[]): { names: TopicName[]; oneWordNames: Fuse<TopicName> } {
+  let cached = namesByTopics.get(topics);
+  if (!cached) {
+    const names = topics.flatMap((t) => [t.topic, t.label, ...t.aliases].map((n) => ({ topic: t.topic, name: foldText(n) })));
+    const oneWordNames = new Fuse(names.filter((n) => !n.name.includes(' ')), { keys: ['name'], threshold: TOPIC_NAME_TOLERANCE });
+    cached = { names, oneWordNames };
+    namesByTopics.set(topics, cached);
+  }
+  return cached;
+}
+
+const ORDINALS = ['first|1st|one|1', 'second|2nd|two|2', 'third|3rd|three|3'];
+const NONE = /^(none( of (these|those|them|the above))?|neither( of (these|those|them))?|no|nope|not (these|those|them|any of (these|those|them))|something else|none of the above)$/;
+
+/**
+ * After a "did you mean", a reply that picks one of the offered questions: its number ("2"), its
+ * ordinal ("the second one"), its label or question, or "none of these". undefined for anything else,
+ * which is then read as a new message.
+ */
+export function recogniseOfferPick(text: string, offered: readonly Entry[]): Entry | 'none' | undefined {
+  const folded = core(text).replace(/^(the |number |option |no )/, '').replace(/ (one|please)$/, '');
+  if (NONE.test(folded)) return 'none';
+  const byOrdinal = ORDINALS.findIndex((words) => new RegExp(`^(${words})$`).test(folded));
+  if (byOrdinal >= 0) return offered[byOrdinal];
+  return offered.find((e) => foldText(e.label) === folded || foldText(e.question) === folded);
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Activity } from 'botbuilder';
 import { PROJECT_ROOT } from '../config';
-import { ANSWER_THRESHOLD, type Decision } from '../conversation/decide';
+import type { Decision } from '../conversation/decide';
 import { KnowledgeError, loadKnowledge } from '../knowledge/loadKnowledge';
 import { probeConversation } from './probe';
 
@@ -23,32 +23,41 @@ function reason(decision: Decision): string {
       return `recognised as small talk (${decision.smallTalk}); small talk never gets a fact`;
     case 'topic':
       return `asks for the ${decision.topic} topic menu`;
+    default:
+      return decision.reason;
+  }
+}
+
+function what(decision: Decision): string {
+  switch (decision.kind) {
     case 'answer':
-      if (decision.picked) return 'picked from the topic menu, which the words alone did not match';
-      return `the best candidate scores ${fixed(decision.confidence)}, at or above the answer threshold ${fixed(ANSWER_THRESHOLD)}`;
-    case 'unknown': {
-      const top = decision.search.candidates[0];
-      if (!top) return 'no word of the message is in the knowledge base';
-      return `the best candidate scores ${fixed(top.confidence)}, below the answer threshold ${fixed(ANSWER_THRESHOLD)}`;
-    }
+      return `answer ${decision.entry.id}`;
+    case 'clarify':
+      return `did you mean: ${decision.options.map((e) => e.id).join(', ')} (or none of these)`;
+    case 'unknown':
+      return "don't know";
+    case 'command':
+      return `command ${decision.command}`;
+    case 'smallTalk':
+      return `small talk ${decision.smallTalk}`;
+    case 'topic':
+      return `topic menu ${decision.topic}`;
   }
 }
 
 function describeDecision(decision: Decision): string[] {
   const lines: string[] = [];
-  if ('search' in decision) {
+  if ('search' in decision && decision.search) {
+    const { search } = decision;
     lines.push(`Context: ${decision.topic ? `the ${decision.topic} topic (its entries win near-ties)` : 'none'}`);
+    lines.push(`Question type: ${search.questionType ?? 'not stated'}`);
     lines.push('Top candidates:');
-    decision.search.candidates.forEach((c, i) =>
-      lines.push(`  ${i + 1}. ${c.entry.id.padEnd(32)} ${fixed(c.confidence)}  matched "${c.matchedPhrasing}"`),
-    );
-    if (decision.search.candidates.length === 0) lines.push('  (none)');
-    if (decision.search.unknownWords.length) lines.push(`Words the knowledge base does not know: ${decision.search.unknownWords.join(', ')}`);
-    if (decision.search.corrections.length) lines.push(`Read typos as: ${decision.search.corrections.map((c) => `${c.typed} → ${c.read}`).join(', ')}`);
+    search.candidates.forEach((c, i) => lines.push(`  ${i + 1}. ${c.entry.id.padEnd(32)} ${fixed(c.confidence)}  matched "${c.matchedPhrasing}"`));
+    if (search.candidates.length === 0) lines.push('  (none)');
+    if (search.unknownWords.length) lines.push(`Words the knowledge base does not know: ${search.unknownWords.join(', ')}`);
+    if (search.corrections.length) lines.push(`Read typos as: ${search.corrections.map((c) => `${c.typed} → ${c.read}`).join(', ')}`);
   }
-  const what =
-    decision.kind === 'answer' ? `answer ${decision.entry.id}` : decision.kind === 'unknown' ? "don't know" : `${decision.kind} ${'command' in decision ? decision.command : 'smallTalk' in decision ? decision.smallTalk : decision.topic}`;
-  lines.push(`Decision: ${what}`, `Reason: ${reason(decision)}`);
+  lines.push(`Decision: ${what(decision)}`, `Reason: ${reason(decision)}`);
   return lines;
 }
 
@@ -64,7 +73,7 @@ async function main(): Promise<void> {
     return;
   }
   const knowledge = loadKnowledge(resolve(values.kb ?? process.env.KNOWLEDGE_DIR ?? resolve(PROJECT_ROOT, 'knowledge')));
-  const send = probeConversation(knowledge);
+  const send = probeConversation(knowledge, { keepWeakCandidates: true });
   const firstLines = (replies: Partial<Activity>[]) => replies.map((a) => `  bot: ${(a.text ?? '').split('\n')[0]}\n`).join('');
   for (const turn of values.after) {
     const { replies } = await send(turn);

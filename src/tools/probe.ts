@@ -1,7 +1,7 @@
 import { MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
 import { TURN_DECISION } from '../../dialogs/respond';
 import { composeBot } from '../bot/composeBot';
-import type { Decision } from '../conversation/decide';
+import type { DeciderOptions, Decision } from '../conversation/decide';
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import { createLogger } from '../logger';
 
@@ -14,8 +14,8 @@ export interface ProbedTurn {
  * One conversation with the real bot, dialogs and state, in memory: each message returns how the bot
  * decided it and what it replied. Used by `npm run ask` and `npm run eval`.
  */
-export function probeConversation(knowledge: KnowledgeBase): (text: string) => Promise<ProbedTurn> {
-  const { bot } = composeBot({ knowledge, storage: new MemoryStorage(), logger: createLogger('error') });
+export function probeConversation(knowledge: KnowledgeBase, deciderOptions: DeciderOptions = {}): (text: string) => Promise<ProbedTurn> {
+  const { bot } = composeBot({ knowledge, storage: new MemoryStorage(), logger: createLogger('error'), decider: deciderOptions });
   let decision: Decision | undefined;
   const adapter = new TestAdapter((context) => bot.run(context)).use({
     onTurn: async (context, next) => {

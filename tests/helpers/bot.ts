@@ -1,8 +1,11 @@
 import { resolve } from 'node:path';
-import { MemoryStorage, TestAdapter, type Storage } from 'botbuilder';
+import { ConversationState, MemoryStorage, TestAdapter, type Storage } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
+import { DialogTestClient } from 'botbuilder-testing';
+import { Responder } from '../../dialogs/respond';
 import { turnErrorHandler } from '../../src/bot/adapter';
 import { composeBot } from '../../src/bot/composeBot';
+import { createConversationAccessors } from '../../src/bot/state';
 import { PROJECT_ROOT } from '../../src/config';
 import { Decider } from '../../src/conversation/decide';
 import { loadKnowledge } from '../../src/knowledge/loadKnowledge';
@@ -25,4 +28,11 @@ export function createTestBot(options: { storage?: Storage; dialog?: Dialog } = 
   const adapter = new TestAdapter((context) => bot.run(context));
   adapter.onTurnError = turnErrorHandler(logger);
   return { adapter, storage, logger };
+}
+
+/** A DialogTestClient for a dialog built on a Responder whose follow-up memory lives in the client's own conversation state. */
+export function dialogClient(create: (responder: Responder) => Dialog): DialogTestClient {
+  const conversationState = new ConversationState(new MemoryStorage());
+  const responder = new Responder(decider, createConversationAccessors(conversationState).followUp);
+  return new DialogTestClient('directline', create(responder), undefined, undefined, conversationState);
 }
