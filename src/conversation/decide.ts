@@ -1,7 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
 import { KnowledgeIndex, type Candidate, type SearchResult } from '../search/knowledgeIndex';
-import { looksLikeFollowUp } from './followUp';
+import { followUpCue } from './followUp';
 import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, type Command, type SmallTalk } from './intents';
 
 export interface Thresholds {
@@ -100,25 +100,29 @@ export class Decider {
     if (requested) return { kind: 'topic', topic: requested };
 
     const search = this.index.search(text, { preferTopic: topic, minConfidence: this.searchFloor });
-    const followUp = context.lastEntry && this.followUpSearch(text, search, context.lastEntry, topic);
-    if (followUp) return this.judge(followUp, topic, 'follow-up');
-    return this.judge(search, topic, 'words');
+    if (!context.lastEntry) return this.judge(search, topic, 'words');
+    const cue = followUpCue(text);
+    const standsAlone = (search.candidates[0]?.confidence ?? 0) >= this.thresholds.answer;
+    // Without a cue, a message that does not stand alone borrows the subject only if every word of it is
+    // known: "what about the weather?" after an answer must not become a question about that answer.
+    if (!cue && (standsAlone || search.unknownWords.length > 0)) return this.judge(search, topic, 'words');
+    const followUp = this.followUpSearch(text, context.lastEntry, topic);
+    // A pronoun can only mean the previous subject: "how many people are on it?" after the International
+    // Board is about the board, and the movement's size does not answer it.
+    if (cue === 'pronoun') return this.judge(followUp, topic, 'follow-up');
+    const better = (followUp.candidates[0]?.confidence ?? 0) > (search.candidates[0]?.confidence ?? 0);
+    return better ? this.judge(followUp, topic, 'follow-up') : this.judge(search, topic, 'words');
   }
 
   /**
-   * The same message read with the previous answer's subject added, when it looks like a follow-up
-   * ("how often is it held?", "and in the UK?") or is too short to stand alone; undefined when the
-   * message reads well enough by itself.
+   * The message read with the previous answer's subject added; only entries that take up some of that
+   * subject are kept, or the reading is not a follow-up at all.
    */
-  private followUpSearch(text: string, search: SearchResult, lastEntry: Entry, topic: Topic | undefined): SearchResult | undefined {
-    const standsAlone = (search.candidates[0]?.confidence ?? 0) >= this.thresholds.answer;
-    const cue = looksLikeFollowUp(text);
-    // Without a cue, a message that does not stand alone borrows the subject only if every word of it is
-    // known: "what about the weather?" after an answer must not become a question about that answer.
-    if (!cue && (standsAlone || search.unknownWords.length > 0)) return undefined;
-    const withSubject = this.index.search(text, { preferTopic: topic ?? lastEntry.topic, contextText: lastEntry.question, minConfidence: this.searchFloor });
-    const best = withSubject.candidates[0]?.confidence ?? 0;
-    return best > (search.candidates[0]?.confidence ?? 0) ? withSubject : undefined;
+  private followUpSearch(text: string, lastEntry: Entry, topic: Topic | undefined): SearchResult {
+    const contextText = lastEntry.question;
+    const result = this.index.search(text, { preferTopic: topic ?? lastEntry.topic, contextText, minConfidence: this.searchFloor });
+    const candidates = result.candidates.filter((c) => c.entry === lastEntry || this.index.sharesWords(c.entry, contextText));
+    return { ...result, candidates };
   }
 
   private judge(search: SearchResult, topic: Topic | undefined, via: 'words' | 'follow-up'): Decision {

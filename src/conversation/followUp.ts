@@ -1,15 +1,19 @@
 import { foldText } from '../search/normalise';
 
 /**
- * Words that point back at something said before: "how often is it held?", "who appoints them?".
- * "there" is left out: "is there an office in Kenya?" is not a follow-up.
+ * Words that point back at something said before: "how often is it held?", "who appoints them?",
+ * "how many staff work there?". "there" after "is" or "are" is not one: "is there an office in Kenya?".
  */
-const PRONOUN = /\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|this|that|these|those|same|one)\b/;
+const PRONOUN = /\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|this|that|these|those|same|one|(?<!\b(is|are|was|were|be) )there)\b/;
 /** Openings that continue the previous question: "and in the UK?", "what about the regional hubs?". */
 const ELLIPSIS = /^(and|but|so|also|what about|how about|same for|same with|then)\b/;
 
-/** Whether a message leans on the previous answer's subject for its meaning. */
-export function looksLikeFollowUp(text: string): boolean {
+/**
+ * How a message leans on the previous answer's subject: through a pronoun, which can only mean that
+ * subject; through ellipsis ("and in the UK?"), which continues it; or not at all.
+ */
+export function followUpCue(text: string): 'pronoun' | 'ellipsis' | undefined {
   const folded = foldText(text);
-  return PRONOUN.test(folded) || ELLIPSIS.test(folded);
+  if (PRONOUN.test(folded)) return 'pronoun';
+  return ELLIPSIS.test(folded) ? 'ellipsis' : undefined;
 }

@@ -25,15 +25,15 @@ function core(text: string): string {
 const COMMANDS: [Command, RegExp][] = [
   ['help', /^((can you )?help( me)?|menu|options|commands|what can (you|i) (do|ask)( you)?( here| about)?|what (do|can) you (do|know|answer)|what do you know about|how does (this|it) work|how do i use (this|you)|who are you|what are you|what can you help( me)? with|what (questions|things) can i ask( you)?|what should i ask)$/],
   ['cancel', /^(cancel( (that|this|it))?|stop( (that|this|it))?|quit|exit|never ?mind|forget (it|that)|leave it|abort)$/],
-  ['restart', /^((lets )?(start|begin) (over|again|afresh)|restart|reset|(go )?back to (the )?(start|beginning)|from the (top|start)|new conversation)$/],
+  ['restart', /^((lets? |can we |could we )?(start|begin) (over|again|afresh|from scratch)|restart|reset|(go )?back to (the )?(start|beginning)|from the (top|start)|new conversation)$/],
 ];
 
 const THANKS = '(thanks|thank you|thank u|thanx|thx|ty|ta|cheers|much appreciated|appreciate it)';
-const BYE = '(bye|goodbye|good bye|bye bye|see (you|ya)( later| soon)?|cya|later|farewell|ttyl)';
+const BYE = '(bye|goodbye|good bye|bye bye|see (you|ya)( later| soon)?|cya|later|farewell|ttyl|cheerio|take care)';
 
 const SMALL_TALK: [SmallTalk, RegExp][] = [
   ['bye', new RegExp(`^((${THANKS} )?(and )?${BYE}( ${BYE})?( now)?|thats? (all|it|everything)( i needed)?( ${THANKS})?( ${BYE})?|no (more|further) questions|no thanks|nothing else|im (done|finished)|all done)$`)],
-  ['thanks', new RegExp(`^((great |perfect |brilliant |lovely |cool |nice )?${THANKS}( (a lot|so much|very much|again|loads|a million))?|many thanks|great|perfect|brilliant|lovely|cool|nice|awesome|got it|understood|that helps|(very )?helpful|that (was|is) (very )?(helpful|useful))$`)],
+  ['thanks', new RegExp(`^((great |perfect |brilliant |lovely |cool |nice )?${THANKS}( (a lot|so much|very much|again|loads|a million))?|many thanks|great|perfect|brilliant|lovely|cool|nice|awesome|got it|understood|that helps|(very )?helpful|(${THANKS} )?(that|this) (was |is )?(very |really |super )?(helpful|useful|great|interesting))$`)],
   ['greeting', /^((hi|hello|hey|hiya|howdy|greetings|yo|hola|good (morning|afternoon|evening)|morning|afternoon|evening)( there| all| everyone| amnesty| friend)*( how are you( doing)?( today)?)?|how are you( doing)?( today)?|hows? it going)$/],
 ];
 
@@ -50,8 +50,8 @@ export function recogniseSmallTalk(text: string): SmallTalk | undefined {
 
 /** Words around a topic name that only say "I want that topic". */
 const TOPIC_FILLER =
-  /^((can you |could you )?tell me( more)? about|(i want|i would like|id like|i wanna) to (know|hear|learn) (more )?about|what about|how about|more (on|about)|info(rmation)? (on|about)|questions? (on|about)|lets? talk about|talk about|show me|learn about|about|topic|(the )?(section|part) (on|about))\s+/;
-const TOPIC_TAIL = /\s+(please|pls|plz|info(rmation)?|stuff|questions|topic|section|things|details)$/;
+  /^((can you |could you )?tell me( more)? about|what can you tell me about|what do you (have|know) (on|about)|(have you got |do you have )?anything (on|about)|(can|could) we (talk|chat) about|(i want|i would like|id like|i wanna) to (know|hear|learn) (more )?about|what about|how about|more (on|about)|info(rmation)? (on|about)|questions? (on|about)|lets? talk about|talk about|show me|learn about|about|topic|(the )?(section|part) (on|about))\s+/;
+const TOPIC_TAIL = /\s+(please|pls|plz|info(rmation)?|stuff|questions|topic|section|things|details|menu|options)$/;
 
 /** How far a typed topic name may be from the real one, as fuse.js scores it: "govenance", "membrship", "ofices". */
 const TOPIC_NAME_TOLERANCE = 0.25;

@@ -4,19 +4,23 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import {
   entrySchema,
+  namesFileSchema,
   synonymsFileSchema,
   topicFileSchema,
   type Entry,
+  type NameGroup,
   type Synonym,
   type TopicInfo,
 } from './schema';
 
 export const SYNONYMS_FILE = 'synonyms.yaml';
+export const NAMES_FILE = 'names.yaml';
 
 export interface KnowledgeBase {
   entries: Entry[];
   topics: TopicInfo[];
   synonyms: Synonym[];
+  names: NameGroup[];
 }
 
 /** One thing wrong in a knowledge file, located so a curator can go straight to it. */
@@ -131,7 +135,7 @@ function crossCheck(entries: Entry[], fileOf: Map<Entry, string>): KnowledgeProb
 }
 
 /**
- * Reads every topic file and the synonyms file in `dir`, and either returns the whole base or throws a
+ * Reads every topic file, the synonyms file and the names file in `dir`, and either returns the whole base or throws a
  * KnowledgeError listing every problem found, so a curator can fix them all in one pass.
  */
 export function loadKnowledge(dir: string): KnowledgeBase {
@@ -152,6 +156,7 @@ export function loadKnowledge(dir: string): KnowledgeBase {
   const topics: TopicInfo[] = [];
   const fileOf = new Map<Entry, string>();
   let synonyms: Synonym[] = [];
+  let nameGroups: NameGroup[] = [];
 
   for (const name of names) {
     const file = display(name);
@@ -168,6 +173,15 @@ export function loadKnowledge(dir: string): KnowledgeBase {
       else problems.push(...issuesToProblems(parsed.error, file));
       continue;
     }
+    if (name === NAMES_FILE) {
+      const { value, problems: yamlProblems } = readYaml(join(dir, name), file);
+      problems.push(...yamlProblems);
+      if (yamlProblems.length > 0) continue;
+      const parsed = namesFileSchema.safeParse(value);
+      if (parsed.success) nameGroups = parsed.data.names.map((n) => (Array.isArray(n) ? { spellings: n, matchCase: [] } : n));
+      else problems.push(...issuesToProblems(parsed.error, file));
+      continue;
+    }
     const loaded = loadTopicFile(join(dir, name), file);
     problems.push(...loaded.problems);
     if (loaded.topic) topics.push(loaded.topic);
@@ -179,5 +193,5 @@ export function loadKnowledge(dir: string): KnowledgeBase {
   }
   problems.push(...crossCheck(entries, fileOf));
   if (problems.length > 0) throw new KnowledgeError(problems);
-  return { entries, topics, synonyms };
+  return { entries, topics, synonyms, names: nameGroups };
 }

@@ -91,3 +91,27 @@ export const synonymsFileSchema = z.strictObject({
   ),
 });
 export type Synonym = z.infer<typeof synonymsFileSchema>['synonyms'][number];
+
+/**
+ * Places and organisations. A question that names one ("How many members does Amnesty have in India?")
+ * is answered only by an entry whose own text names it too: the movement-wide count does not answer it.
+ * Each item is one place or organisation, with the spellings that mean it.
+ */
+export const namesFileSchema = z.strictObject({
+  names: z.array(
+    z.union([
+      z.array(trimmed).min(1, 'needs at least one spelling'),
+      z.strictObject({
+        /** Matched whatever the case. */
+        spellings: z.array(trimmed).default([]),
+        /** Matched only as written, for names that are also ordinary words: "US", "WHO". */
+        matchCase: z.array(trimmed).min(1, 'needs at least one spelling'),
+      }),
+    ]),
+  ),
+});
+
+export interface NameGroup {
+  spellings: string[];
+  matchCase: string[];
+}

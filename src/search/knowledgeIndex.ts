@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic } from '../knowledge/schema';
-import { SynonymRewriter, tokenize, type Token } from './normalise';
+import { NameFinder } from './names';
+import { foldText, stem, SynonymRewriter, tokenize, type Token } from './normalise';
 import { questionType, type QuestionType } from './questionType';
 import { TypoIndex } from './typoIndex';
 
@@ -24,6 +25,11 @@ export interface SearchResult {
   corrections: Correction[];
   /** What kind of thing the message asks for, if it says. */
   questionType?: QuestionType;
+  /**
+   * Places, organisations and numbers the message names ("in India", "the UN", "in 1990"); an entry
+   * that does not name them too cannot answer it.
+   */
+  specifiers: string[];
 }
 
 export interface SearchOptions {
@@ -41,12 +47,25 @@ export interface SearchOptions {
 
 /** Question words steer between entries but must not pick one on their own. */
 const QUESTION_WORD_WEIGHT = 0.35;
-/** How much the share of the message explained counts, against the share of the phrasing used. */
+/** How much the share of the message explained counts, against the share of the best phrasing used. */
 const MESSAGE_COVERAGE_EXPONENT = 0.6;
+/**
+ * A word found only in an entry's answer or quotes explains this much of a word found in its phrasings:
+ * supporters reuse the page's own words ("underrepresented", "presence"), but a curated phrasing is the
+ * stronger sign of what an entry is for.
+ */
+const ANSWER_WORD_CREDIT = 0.6;
+/**
+ * An entry scored on all its words at once, when no single phrasing of it covers the message, is
+ * discounted by this factor, so the entry with a phrasing that matches outright wins a tie.
+ */
+const ENTRY_UNION_FACTOR = 0.92;
 /** Entries outside the preferred topic are discounted by this factor. */
 const OTHER_TOPIC_FACTOR = 0.9;
 /** An entry that never answers the kind of question asked ("when" to a "who" entry) is discounted by this factor. */
 const QUESTION_TYPE_MISMATCH_FACTOR = 0.8;
+/** An entry that does not name a place, organisation or number the message names is discounted by this factor. */
+const SPECIFIER_MISMATCH_FACTOR = 0.5;
 /** A context word counts this much of a word the user typed. */
 const CONTEXT_WEIGHT = 0.5;
 /** A typo-corrected word earns this much of a correctly spelt one, per edit. */
@@ -63,103 +82,189 @@ interface ResolvedToken {
 
 const TYPE_BITS: Record<QuestionType, number> = { person: 1, time: 2, place: 4, quantity: 8, reason: 16 };
 
+/** Flat lists of numbers, one list per key: far lighter than an array of arrays at 100,000 entries. */
+class FlatLists {
+  readonly start: Int32Array;
+  readonly items: Int32Array;
+  readonly credit: Float32Array;
+
+  constructor(lists: readonly (readonly [number, number][])[]) {
+    this.start = new Int32Array(lists.length + 1);
+    let total = 0;
+    lists.forEach((list, i) => {
+      this.start[i] = total;
+      total += list.length;
+    });
+    this.start[lists.length] = total;
+    this.items = new Int32Array(total);
+    this.credit = new Float32Array(total);
+    lists.forEach((list, i) => {
+      list.forEach(([item, credit], k) => {
+        this.items[this.start[i]! + k] = item;
+        this.credit[this.start[i]! + k] = credit;
+      });
+    });
+  }
+}
+
 /**
  * Ranks knowledge-base entries for a message. Words are matched exactly after normalisation, or, when a
- * word is unknown, as a typo of a known word; entries are then scored by the inverse-document-frequency
- * weight of the words they share with the message. Words the knowledge base has never seen weigh more
- * than any known word, so a message that is mostly about something else ("what's the weather in
- * London?") scores low.
+ * word is unknown, as a typo of a known word. An entry scores by the inverse-document-frequency weight
+ * of the message's words it knows, from any of its phrasings (or, for less, its answer and quotes),
+ * combined with how much of its best-matching phrasing the message used. Words the knowledge base has
+ * never seen weigh more than any known word, so a message that is mostly about something else ("what's
+ * the weather in London?") scores low.
  *
- * Built for large bases: stems are numbered, each phrasing's stems sit in one flat array, and a search
- * only visits phrasings that contain one of the message's "essential" words, those without which no
- * phrasing can reach `minConfidence`, so common words' long posting lists are read only when needed.
+ * Built for large bases: stems are numbered, lists are flat typed arrays, and a search visits only the
+ * entries that contain one of the message's "essential" words, those without which no entry can reach
+ * `minConfidence`, so common words' long posting lists are read only when needed.
  */
 export class KnowledgeIndex {
   private readonly stemIds = new Map<string, number>();
   private readonly stemOfWord = new Map<string, number>();
   private readonly idf: Float64Array;
   private readonly unknownIdf: number;
-  private readonly postings: Int32Array[];
+  /** Stem → the entries that know it, with the credit each gives it (1 from phrasings, less from answers). */
+  private readonly postings: FlatLists;
+  /** Entry → its known stems with their credit. */
+  private readonly entryStems: FlatLists;
   /** Phrasing p's stems are phrasingStems[phrasingStart[p] .. phrasingStart[p + 1]). */
   private readonly phrasingStart: Int32Array;
   private readonly phrasingStems: Int32Array;
-  private readonly phrasingQuestionWord: Uint8Array;
-  private readonly phrasingEntry: Int32Array;
   private readonly phrasingWeight: Float64Array;
   private readonly phrasingText: string[] = [];
+  /** Entry e's phrasings are entryFirstPhrasing[e] .. entryFirstPhrasing[e + 1]. */
+  private readonly entryFirstPhrasing: Int32Array;
   /** The question types each entry's wordings ask, as bits; 0 when none says. */
   private readonly entryTypes: Uint8Array;
   private readonly typos: TypoIndex;
   private readonly byId: Map<string, Entry>;
-  /** Marks the phrasings one search has visited; reused, because allocating it per query cost more than the search. */
-  private readonly visiting: Uint8Array;
+  private readonly entryIndex: Map<string, number>;
+  /** The name groups and numbers each entry's own text mentions, for entries that mention any. */
+  private readonly entrySpecifiers = new Map<number, Set<string>>();
+  /** Per-entry scratch for one search, reused: allocating it per query cost more than the search. */
+  private readonly explained: Float64Array;
 
   constructor(
     readonly entries: readonly Entry[],
     private readonly rewriter: SynonymRewriter,
+    private readonly names: NameFinder = new NameFinder([]),
   ) {
     this.byId = new Map(entries.map((e) => [e.id, e]));
+    this.entryIndex = new Map(entries.map((e, i) => [e.id, i]));
+    const firstPhrasing: number[] = [];
     const stems: number[] = [];
-    const questionWords: number[] = [];
+    const questionWords: boolean[] = [];
     const starts: number[] = [0];
-    const owners: number[] = [];
+    const perEntry: [number, number][][] = [];
     const documentFrequency: number[] = [];
     this.entryTypes = new Uint8Array(entries.length);
+    const learn = (t: Token): number => {
+      const id = this.stemIdOf(t.stem);
+      this.stemOfWord.set(t.word, id);
+      // The stem is a word too: "expnad" is a typo of "expand", found in the base only as "expanding".
+      if (!this.stemOfWord.has(t.stem)) this.stemOfWord.set(t.stem, id);
+      return id;
+    };
 
     entries.forEach((entry, entryIndex) => {
-      const entryStems = new Set<number>();
+      firstPhrasing.push(this.phrasingText.length);
+      const credits = new Map<number, number>();
       for (const text of [entry.question, ...entry.phrasings]) {
         const type = questionType(text);
         if (type) this.entryTypes[entryIndex]! |= TYPE_BITS[type];
         const tokens = tokenize(text, rewriter);
         if (tokens.length === 0) continue;
         for (const t of tokens) {
-          const id = this.stemIdOf(t.stem);
-          this.stemOfWord.set(t.word, id);
+          const id = learn(t);
           stems.push(id);
-          questionWords.push(t.isQuestionWord ? 1 : 0);
-          entryStems.add(id);
+          questionWords.push(t.isQuestionWord);
+          credits.set(id, 1);
         }
-        owners.push(entryIndex);
         starts.push(stems.length);
         this.phrasingText.push(text);
       }
-      for (const id of entryStems) documentFrequency[id] = (documentFrequency[id] ?? 0) + 1;
+      for (const t of tokenize([entry.answer, ...entry.quotes].join(' . '), rewriter)) {
+        if (t.isQuestionWord) continue;
+        const id = learn(t);
+        if (!credits.has(id)) credits.set(id, ANSWER_WORD_CREDIT);
+      }
+      for (const id of credits.keys()) documentFrequency[id] = (documentFrequency[id] ?? 0) + 1;
+      perEntry.push([...credits]);
+      const specifiers = this.specifiersOf([entry.question, ...entry.phrasings, entry.answer, ...entry.quotes].join(' . '));
+      if (specifiers.size > 0) this.entrySpecifiers.set(entryIndex, specifiers);
     });
+    firstPhrasing.push(this.phrasingText.length);
 
+    this.entryFirstPhrasing = Int32Array.from(firstPhrasing);
     this.phrasingStems = Int32Array.from(stems);
-    this.phrasingQuestionWord = Uint8Array.from(questionWords);
     this.phrasingStart = Int32Array.from(starts);
-    this.phrasingEntry = Int32Array.from(owners);
     const n = Math.max(entries.length, 1);
     this.idf = Float64Array.from(documentFrequency, (df) => Math.log(1 + n / (df ?? 1)));
     this.unknownIdf = Math.log(1 + n / 0.5);
+    this.phrasingWeight = new Float64Array(this.phrasingText.length);
+    for (let p = 0; p < this.phrasingText.length; p++) {
+      for (let i = this.phrasingStart[p]!; i < this.phrasingStart[p + 1]!; i++) {
+        this.phrasingWeight[p]! += this.idf[this.phrasingStems[i]!]! * (questionWords[i] ? QUESTION_WORD_WEIGHT : 1);
+      }
+    }
 
-    const phrasingCount = owners.length;
-    this.phrasingWeight = new Float64Array(phrasingCount);
-    const postingLengths = new Int32Array(this.stemIds.size);
-    for (let p = 0; p < phrasingCount; p++) {
-      for (let i = this.phrasingStart[p]!; i < this.phrasingStart[p + 1]!; i++) {
-        const id = this.phrasingStems[i]!;
-        this.phrasingWeight[p]! += this.idf[id]! * (this.phrasingQuestionWord[i] ? QUESTION_WORD_WEIGHT : 1);
-        postingLengths[id]!++;
-      }
-    }
-    this.postings = Array.from(postingLengths, (length) => new Int32Array(length));
-    const filled = new Int32Array(this.stemIds.size);
-    for (let p = 0; p < phrasingCount; p++) {
-      for (let i = this.phrasingStart[p]!; i < this.phrasingStart[p + 1]!; i++) {
-        const id = this.phrasingStems[i]!;
-        this.postings[id]![filled[id]!++] = p;
-      }
-    }
-    this.visiting = new Uint8Array(phrasingCount);
-    const words = [...this.stemOfWord.keys()];
-    this.typos = new TypoIndex(words, (word) => documentFrequency[this.stemOfWord.get(word)!] ?? 0);
+    this.entryStems = new FlatLists(perEntry);
+    const byStem: [number, number][][] = Array.from({ length: this.stemIds.size }, () => []);
+    perEntry.forEach((list, entryIndex) => {
+      for (const [id, credit] of list) byStem[id]!.push([entryIndex, credit]);
+    });
+    this.postings = new FlatLists(byStem);
+    this.explained = new Float64Array(entries.length).fill(-1);
+    this.typos = new TypoIndex([...this.stemOfWord.keys()], (word) => documentFrequency[this.stemOfWord.get(word)!] ?? 0);
   }
 
   static fromKnowledge(kb: KnowledgeBase): KnowledgeIndex {
-    return new KnowledgeIndex(kb.entries, new SynonymRewriter(kb.synonyms));
+    return new KnowledgeIndex(kb.entries, new SynonymRewriter(kb.synonyms), new NameFinder(kb.names));
+  }
+
+  /** Whether the entry knows any content word of `text`. */
+  sharesWords(entry: Entry, text: string): boolean {
+    const entryIndex = this.entryIndex.get(entry.id);
+    if (entryIndex === undefined) return false;
+    const wanted = new Set(
+      tokenize(text, this.rewriter)
+        .filter((t) => !t.isQuestionWord)
+        .map((t) => this.stemIds.get(t.stem)),
+    );
+    const { start, items } = this.entryStems;
+    for (let i = start[entryIndex]!; i < start[entryIndex + 1]!; i++) if (wanted.has(items[i]!)) return true;
+    return false;
+  }
+
+  /** Named places and organisations (by group) and numbers in a text. */
+  private specifiersOf(text: string): Set<string> {
+    const folded = foldText(text);
+    const found = new Set<string>();
+    for (const group of this.names.find(text, folded)) found.add(`name:${group}`);
+    for (const number of folded.match(/\d+/g) ?? []) found.add(`number:${number}`);
+    return found;
+  }
+
+  /**
+   * Capitalised words inside a sentence that the knowledge base has never seen, even as typos: names of
+   * things it does not cover ("the Labour Party", "Amnesty Ireland"). Skipped when most words are
+   * capitalised, as in a title-cased message.
+   */
+  private outsideNames(text: string): string[] {
+    const words = text.split(/\s+/).filter(Boolean);
+    const capitalised = words.filter((w) => /^\p{Lu}/u.test(w));
+    if (capitalised.length * 2 > words.length) return [];
+    const found: string[] = [];
+    for (let i = 1; i < words.length; i++) {
+      if (/[.!?:]$/.test(words[i - 1]!)) continue;
+      const match = /^\p{Lu}\p{Ll}+/u.exec(words[i]!);
+      if (!match) continue;
+      const word = foldText(match[0]);
+      if (this.stemIds.has(stem(word)) || this.typos.correct(word)) continue;
+      found.push(match[0]);
+    }
+    return found;
   }
 
   get size(): number {
@@ -208,7 +313,9 @@ export class KnowledgeIndex {
     const corrections = typed.flatMap((r) => (r.read ? [{ typed: r.token.word, read: r.read }] : []));
     const resolved = [...typed, ...context];
     const messageWeight = resolved.reduce((sum, r) => sum + this.weightOf(r), 0);
-    const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type };
+    const asked = this.specifiersOf(text);
+    const specifiers = [...asked, ...this.outsideNames(text).map((w) => `outside:${w}`)];
+    const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers };
     if (messageWeight === 0) return empty;
 
     // What each known stem of the message is worth: to the message's coverage, and to a phrasing's.
@@ -221,8 +328,8 @@ export class KnowledgeIndex {
       if (!current || current.message < message) gains.set(r.stemId, { message, phrasing });
     }
 
-    // A phrasing reaches minConfidence only if it explains at least this share of the message, so it
-    // must contain one of the "essential" stems: all but the cheapest ones that together fall short.
+    // An entry reaches minConfidence only if it explains at least this share of the message, so it
+    // must know one of the "essential" stems: all but the cheapest ones that together fall short.
     const minConfidence = options.minConfidence ?? 0;
     const needed = minConfidence > 0 ? minConfidence ** (1 / MESSAGE_COVERAGE_EXPONENT) * messageWeight : 0;
     const byGain = [...gains].sort((a, b) => a[1].message - b[1].message);
@@ -231,37 +338,65 @@ export class KnowledgeIndex {
     while (skipped < byGain.length && cheap + byGain[skipped]![1].message < needed) cheap += byGain[skipped++]![1].message;
     if (skipped === byGain.length) return empty;
 
+    // Sum, per entry, the message weight it explains; every stem counts once candidates are known.
     const visited: number[] = [];
     for (let k = skipped; k < byGain.length; k++) {
-      for (const p of this.postings[byGain[k]![0]]!) {
-        if (this.visiting[p] === 0) visited.push(p);
-        this.visiting[p] = 1;
+      const { start, items } = this.postings;
+      const id = byGain[k]![0];
+      for (let i = start[id]!; i < start[id + 1]!; i++) {
+        const e = items[i]!;
+        if (this.explained[e] === -1) {
+          this.explained[e] = 0;
+          visited.push(e);
+        }
       }
     }
 
     const best = new Map<number, Candidate>();
-    for (const p of visited) {
-      this.visiting[p] = 0;
+    for (const entryIndex of visited) {
+      this.explained[entryIndex] = -1;
       let message = 0;
-      let phrasing = 0;
-      for (let i = this.phrasingStart[p]!; i < this.phrasingStart[p + 1]!; i++) {
-        const gain = gains.get(this.phrasingStems[i]!);
-        if (gain) {
-          message += gain.message;
-          phrasing += gain.phrasing;
+      const { start, items, credit } = this.entryStems;
+      for (let i = start[entryIndex]!; i < start[entryIndex + 1]!; i++) {
+        const gain = gains.get(items[i]!);
+        if (gain) message += gain.message * credit[i]!;
+      }
+      const messageCoverage = message / messageWeight;
+      if (messageCoverage ** MESSAGE_COVERAGE_EXPONENT < minConfidence) continue;
+
+      // The best single phrasing, scored on its own: an exact wording beats a union of several.
+      let phrasingCoverage = 0;
+      let phrasingConfidence = 0;
+      let matched = this.entryFirstPhrasing[entryIndex]!;
+      for (let p = this.entryFirstPhrasing[entryIndex]!; p < this.entryFirstPhrasing[entryIndex + 1]!; p++) {
+        let usedOfPhrasing = 0;
+        let usedOfMessage = 0;
+        for (let i = this.phrasingStart[p]!; i < this.phrasingStart[p + 1]!; i++) {
+          const gain = gains.get(this.phrasingStems[i]!);
+          if (!gain) continue;
+          usedOfPhrasing += gain.phrasing;
+          usedOfMessage += gain.message;
+        }
+        const coverage = Math.min(1, usedOfPhrasing / this.phrasingWeight[p]!);
+        const alone = (usedOfMessage / messageWeight) ** MESSAGE_COVERAGE_EXPONENT * coverage ** (1 - MESSAGE_COVERAGE_EXPONENT);
+        phrasingCoverage = Math.max(phrasingCoverage, coverage);
+        if (alone > phrasingConfidence) {
+          phrasingConfidence = alone;
+          matched = p;
         }
       }
-      const entryIndex = this.phrasingEntry[p]!;
       const entry = this.entries[entryIndex]!;
-      const messageCoverage = message / messageWeight;
-      const phrasingCoverage = Math.min(1, phrasing / this.phrasingWeight[p]!);
-      let confidence = messageCoverage ** MESSAGE_COVERAGE_EXPONENT * phrasingCoverage ** (1 - MESSAGE_COVERAGE_EXPONENT);
+      const wholeEntry = ENTRY_UNION_FACTOR * messageCoverage ** MESSAGE_COVERAGE_EXPONENT * phrasingCoverage ** (1 - MESSAGE_COVERAGE_EXPONENT);
+      let confidence = Math.max(phrasingConfidence, wholeEntry);
       if (options.preferTopic && entry.topic !== options.preferTopic) confidence *= OTHER_TOPIC_FACTOR;
       const entryTypes = this.entryTypes[entryIndex]!;
       if (type && entryTypes !== 0 && (entryTypes & TYPE_BITS[type]) === 0) confidence *= QUESTION_TYPE_MISMATCH_FACTOR;
+      if (specifiers.length > 0) {
+        const own = this.entrySpecifiers.get(entryIndex);
+        if (specifiers.some((s) => !own?.has(s))) confidence *= SPECIFIER_MISMATCH_FACTOR;
+      }
       if (confidence < minConfidence) continue;
-      const current = best.get(entryIndex);
-      if (!current || confidence > current.confidence) best.set(entryIndex, { entry, confidence, matchedPhrasing: this.phrasingText[p]! });
+      best.set(entryIndex, { entry, confidence, matchedPhrasing: this.phrasingText[matched] ?? entry.question });
     }
     const candidates = [...best.values()]
       .sort((a, b) => b.confidence - a.confidence || a.entry.id.localeCompare(b.entry.id))

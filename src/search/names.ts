@@ -1,0 +1,40 @@
+import type { NameGroup } from '../knowledge/schema';
+import { foldText } from './normalise';
+
+/**
+ * Finds which places and organisations (knowledge/names.yaml) a text names, by walking its words once:
+ * a regular expression per name would cost more than the rest of a search on a large base.
+ */
+export class NameFinder {
+  /** First folded word of a spelling → the spellings starting with it, as word lists, with their group. */
+  private readonly byFirstWord = new Map<string, { words: string[]; group: number }[]>();
+  private readonly caseSensitive: { pattern: RegExp; group: number }[] = [];
+
+  constructor(groups: readonly NameGroup[]) {
+    groups.forEach((g, group) => {
+      for (const spelling of g.spellings) {
+        const words = foldText(spelling).split(' ').filter(Boolean);
+        if (words.length === 0) continue;
+        const list = this.byFirstWord.get(words[0]!) ?? [];
+        list.push({ words, group });
+        this.byFirstWord.set(words[0]!, list);
+      }
+      for (const spelling of g.matchCase) {
+        this.caseSensitive.push({ pattern: new RegExp(`(?<![\\p{L}\\p{N}])${spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u'), group });
+      }
+    });
+  }
+
+  /** The groups named in `text`; `folded` is foldText(text), passed in when the caller has it. */
+  find(text: string, folded = foldText(text)): Set<number> {
+    const found = new Set<number>();
+    const words = folded.split(' ');
+    for (let i = 0; i < words.length; i++) {
+      for (const { words: spelling, group } of this.byFirstWord.get(words[i]!) ?? []) {
+        if (spelling.every((w, k) => words[i + k] === w)) found.add(group);
+      }
+    }
+    for (const { pattern, group } of this.caseSensitive) if (pattern.test(text)) found.add(group);
+    return found;
+  }
+}
