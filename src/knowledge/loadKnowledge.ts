@@ -3,6 +3,7 @@ import { basename, join, relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import {
+  detailsFileSchema,
   entrySchema,
   namesFileSchema,
   synonymsFileSchema,
@@ -15,12 +16,14 @@ import {
 
 export const SYNONYMS_FILE = 'synonyms.yaml';
 export const NAMES_FILE = 'names.yaml';
+export const DETAILS_FILE = 'details.yaml';
 
 export interface KnowledgeBase {
   entries: Entry[];
   topics: TopicInfo[];
   synonyms: Synonym[];
   names: NameGroup[];
+  details: string[];
 }
 
 /** One thing wrong in a knowledge file, located so a curator can go straight to it. */
@@ -135,7 +138,7 @@ function crossCheck(entries: Entry[], fileOf: Map<Entry, string>): KnowledgeProb
 }
 
 /**
- * Reads every topic file, the synonyms file and the names file in `dir`, and either returns the whole base or throws a
+ * Reads every topic file and the synonyms, names and details files in `dir`, and either returns the whole base or throws a
  * KnowledgeError listing every problem found, so a curator can fix them all in one pass.
  */
 export function loadKnowledge(dir: string): KnowledgeBase {
@@ -157,6 +160,7 @@ export function loadKnowledge(dir: string): KnowledgeBase {
   const fileOf = new Map<Entry, string>();
   let synonyms: Synonym[] = [];
   let nameGroups: NameGroup[] = [];
+  let details: string[] = [];
 
   for (const name of names) {
     const file = display(name);
@@ -170,6 +174,15 @@ export function loadKnowledge(dir: string): KnowledgeBase {
       if (yamlProblems.length > 0) continue;
       const parsed = synonymsFileSchema.safeParse(value);
       if (parsed.success) synonyms = parsed.data.synonyms;
+      else problems.push(...issuesToProblems(parsed.error, file));
+      continue;
+    }
+    if (name === DETAILS_FILE) {
+      const { value, problems: yamlProblems } = readYaml(join(dir, name), file);
+      problems.push(...yamlProblems);
+      if (yamlProblems.length > 0) continue;
+      const parsed = detailsFileSchema.safeParse(value);
+      if (parsed.success) details = parsed.data.details;
       else problems.push(...issuesToProblems(parsed.error, file));
       continue;
     }
@@ -193,5 +206,5 @@ export function loadKnowledge(dir: string): KnowledgeBase {
   }
   problems.push(...crossCheck(entries, fileOf));
   if (problems.length > 0) throw new KnowledgeError(problems);
-  return { entries, topics, synonyms, names: nameGroups };
+  return { entries, topics, synonyms, names: nameGroups, details };
 }

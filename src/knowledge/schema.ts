@@ -115,3 +115,12 @@ export interface NameGroup {
   spellings: string[];
   matchCase: string[];
 }
+
+/**
+ * Words that ask for a particular detail ("How old is Salil Shetty?", "Who chairs the International
+ * Board?"). A question using one is answered only by an entry whose question, phrasings or answer use it
+ * too: knowing who someone is does not tell their age.
+ */
+export const detailsFileSchema = z.strictObject({
+  details: z.array(trimmed.regex(/^[\p{L}\p{N}'-]+$/u, 'must be a single word')),
+});

@@ -26,8 +26,8 @@ export interface SearchResult {
   /** What kind of thing the message asks for, if it says. */
   questionType?: QuestionType;
   /**
-   * Places, organisations and numbers the message names ("in India", "the UN", "in 1990"); an entry
-   * that does not name them too cannot answer it.
+   * Places, organisations, numbers and details the message names ("in India", "the UN", "in 1990",
+   * "how old"); an entry that does not name them too cannot answer it.
    */
   specifiers: string[];
 }
@@ -140,7 +140,9 @@ export class KnowledgeIndex {
   private readonly typos: TypoIndex;
   private readonly byId: Map<string, Entry>;
   private readonly entryIndex: Map<string, number>;
-  /** The name groups and numbers each entry's own text mentions, for entries that mention any. */
+  /** Stems of the words that ask for a particular detail (knowledge/details.yaml). */
+  private readonly detailStems: Set<string>;
+  /** The name groups, numbers and detail words each entry's own text mentions, for entries that mention any. */
   private readonly entrySpecifiers = new Map<number, Set<string>>();
   /** Per-entry scratch for one search, reused: allocating it per query cost more than the search. */
   private readonly explained: Float64Array;
@@ -149,7 +151,9 @@ export class KnowledgeIndex {
     readonly entries: readonly Entry[],
     private readonly rewriter: SynonymRewriter,
     private readonly names: NameFinder = new NameFinder([]),
+    details: readonly string[] = [],
   ) {
+    this.detailStems = new Set(details.map((d) => stem(foldText(d))));
     this.byId = new Map(entries.map((e) => [e.id, e]));
     this.entryIndex = new Map(entries.map((e, i) => [e.id, i]));
     const firstPhrasing: number[] = [];
@@ -191,7 +195,10 @@ export class KnowledgeIndex {
       }
       for (const id of credits.keys()) documentFrequency[id] = (documentFrequency[id] ?? 0) + 1;
       perEntry.push([...credits]);
+      // Details are looked for in what the entry says, not in its quotes: the page's "an exciting time"
+      // does not make an entry about the time.
       const specifiers = this.specifiersOf([entry.question, ...entry.phrasings, entry.answer, ...entry.quotes].join(' . '));
+      for (const d of this.detailsOf([entry.question, ...entry.phrasings, entry.answer].join(' . '))) specifiers.add(d);
       if (specifiers.size > 0) this.entrySpecifiers.set(entryIndex, specifiers);
     });
     firstPhrasing.push(this.phrasingText.length);
@@ -201,7 +208,7 @@ export class KnowledgeIndex {
     this.phrasingStart = Int32Array.from(starts);
     const n = Math.max(entries.length, 1);
     this.idf = Float64Array.from(documentFrequency, (df) => Math.log(1 + n / (df ?? 1)));
-    this.unknownIdf = Math.log(1 + n / 0.5);
+    this.unknownIdf = Math.log(1 + n / 2);
     this.phrasingWeight = new Float64Array(this.phrasingText.length);
     for (let p = 0; p < this.phrasingText.length; p++) {
       for (let i = this.phrasingStart[p]!; i < this.phrasingStart[p + 1]!; i++) {
@@ -220,7 +227,7 @@ export class KnowledgeIndex {
   }
 
   static fromKnowledge(kb: KnowledgeBase): KnowledgeIndex {
-    return new KnowledgeIndex(kb.entries, new SynonymRewriter(kb.synonyms), new NameFinder(kb.names));
+    return new KnowledgeIndex(kb.entries, new SynonymRewriter(kb.synonyms), new NameFinder(kb.names), kb.details);
   }
 
   /** Whether the entry knows any content word of `text`. */
@@ -235,6 +242,13 @@ export class KnowledgeIndex {
     const { start, items } = this.entryStems;
     for (let i = start[entryIndex]!; i < start[entryIndex + 1]!; i++) if (wanted.has(items[i]!)) return true;
     return false;
+  }
+
+  private detailsOf(text: string): string[] {
+    if (this.detailStems.size === 0) return [];
+    return tokenize(text, this.rewriter)
+      .filter((t) => this.detailStems.has(t.stem))
+      .map((t) => `detail:${t.stem}`);
   }
 
   /** Named places and organisations (by group) and numbers in a text. */
@@ -261,6 +275,7 @@ export class KnowledgeIndex {
       const match = /^\p{Lu}\p{Ll}+/u.exec(words[i]!);
       if (!match) continue;
       const word = foldText(match[0]);
+      if (this.names.isNameWord(word) || this.rewriter.rewrite(word) !== word) continue;
       if (this.stemIds.has(stem(word)) || this.typos.correct(word)) continue;
       found.push(match[0]);
     }
@@ -302,9 +317,11 @@ export class KnowledgeIndex {
   search(text: string, options: SearchOptions = {}): SearchResult {
     const typed = tokenize(text, this.rewriter).map((t) => this.resolve(t, false));
     const typedStems = new Set(typed.map((r) => r.token.stem));
+    // The previous subject's places and organisations are left behind: "and worldwide?" after a
+    // question about the UK replaces the UK, and "and in France?" must not be read as about the UK.
     const context = options.contextText
       ? tokenize(options.contextText, this.rewriter)
-          .filter((t) => !t.isQuestionWord && !typedStems.has(t.stem))
+          .filter((t) => !t.isQuestionWord && !typedStems.has(t.stem) && !this.names.isNameWord(t.word))
           .map((t) => this.resolve(t, true))
           .filter((r) => r.stemId !== undefined)
       : [];
@@ -314,7 +331,7 @@ export class KnowledgeIndex {
     const resolved = [...typed, ...context];
     const messageWeight = resolved.reduce((sum, r) => sum + this.weightOf(r), 0);
     const asked = this.specifiersOf(text);
-    const specifiers = [...asked, ...this.outsideNames(text).map((w) => `outside:${w}`)];
+    const specifiers = [...asked, ...this.detailsOf(text), ...this.outsideNames(text).map((w) => `outside:${w}`)];
     const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers };
     if (messageWeight === 0) return empty;
 

@@ -9,12 +9,15 @@ export class NameFinder {
   /** First folded word of a spelling → the spellings starting with it, as word lists, with their group. */
   private readonly byFirstWord = new Map<string, { words: string[]; group: number }[]>();
   private readonly caseSensitive: { pattern: RegExp; group: number }[] = [];
+  /** Every folded word of every spelling. */
+  private readonly words = new Set<string>();
 
   constructor(groups: readonly NameGroup[]) {
     groups.forEach((g, group) => {
       for (const spelling of g.spellings) {
         const words = foldText(spelling).split(' ').filter(Boolean);
         if (words.length === 0) continue;
+        for (const w of words) this.words.add(w);
         const list = this.byFirstWord.get(words[0]!) ?? [];
         list.push({ words, group });
         this.byFirstWord.set(words[0]!, list);
@@ -23,6 +26,11 @@ export class NameFinder {
         this.caseSensitive.push({ pattern: new RegExp(`(?<![\\p{L}\\p{N}])${spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u'), group });
       }
     });
+  }
+
+  /** Whether a folded word is part of some place's or organisation's name. */
+  isNameWord(word: string): boolean {
+    return this.words.has(word);
   }
 
   /** The groups named in `text`; `folded` is foldText(text), passed in when the caller has it. */
