@@ -1,0 +1,122 @@
+import { MemoryStorage, type Storage } from 'botbuilder';
+import { z } from 'zod';
+import { errorFields, type Logger } from '../logger';
+import { BlobStateStorage, DEFAULT_STORE_TIMEOUT_MS } from './blobStorage';
+import { blobCurationLog, memoryCurationLog, sqliteCurationLog, type CurationLog } from './curationLog';
+import { SqliteStorage } from './sqliteStorage';
+
+export const STORAGE_KINDS = ['sqlite', 'blob', 'memory'] as const;
+export type StorageKind = (typeof STORAGE_KINDS)[number];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Azure's rules: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit. */
+export const containerNameSchema = z
+  .string()
+  .regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
+
+export const storageOptionsSchema = z
+  .object({
+    kind: z.enum(STORAGE_KINDS),
+    /** SQLite's folder; created if missing. */
+    dataDir: z.string().min(1),
+    connectionString: z.string().min(1).optional(),
+    container: containerNameSchema.optional(),
+    /** Conversation state not written for this many days is deleted. */
+    ttlDays: z.number().positive(),
+    /** Bound on each store call (Blob) or on waiting for the database lock (SQLite). */
+    timeoutMs: z.number().int().positive().default(DEFAULT_STORE_TIMEOUT_MS),
+    /** Whether SQLite deletes expired state at open and then on a schedule; tools that only read turn it off. */
+    schedulePurge: z.boolean().default(true),
+    /** How often SQLite deletes expired state. */
+    purgeIntervalMs: z.number().int().positive().default(HOUR_MS),
+  })
+  .superRefine((options, ctx) => {
+    if (options.kind !== 'blob') return;
+    for (const key of ['connectionString', 'container'] as const) {
+      if (!options[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required for blob storage' });
+    }
+  });
+export type StorageOptions = z.input<typeof storageOptionsSchema>;
+
+/** Conversation state and curation records in one backend, with what the server needs to run it. */
+export interface StateStore {
+  kind: StorageKind;
+  storage: Storage;
+  curation: CurationLog;
+  /** Whether the store answers now; bounded by the timeout, never throws. For GET /healthz. */
+  ping(): Promise<boolean>;
+  /** Deletes state last written more than ttlDays before `now`; returns how many items. */
+  purgeExpired(now?: Date): Promise<number>;
+  /** Stops the retention schedule and releases the store. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the configured store. SQLite also deletes expired state at open and then every purgeIntervalMs
+ * (on a timer that does not keep the process alive), unless schedulePurge is false. Blob storage is shared by every instance, so its
+ * retention runs once, as `npm run state:purge` on a schedule, rather than in each instance. Memory is for
+ * tests: it forgets on restart, and has no timestamps to expire.
+ */
+export async function createStorage(input: StorageOptions, logger?: Logger): Promise<StateStore> {
+  const options = storageOptionsSchema.parse(input);
+  const cutoff = (now: Date) => new Date(now.getTime() - options.ttlDays * DAY_MS);
+
+  switch (options.kind) {
+    case 'memory':
+      return {
+        kind: 'memory',
+        storage: new MemoryStorage(),
+        curation: memoryCurationLog(),
+        ping: async () => true,
+        purgeExpired: async () => 0,
+        close: async () => undefined,
+      };
+
+    case 'blob': {
+      const storage = await new BlobStateStorage({
+        connectionString: options.connectionString!,
+        container: options.container!,
+        timeoutMs: options.timeoutMs,
+      }).open();
+      return {
+        kind: 'blob',
+        storage,
+        curation: blobCurationLog(storage.container, options.timeoutMs),
+        ping: () => storage.ping(),
+        purgeExpired: (now = new Date()) => storage.purgeOlderThan(cutoff(now)),
+        close: () => storage.close(),
+      };
+    }
+
+    case 'sqlite': {
+      const storage = new SqliteStorage({ dataDir: options.dataDir, busyTimeoutMs: options.timeoutMs });
+      const purgeExpired = (now = new Date()) => storage.purgeOlderThan(cutoff(now));
+      const scheduledPurge = async () => {
+        try {
+          logger?.info('state_purged', { deleted: await purgeExpired(), ttlDays: options.ttlDays });
+        } catch (err) {
+          logger?.error('state_purge_failed', errorFields(err));
+        }
+      };
+      let timer: NodeJS.Timeout | undefined;
+      if (options.schedulePurge) {
+        await scheduledPurge();
+        timer = setInterval(() => void scheduledPurge(), options.purgeIntervalMs);
+        timer.unref();
+      }
+      return {
+        kind: 'sqlite',
+        storage,
+        curation: sqliteCurationLog(storage.database),
+        ping: () => storage.ping(),
+        purgeExpired,
+        close: async () => {
+          clearInterval(timer);
+          await storage.close();
+        },
+      };
+    }
+  }
+}

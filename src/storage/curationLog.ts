@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { RestError, type ContainerClient } from '@azure/storage-blob';
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { redact } from '../redact';
+import { listBlobs } from './blobStorage';
+import { withTimeout } from './withTimeout';
+
+/**
+ * What curators learn from conversations: which answers helped, and which questions the bot could not
+ * answer. Records hold no user or conversation id, and questions are redacted before they are stored.
+ */
+
+export const MAX_QUESTION_CHARS = 500;
+/** Text beyond this is cut before redaction, which bounds its work; the stored text is cut again after. */
+const MAX_INPUT_CHARS = 4 * MAX_QUESTION_CHARS;
+export const CURATION_BLOB_PREFIX = 'curation/';
+
+const feedbackInput = z.object({
+  kind: z.literal('feedback'),
+  entryId: z.string().trim().min(1).max(200),
+  helpful: z.boolean(),
+  at: z.date().optional(),
+});
+const unansweredInput = z.object({
+  kind: z.literal('unanswered'),
+  question: z.string().trim().min(1).transform((q) => redact(q.slice(0, MAX_INPUT_CHARS)).slice(0, MAX_QUESTION_CHARS)),
+  topic: z.string().trim().min(1).max(100).optional(),
+  at: z.date().optional(),
+});
+export const curationInputSchema = z.discriminatedUnion('kind', [feedbackInput, unansweredInput]);
+export type CurationInput = z.input<typeof curationInputSchema>;
+
+/** A record as stored and listed; `at` is always set. */
+const curationRecordSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('feedback'), entryId: z.string(), helpful: z.boolean(), at: z.coerce.date() }),
+  z.object({ kind: z.literal('unanswered'), question: z.string(), topic: z.string().optional(), at: z.coerce.date() }),
+]);
+export type CurationRecord = z.infer<typeof curationRecordSchema>;
+
+export interface CurationLog {
+  /** Validates, redacts and stores one record; rejects input that is not a valid record. */
+  record(input: CurationInput): Promise<void>;
+  /** Every record at or after `since` (all if omitted), oldest first. */
+  list(since?: Date): Promise<CurationRecord[]>;
+}
+
+/** Where records are kept; the validation and redaction in front of it are the same for every store. */
+interface CurationBackend {
+  append(record: CurationRecord): Promise<void>;
+  list(since?: Date): Promise<CurationRecord[]>;
+}
+
+function curationLog(backend: CurationBackend): CurationLog {
+  return {
+    async record(input) {
+      const parsed = curationInputSchema.parse(input);
+      await backend.append({ ...parsed, at: parsed.at ?? new Date() });
+    },
+    list: (since) => backend.list(since),
+  };
+}
+
+export function memoryCurationLog(): CurationLog {
+  const records: CurationRecord[] = [];
+  return curationLog({
+    append: async (record) => void records.push(record),
+    list: async (since) => records.filter((r) => !since || r.at >= since).sort((a, b) => a.at.getTime() - b.at.getTime()),
+  });
+}
+
+interface CurationRow {
+  kind: string;
+  entry_id: string | null;
+  helpful: number | null;
+  question: string | null;
+  topic: string | null;
+  at: number;
+}
+
+/** A table in the state database, so curation needs no store of its own. */
+export function sqliteCurationLog(db: Database.Database): CurationLog {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS curation (
+      id INTEGER PRIMARY KEY,
+      kind TEXT NOT NULL,
+      entry_id TEXT,
+      helpful INTEGER,
+      question TEXT,
+      topic TEXT,
+      at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS curation_at ON curation (at);
+  `);
+  const insert = db.prepare('INSERT INTO curation (kind, entry_id, helpful, question, topic, at) VALUES (@kind, @entryId, @helpful, @question, @topic, @at)');
+  const select = db.prepare<[number], CurationRow>('SELECT kind, entry_id, helpful, question, topic, at FROM curation WHERE at >= ? ORDER BY at, id');
+  return curationLog({
+    async append(record) {
+      insert.run(
+        record.kind === 'feedback'
+          ? { kind: record.kind, entryId: record.entryId, helpful: record.helpful ? 1 : 0, question: null, topic: null, at: record.at.getTime() }
+          : { kind: record.kind, entryId: null, helpful: null, question: record.question, topic: record.topic ?? null, at: record.at.getTime() },
+      );
+    },
+    async list(since) {
+      return select.all(since?.getTime() ?? 0).map((row) =>
+        curationRecordSchema.parse(
+          row.kind === 'feedback'
+            ? { kind: row.kind, entryId: row.entry_id, helpful: row.helpful === 1, at: row.at }
+            : { kind: row.kind, question: row.question, ...(row.topic === null ? {} : { topic: row.topic }), at: row.at },
+        ),
+      );
+    },
+  });
+}
+
+/** Downloads in flight at once when listing; a report over many records should not open thousands. */
+const LIST_CONCURRENCY = 8;
+
+/**
+ * One small JSON blob per record under `curation/`, in the state container. Names start with the record's
+ * ISO time, so listing since a date needs no download of older records, and blobs from several
+ * instances never collide (a random suffix, and a create-only upload).
+ */
+export function blobCurationLog(container: ContainerClient, timeoutMs: number): CurationLog {
+  const nameFor = (at: Date) => `${CURATION_BLOB_PREFIX}${at.toISOString()}-${randomUUID()}.json`;
+  return curationLog({
+    async append(record) {
+      const body = JSON.stringify({ ...record, at: record.at.toISOString() });
+      await withTimeout('curation write', timeoutMs, (abortSignal) =>
+        container.getBlockBlobClient(nameFor(record.at)).upload(body, Buffer.byteLength(body), {
+          conditions: { ifNoneMatch: '*' },
+          blobHTTPHeaders: { blobContentType: 'application/json' },
+          abortSignal,
+        }),
+      );
+    },
+    async list(since) {
+      const from = since ? `${CURATION_BLOB_PREFIX}${since.toISOString()}` : '';
+      const names: string[] = [];
+      for await (const blob of listBlobs(container, CURATION_BLOB_PREFIX, timeoutMs)) {
+        if (blob.name >= from) names.push(blob.name);
+      }
+      const records: CurationRecord[] = [];
+      for (let i = 0; i < names.length; i += LIST_CONCURRENCY) {
+        const batch = await Promise.all(names.slice(i, i + LIST_CONCURRENCY).map((name) => download(container, name, timeoutMs)));
+        records.push(...batch.filter((r): r is CurationRecord => r !== undefined));
+      }
+      return records.sort((a, b) => a.at.getTime() - b.at.getTime());
+    },
+  });
+}
+
+/** A record, or undefined if the blob vanished or does not hold one (records are never partly written). */
+async function download(container: ContainerClient, name: string, timeoutMs: number): Promise<CurationRecord | undefined> {
+  try {
+    const buffer = await withTimeout('curation read', timeoutMs, (abortSignal) => container.getBlobClient(name).downloadToBuffer(undefined, undefined, { abortSignal }));
+    const parsed = curationRecordSchema.safeParse(JSON.parse(buffer.toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch (err) {
+    if (err instanceof SyntaxError || (err instanceof RestError && err.statusCode === 404)) return undefined;
+    throw err;
+  }
+}

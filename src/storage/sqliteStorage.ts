@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Storage, StoreItems } from 'botbuilder';
+import { z } from 'zod';
+import { ETAG_NEW_ITEM, EtagConflictError } from './etagConflict';
+
+export const STATE_DB_FILE = 'state.db';
+
+const keysSchema = z.array(z.string().min(1));
+const changesSchema = z.record(z.string().min(1), z.record(z.string(), z.unknown()));
+
+interface Row {
+  key: string;
+  value: string;
+  etag: string;
+}
+
+export interface SqliteStorageOptions {
+  /** Created if missing; the database is `state.db` inside it. */
+  dataDir: string;
+  /** How long a write waits for another process holding the database lock before failing. */
+  busyTimeoutMs?: number;
+  /** The clock for updated-at, so retention can be tested without waiting. */
+  now?: () => Date;
+}
+
+/**
+ * botbuilder's Storage on one SQLite file (WAL, so readers never wait for the writer). Each item is a row
+ * of JSON with an opaque eTag and the time it was last written; eTags follow the rules in etagConflict.ts,
+ * like BlobsStorage: a stale eTag, or an eTag for an item that no longer exists, is rejected. eTags are
+ * random rather than counters, so an item deleted and written again never matches an eTag read before.
+ */
+export class SqliteStorage implements Storage {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly now: () => Date;
+  private readonly sql: ReturnType<typeof prepareStatements>;
+
+  constructor(options: SqliteStorageOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.file = join(options.dataDir, STATE_DB_FILE);
+    this.now = options.now ?? (() => new Date());
+    this.db = new Database(this.file, { timeout: options.busyTimeoutMs ?? 3000 });
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL is durable across application crashes in WAL mode; only a power cut may lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS state_updated_at ON state (updated_at);
+    `);
+    this.sql = prepareStatements(this.db);
+  }
+
+  /** The open database, for other tables kept in the same file (the curation log). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    const items: StoreItems = {};
+    for (const key of keysSchema.parse(keys)) {
+      const row = this.sql.select.get(key);
+      if (row) items[key] = { ...parseValue(row.value), eTag: row.etag };
+    }
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    const parsed = changesSchema.parse(changes);
+    const updatedAt = this.now().getTime();
+    const { upsert, insertNew, updateMatching } = this.sql;
+    // One transaction: a conflict on any key leaves every key as it was.
+    this.db.transaction(() => {
+      for (const [key, item] of Object.entries(parsed)) {
+        const { eTag: expected, ...content } = item;
+        const row = { key, value: JSON.stringify(content), etag: randomUUID(), updatedAt };
+        if (expected === undefined || expected === '*') {
+          upsert.run(row);
+        } else if (expected === ETAG_NEW_ITEM) {
+          if (insertNew.run(row).changes === 0) throw new EtagConflictError('The item was created by another writer since it was read (eTag conflict).');
+        } else if (updateMatching.run({ ...row, expected: String(expected) }).changes === 0) {
+          throw new EtagConflictError();
+        }
+      }
+    })();
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    this.db.transaction((all: string[]) => all.forEach((key) => this.sql.remove.run(key)))(keysSchema.parse(keys));
+  }
+
+  /** Deletes items last written before `cutoff`; returns how many. */
+  async purgeOlderThan(cutoff: Date): Promise<number> {
+    return this.sql.purge.run(cutoff.getTime()).changes;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    select: db.prepare<[string], Row>('SELECT key, value, etag FROM state WHERE key = ?'),
+    upsert: db.prepare(
+      `INSERT INTO state (key, value, etag, updated_at) VALUES (@key, @value, @etag, @updatedAt)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at`,
+    ),
+    insertNew: db.prepare('INSERT INTO state (key, value, etag, updated_at) VALUES (@key, @value, @etag, @updatedAt) ON CONFLICT (key) DO NOTHING'),
+    updateMatching: db.prepare('UPDATE state SET value = @value, etag = @etag, updated_at = @updatedAt WHERE key = @key AND etag = @expected'),
+    remove: db.prepare<[string]>('DELETE FROM state WHERE key = ?'),
+    purge: db.prepare<[number]>('DELETE FROM state WHERE updated_at < ?'),
+  };
+}
+
+function parseValue(value: string): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(value);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('A stored state item is not a JSON object.');
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,174 @@
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, PROJECT_ROOT, loadDotEnv } from '../config';
+import { STORAGE_KINDS, containerNameSchema, createStorage, type StorageOptions } from '../storage/createStorage';
+import type { CurationRecord } from '../storage/curationLog';
+
+/**
+ * `npm run report -- [--limit N] [--since YYYY-MM-DD]`: what curators should look at next. The questions
+ * the bot could not answer, most asked first, and the answers people found least helpful.
+ */
+
+const USAGE = 'usage: npm run report -- [--limit N] [--since YYYY-MM-DD]';
+
+/**
+ * The storage settings, with the names and defaults the bot uses. Here until src/config.ts reads them
+ * (issue #5); the tools then take their options from there.
+ */
+const storageEnvSchema = z.object({
+  STORAGE: z.enum(STORAGE_KINDS).default('sqlite'),
+  DATA_DIR: z.string().trim().min(1).default('data'),
+  AZURE_STORAGE_CONNECTION_STRING: z.string().trim().min(1).optional(),
+  AZURE_STORAGE_CONTAINER: containerNameSchema.optional(),
+  STATE_TTL_DAYS: z.coerce.number().positive().default(30),
+});
+
+export function storageOptionsFromEnv(env: NodeJS.ProcessEnv): StorageOptions {
+  // A blank value, as copied from .env.example, means "not set".
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim()));
+  const result = storageEnvSchema.safeParse(set);
+  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  const vars = result.data;
+  if (vars.STORAGE === 'blob' && !(vars.AZURE_STORAGE_CONNECTION_STRING && vars.AZURE_STORAGE_CONTAINER)) {
+    throw new ConfigError(['AZURE_STORAGE_CONNECTION_STRING and AZURE_STORAGE_CONTAINER are required when STORAGE is blob']);
+  }
+  return {
+    kind: vars.STORAGE,
+    dataDir: isAbsolute(vars.DATA_DIR) ? vars.DATA_DIR : resolve(PROJECT_ROOT, vars.DATA_DIR),
+    connectionString: vars.AZURE_STORAGE_CONNECTION_STRING,
+    container: vars.AZURE_STORAGE_CONTAINER,
+    ttlDays: vars.STATE_TTL_DAYS,
+  };
+}
+
+export interface UnansweredRow {
+  /** Folded for counting: lower case, single spaces, no trailing punctuation. */
+  question: string;
+  count: number;
+  lastAsked: Date;
+}
+
+export interface AnswerRow {
+  entryId: string;
+  helpful: number;
+  unhelpful: number;
+  /** helpful / (helpful + unhelpful) */
+  shareHelpful: number;
+}
+
+export interface CurationReport {
+  records: number;
+  unanswered: UnansweredRow[];
+  leastHelpful: AnswerRow[];
+}
+
+export function foldQuestion(question: string): string {
+  return question.toLowerCase().replace(/\s+/g, ' ').trim().replace(/[\s?!.,;:]+$/, '');
+}
+
+/**
+ * Lower bound of the 95% Wilson interval for the share of 👎: how sure we are that an answer is often
+ * unhelpful. It ranks 6 👎 of 6 above a single 👎, and both above 10 👎 among 100 votes.
+ */
+function unhelpfulConfidence(unhelpful: number, total: number): number {
+  const z = 1.96;
+  const p = unhelpful / total;
+  const centre = p + (z * z) / (2 * total);
+  const spread = z * Math.sqrt((p * (1 - p)) / total + (z * z) / (4 * total * total));
+  return (centre - spread) / (1 + (z * z) / total);
+}
+
+export function buildReport(records: readonly CurationRecord[], limit = 20): CurationReport {
+  const questions = new Map<string, UnansweredRow>();
+  const answers = new Map<string, AnswerRow>();
+  for (const record of records) {
+    if (record.kind === 'unanswered') {
+      const question = foldQuestion(record.question);
+      if (!question) continue;
+      const row = questions.get(question) ?? { question, count: 0, lastAsked: record.at };
+      row.count += 1;
+      if (record.at > row.lastAsked) row.lastAsked = record.at;
+      questions.set(question, row);
+    } else {
+      const row = answers.get(record.entryId) ?? { entryId: record.entryId, helpful: 0, unhelpful: 0, shareHelpful: 0 };
+      if (record.helpful) row.helpful += 1;
+      else row.unhelpful += 1;
+      row.shareHelpful = row.helpful / (row.helpful + row.unhelpful);
+      answers.set(record.entryId, row);
+    }
+  }
+  const unanswered = [...questions.values()].sort(
+    (a, b) => b.count - a.count || b.lastAsked.getTime() - a.lastAsked.getTime() || a.question.localeCompare(b.question),
+  );
+  const confidence = (row: AnswerRow) => unhelpfulConfidence(row.unhelpful, row.helpful + row.unhelpful);
+  const leastHelpful = [...answers.values()]
+    .filter((row) => row.unhelpful > 0)
+    .sort((a, b) => confidence(b) - confidence(a) || b.unhelpful - a.unhelpful || a.entryId.localeCompare(b.entryId));
+  return { records: records.length, unanswered: unanswered.slice(0, limit), leastHelpful: leastHelpful.slice(0, limit) };
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+export function formatReport(report: CurationReport): string {
+  const unanswered = report.unanswered.length
+    ? table(
+        ['asked', 'last asked', 'question'],
+        report.unanswered.map((row) => [String(row.count), row.lastAsked.toISOString().slice(0, 10), clip(row.question, 100)]),
+      )
+    : '(none)';
+  const answers = report.leastHelpful.length
+    ? table(
+        ['entry', '👍', '👎', 'helpful'],
+        report.leastHelpful.map((row) => [row.entryId, String(row.helpful), String(row.unhelpful), `${Math.round(row.shareHelpful * 100)}%`]),
+      )
+    : '(no answer has a 👎)';
+  return `Most frequent unanswered questions\n\n${unanswered}\n\nLeast helpful answers\n\n${answers}\n\n(${report.records} records)\n`;
+}
+
+/** The command itself, minus the process: returns the exit code, writes the report or the usage. */
+export async function runReport(args: string[], env: NodeJS.ProcessEnv, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  let values: { limit?: string; since?: string };
+  try {
+    ({ values } = parseArgs({ args, options: { limit: { type: 'string', default: '20' }, since: { type: 'string' } } }));
+  } catch {
+    err(`${USAGE}\n`);
+    return 2;
+  }
+  const limit = z.coerce.number().int().positive().safeParse(values.limit);
+  const since = values.since === undefined ? undefined : z.iso.date().safeParse(values.since);
+  if (!limit.success || (since && !since.success)) {
+    err(`${USAGE}\n`);
+    return 2;
+  }
+  const store = await createStorage({ ...storageOptionsFromEnv(env), schedulePurge: false });
+  try {
+    const records = await store.curation.list(since?.data ? new Date(`${since.data}T00:00:00Z`) : undefined);
+    out(formatReport(buildReport(records, limit.data)));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+if (require.main === module) {
+  loadDotEnv();
+  runReport(
+    process.argv.slice(2),
+    process.env,
+    (text) => process.stdout.write(text),
+    (text) => process.stderr.write(text),
+  ).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

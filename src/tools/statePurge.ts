@@ -1,0 +1,25 @@
+import { loadDotEnv } from '../config';
+import { createStorage } from '../storage/createStorage';
+import { storageOptionsFromEnv } from './report';
+
+/**
+ * `npm run state:purge`: deletes conversation state not written for STATE_TTL_DAYS days and prints how
+ * many items went. Blob storage is shared by every instance, so its retention is this command run on a
+ * schedule (cron, an Azure Container Apps job, a WebJob); SQLite also purges by itself while the bot runs.
+ */
+async function main(): Promise<void> {
+  loadDotEnv();
+  const options = storageOptionsFromEnv(process.env);
+  const store = await createStorage({ ...options, schedulePurge: false });
+  try {
+    const deleted = await store.purgeExpired();
+    process.stdout.write(`Deleted ${deleted} conversation state item(s) not written for ${options.ttlDays} days (${store.kind} storage).\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
