@@ -82,28 +82,30 @@ interface ResolvedToken {
 
 const TYPE_BITS: Record<QuestionType, number> = { person: 1, time: 2, place: 4, quantity: 8, reason: 16 };
 
-/** Flat lists of numbers, one list per key: far lighter than an array of arrays at 100,000 entries. */
+/** Lists of (item, credit) pairs, one list per key, in flat typed arrays: far lighter than arrays of arrays at 100,000 entries. */
 class FlatLists {
-  readonly start: Int32Array;
-  readonly items: Int32Array;
-  readonly credit: Float32Array;
+  constructor(
+    readonly start: Int32Array,
+    readonly items: Int32Array,
+    readonly credit: Float32Array,
+  ) {}
 
-  constructor(lists: readonly (readonly [number, number][])[]) {
-    this.start = new Int32Array(lists.length + 1);
-    let total = 0;
-    lists.forEach((list, i) => {
-      this.start[i] = total;
-      total += list.length;
-    });
-    this.start[lists.length] = total;
-    this.items = new Int32Array(total);
-    this.credit = new Float32Array(total);
-    lists.forEach((list, i) => {
-      list.forEach(([item, credit], k) => {
-        this.items[this.start[i]! + k] = item;
-        this.credit[this.start[i]! + k] = credit;
-      });
-    });
+  /** The same pairs grouped the other way round: list k of the result holds (i, credit) for each item k in list i. */
+  invert(keys: number): FlatLists {
+    const start = new Int32Array(keys + 1);
+    for (const item of this.items) start[item + 1]!++;
+    for (let k = 0; k < keys; k++) start[k + 1]! += start[k]!;
+    const filled = start.slice(0, keys);
+    const items = new Int32Array(this.items.length);
+    const credit = new Float32Array(this.items.length);
+    for (let list = 0; list + 1 < this.start.length; list++) {
+      for (let i = this.start[list]!; i < this.start[list + 1]!; i++) {
+        const at = filled[this.items[i]!]!++;
+        items[at] = list;
+        credit[at] = this.credit[i]!;
+      }
+    }
+    return new FlatLists(start, items, credit);
   }
 }
 
@@ -160,10 +162,14 @@ export class KnowledgeIndex {
     const stems: number[] = [];
     const questionWords: boolean[] = [];
     const starts: number[] = [0];
-    const perEntry: [number, number][][] = [];
+    const entryStart: number[] = [0];
+    const entryItems: number[] = [];
+    const entryCredits: number[] = [];
     const documentFrequency: number[] = [];
     this.entryTypes = new Uint8Array(entries.length);
     const learn = (t: Token): number => {
+      const known = this.stemOfWord.get(t.word);
+      if (known !== undefined) return known;
       const id = this.stemIdOf(t.stem);
       this.stemOfWord.set(t.word, id);
       // The stem is a word too: "expnad" is a typo of "expand", found in the base only as "expanding".
@@ -174,8 +180,11 @@ export class KnowledgeIndex {
     entries.forEach((entry, entryIndex) => {
       firstPhrasing.push(this.phrasingText.length);
       const credits = new Map<number, number>();
+      const foldedWordings: string[] = [];
       for (const text of [entry.question, ...entry.phrasings]) {
-        const type = questionType(text);
+        const folded = foldText(text);
+        foldedWordings.push(folded);
+        const type = questionType(text, folded);
         if (type) this.entryTypes[entryIndex]! |= TYPE_BITS[type];
         const tokens = tokenize(text, rewriter);
         if (tokens.length === 0) continue;
@@ -194,10 +203,15 @@ export class KnowledgeIndex {
         if (!credits.has(id)) credits.set(id, ANSWER_WORD_CREDIT);
       }
       for (const id of credits.keys()) documentFrequency[id] = (documentFrequency[id] ?? 0) + 1;
-      perEntry.push([...credits]);
+      for (const [id, credit] of credits) {
+        entryItems.push(id);
+        entryCredits.push(credit);
+      }
+      entryStart.push(entryItems.length);
       // Details are looked for in what the entry says, not in its quotes: the page's "an exciting time"
       // does not make an entry about the time.
-      const specifiers = this.specifiersOf([entry.question, ...entry.phrasings, entry.answer, ...entry.quotes].join(' . '));
+      const own = [entry.answer, ...entry.quotes];
+      const specifiers = this.specifiersOf([entry.question, ...entry.phrasings, ...own].join(' . '), [...foldedWordings, ...own.map(foldText)].join(' '));
       for (const d of this.detailsOf([entry.question, ...entry.phrasings, entry.answer].join(' . '))) specifiers.add(d);
       if (specifiers.size > 0) this.entrySpecifiers.set(entryIndex, specifiers);
     });
@@ -216,12 +230,8 @@ export class KnowledgeIndex {
       }
     }
 
-    this.entryStems = new FlatLists(perEntry);
-    const byStem: [number, number][][] = Array.from({ length: this.stemIds.size }, () => []);
-    perEntry.forEach((list, entryIndex) => {
-      for (const [id, credit] of list) byStem[id]!.push([entryIndex, credit]);
-    });
-    this.postings = new FlatLists(byStem);
+    this.entryStems = new FlatLists(Int32Array.from(entryStart), Int32Array.from(entryItems), Float32Array.from(entryCredits));
+    this.postings = this.entryStems.invert(this.stemIds.size);
     this.explained = new Float64Array(entries.length).fill(-1);
     this.typos = new TypoIndex([...this.stemOfWord.keys()], (word) => documentFrequency[this.stemOfWord.get(word)!] ?? 0);
   }
@@ -252,8 +262,7 @@ export class KnowledgeIndex {
   }
 
   /** Named places and organisations (by group) and numbers in a text. */
-  private specifiersOf(text: string): Set<string> {
-    const folded = foldText(text);
+  private specifiersOf(text: string, folded = foldText(text)): Set<string> {
     const found = new Set<string>();
     for (const group of this.names.find(text, folded)) found.add(`name:${group}`);
     for (const number of folded.match(/\d+/g) ?? []) found.add(`number:${number}`);

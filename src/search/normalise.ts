@@ -87,7 +87,7 @@ function escapeRegExp(text: string): string {
 
 /** Rewrites acronyms and nicknames into the knowledge base's own words; longest phrases first. */
 export class SynonymRewriter {
-  private readonly rules: { pattern: RegExp; means: string }[];
+  private readonly rules: { pattern: RegExp; means: string; firstWord: string }[];
 
   constructor(synonyms: readonly Synonym[]) {
     this.rules = [...synonyms]
@@ -95,11 +95,16 @@ export class SynonymRewriter {
       .map((s) => ({
         pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(s.phrase)}(?![\\p{L}\\p{N}])`, s.matchCase ? 'gu' : 'giu'),
         means: ` ${s.means} `,
+        firstWord: foldText(s.phrase).split(' ')[0]!,
       }));
   }
 
   rewrite(text: string): string {
-    return this.rules.reduce((out, rule) => out.replace(rule.pattern, rule.means), text);
+    if (this.rules.length === 0) return text;
+    // Only rules whose first word occurs can apply: one split instead of a pattern per synonym, for
+    // every phrasing of a large base.
+    const words = new Set(foldText(text).split(' '));
+    return this.rules.reduce((out, rule) => (words.has(rule.firstWord) ? out.replace(rule.pattern, rule.means) : out), text);
   }
 }
 

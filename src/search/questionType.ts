@@ -16,7 +16,11 @@ const CUES: [QuestionType, RegExp][] = [
   ['person', /\b(who|whom|whose)\b/],
 ];
 
-export function questionType(text: string): QuestionType | undefined {
-  const folded = foldText(text);
+/** Any word a cue can start with: most phrasings of a large base are settled by this one test. */
+const ANY_CUE = /\b(how|what|when|which|since|where|why|for|who|whom|whose|number|percentage|proportion|share)\b|%/;
+
+/** `folded` is foldText(text), passed in when the caller has it. */
+export function questionType(text: string, folded = foldText(text)): QuestionType | undefined {
+  if (!ANY_CUE.test(folded)) return undefined;
   return CUES.find(([, pattern]) => pattern.test(folded))?.[0];
 }
