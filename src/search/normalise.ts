@@ -11,6 +11,9 @@ const STOP_WORDS = new Set(
     'i me my we us our you your they them their he she his her one can could would should will shall may might must ' +
     'tell please know want like get got any just also really actually very much more bit ' +
     'explain describe info information question ask wondering some ' +
+    // Fillers that say nothing about which entry is meant ("what does the SG actually do, exactly?").
+    'now currently exactly overall roughly approximately approx basically anyway still ever even whole ' +
+    'innit lol mate guys yeah em kinda sorta ' +
     // Greetings and courtesies around a real question ("hi, how often is the ICM held? thanks").
     'hi hello hey hiya thanks thank cheers ok okay'
   ).split(/\s+/),
