@@ -2,7 +2,7 @@ import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
 import { KnowledgeIndex, type Candidate, type SearchResult } from '../search/knowledgeIndex';
 import { followUpCue } from './followUp';
-import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, type Command, type SmallTalk } from './intents';
+import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable, type Command, type SmallTalk } from './intents';
 
 export interface Thresholds {
   /** The bot answers outright at or above this confidence. */
@@ -98,6 +98,8 @@ export class Decider {
     if (smallTalk) return { kind: 'smallTalk', smallTalk };
     const requested = recogniseTopicRequest(text, this.topics);
     if (requested) return { kind: 'topic', topic: requested };
+    const unanswerable = recogniseUnanswerable(text);
+    if (unanswerable) return { kind: 'unknown', reason: unanswerable, topic };
 
     const search = this.index.search(text, { preferTopic: topic, minConfidence: this.searchFloor });
     if (!context.lastEntry) return this.judge(search, topic, 'words');

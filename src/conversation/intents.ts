@@ -48,6 +48,22 @@ export function recogniseSmallTalk(text: string): SmallTalk | undefined {
   return SMALL_TALK.find(([, pattern]) => pattern.test(folded))?.[0];
 }
 
+/**
+ * Questions the page can never answer, whatever words they share with it: the time or date ("what time
+ * is it" shares "time" with "an exciting time for Amnesty"), and how the user can do something ("how do I
+ * stand for the board?", "can I join?"): the page describes the movement, it gives no instructions.
+ */
+const UNANSWERABLE: [string, RegExp][] = [
+  ['asks the time or date, which the bot cannot tell', /^(what|whats)( is)?( the)? (time|date|day|year)( is it)?( today| now| please)?$|^what (day|year|month) is it( today)?$/],
+  ['asks how the user can do something; the page describes the movement and gives no instructions', /^((how|where|when|what) (do|can|could|should|would|must) i|(can|could|may|should|must) i|do i (need|have) to|how would i|i want to|i would like to|id like to)\b/],
+];
+
+/** Why a message is one the page can never answer, or undefined. */
+export function recogniseUnanswerable(text: string): string | undefined {
+  const folded = core(text);
+  return UNANSWERABLE.find(([, pattern]) => pattern.test(folded))?.[0];
+}
+
 /** Words around a topic name that only say "I want that topic". */
 const TOPIC_FILLER =
   /^((can you |could you )?tell me( more)? about|what can you tell me about|what do you (have|know) (on|about)|(have you got |do you have )?anything (on|about)|(can|could) we (talk|chat) about|(i want|i would like|id like|i wanna) to (know|hear|learn) (more )?about|what about|how about|more (on|about)|info(rmation)? (on|about)|questions? (on|about)|lets? talk about|talk about|show me|learn about|about|topic|(the )?(section|part) (on|about))\s+/;

@@ -208,10 +208,9 @@ export class KnowledgeIndex {
         entryCredits.push(credit);
       }
       entryStart.push(entryItems.length);
-      // Details are looked for in what the entry says, not in its quotes: the page's "an exciting time"
-      // does not make an entry about the time.
-      const own = [entry.answer, ...entry.quotes];
-      const specifiers = this.specifiersOf([entry.question, ...entry.phrasings, ...own].join(' . '), [...foldedWordings, ...own.map(foldText)].join(' '));
+      // Names, numbers and details are looked for in what the entry says, not in its quotes: the quote
+      // of the national offices' answer also names the regional hubs' countries.
+      const specifiers = this.specifiersOf([entry.question, ...entry.phrasings, entry.answer].join(' . '), [...foldedWordings, foldText(entry.answer)].join(' '));
       for (const d of this.detailsOf([entry.question, ...entry.phrasings, entry.answer].join(' . '))) specifiers.add(d);
       if (specifiers.size > 0) this.entrySpecifiers.set(entryIndex, specifiers);
     });
