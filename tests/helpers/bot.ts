@@ -7,7 +7,7 @@ import { turnErrorHandler } from '../../src/bot/adapter';
 import { composeBot } from '../../src/bot/composeBot';
 import { createConversationAccessors } from '../../src/bot/state';
 import { PROJECT_ROOT } from '../../src/config';
-import { Decider } from '../../src/conversation/decide';
+import { Decider, type DeciderOptions } from '../../src/conversation/decide';
 import { loadKnowledge } from '../../src/knowledge/loadKnowledge';
 import { memoryLogger } from './http';
 
@@ -21,10 +21,10 @@ export function entry(id: string) {
 }
 
 /** The real bot, dialogs and knowledge behind botbuilder's TestAdapter. */
-export function createTestBot(options: { storage?: Storage; dialog?: Dialog } = {}) {
+export function createTestBot(options: { storage?: Storage; dialog?: Dialog; decider?: DeciderOptions } = {}) {
   const storage = options.storage ?? new MemoryStorage();
   const logger = memoryLogger();
-  const { bot } = composeBot({ knowledge, storage, logger, dialog: options.dialog });
+  const { bot } = composeBot({ knowledge, storage, logger, dialog: options.dialog, decider: options.decider });
   const adapter = new TestAdapter((context) => bot.run(context));
   adapter.onTurnError = turnErrorHandler(logger);
   return { adapter, storage, logger };

@@ -1,0 +1,129 @@
+import type { Activity } from 'botbuilder';
+import { expect } from 'chai';
+import type { Decision } from '../src/conversation/decide';
+import { followUpCue } from '../src/conversation/followUp';
+import { createTestBot, decider, entry, knowledge } from './helpers/bot';
+
+const knowledgeEntryByQuestion = (question: string) => knowledge.entries.find((e) => e.question === question)!;
+
+const CONVERSATION_KEY = 'test/conversations/Convo1/';
+const answered = (d: Decision) => (d.kind === 'answer' ? `${d.entry.id} via ${d.via}` : d.kind);
+
+describe('follow-up questions', () => {
+  const cases: [string, string, string][] = [
+    ['icm-role', 'how often is it held?', 'icm-frequency via follow-up'],
+    ['international-board', 'who picks them?', 'board-election via follow-up'],
+    ['movement-size', 'and in the UK?', 'uk-members via follow-up'],
+    ['uk-members', 'and worldwide?', 'movement-size via follow-up'],
+    ['current-secretary-general', 'who appoints them?', 'secretary-general-appointment via follow-up'],
+  ];
+  for (const [last, text, want] of cases) {
+    it(`after ${last}, "${text}" → ${want}`, () => {
+      expect(answered(decider.decide(text, { lastEntry: entry(last) }))).to.equal(want);
+    });
+  }
+
+  it('does not answer a follow-up about a place the previous answer does not cover', () => {
+    expect(decider.decide('and in France?', { lastEntry: entry('uk-members') }).kind).to.equal('unknown');
+  });
+
+  it('reads a pronoun only as the previous subject: "how many people are on it?" is not the movement\'s size', () => {
+    const decision = decider.decide('how many people are on it?', { lastEntry: entry('international-board') });
+    expect(decision.kind === 'answer' && decision.entry.id).to.not.equal('movement-size');
+  });
+
+  it('lets a question that stands alone change the subject', () => {
+    const decision = decider.decide('where is the secretariat based?', { lastEntry: entry('icm-role') });
+    expect(answered(decision)).to.equal('secretariat-main-office via words');
+  });
+
+  it('does not lend the subject to a message about something else', () => {
+    expect(decider.decide("what's the weather like?", { lastEntry: entry('icm-role') }).kind).to.equal('unknown');
+  });
+
+  it('tells pronouns from ellipsis, and "is there" from "there"', () => {
+    expect(followUpCue('how often is it held?')).to.equal('pronoun');
+    expect(followUpCue('and in the UK?')).to.equal('ellipsis');
+    expect(followUpCue('is there an office in Kenya?')).to.equal(undefined);
+    expect(followUpCue('how many staff work there?')).to.equal('pronoun');
+  });
+
+  it('remembers the last answer across turns of the real bot, by id only, and forgets it on a topic menu', async () => {
+    const { adapter, storage } = createTestBot();
+    const text = (a: Partial<Activity>) => a.text ?? '';
+    const memory = async () => ((await storage.read([CONVERSATION_KEY]))[CONVERSATION_KEY] as { followUp?: unknown }).followUp;
+    await adapter
+      .send('what is the international council meeting?')
+      .assertReply((a) => expect(text(a)).to.include('overall decision-making body'))
+      .send('how often is it held?')
+      .assertReply((a) => expect(text(a)).to.include('every two years'))
+      .startTest();
+    expect(await memory()).to.deep.equal({ lastEntryId: 'icm-frequency' });
+    await adapter.send('offices').startTest();
+    expect(await memory()).to.deep.equal({});
+  });
+});
+
+describe('"did you mean"', () => {
+  // Thresholds no answer can reach, so every match is offered rather than answered.
+  const undecided = { thresholds: { answer: 1.01, clarifyFloor: 0.3, clarifyMargin: 1 } };
+
+  it('offers at most three questions and "None of these", as buttons and a numbered list', async () => {
+    const { adapter } = createTestBot({ decider: undecided });
+    await adapter
+      .send('who appoints the secretary general')
+      .assertReply((a) => {
+        const card = a.attachments![0]!.content as { text: string; buttons: { title: string; value: string }[] };
+        expect(card.text).to.match(/^Did you mean one of these\?/);
+        expect(card.text).to.include('1. Who appoints the Secretary General?');
+        expect(card.buttons.length).to.be.within(2, 4);
+        expect(card.buttons.at(-1)!.title).to.equal('None of these');
+        expect(a.suggestedActions).to.equal(undefined);
+      })
+      .startTest();
+  });
+
+  it('answers the option picked by its number', async () => {
+    const { adapter } = createTestBot({ decider: undecided });
+    await adapter
+      .send('who appoints the secretary general')
+      .assertReply(() => undefined)
+      .send('1')
+      .assertReply((a) => expect(a.text).to.include(entry('secretary-general-appointment').answer))
+      .startTest();
+  });
+
+  it('answers the option picked by its button, which sends the full question', async () => {
+    const { adapter } = createTestBot({ decider: undecided });
+    let value = '';
+    await adapter
+      .send('who appoints the secretary general')
+      .assertReply((a) => {
+        value = (a.attachments![0]!.content as { buttons: { value: string }[] }).buttons[1]!.value;
+      })
+      .startTest();
+    const picked = knowledgeEntryByQuestion(value);
+    await adapter.send(value).assertReply((a) => expect(a.text).to.include(picked.answer)).startTest();
+  });
+
+  it('leads "none of these" to the fallback, with the source link', async () => {
+    const { adapter } = createTestBot({ decider: undecided });
+    await adapter
+      .send('who appoints the secretary general')
+      .assertReply(() => undefined)
+      .send('none of these')
+      .assertReply((a) => {
+        expect(a.text).to.match(/^Sorry, I don't know/);
+        expect(a.text).to.include('https://www.amnesty.org.uk/international-movement');
+      })
+      .startTest();
+  });
+
+  it('recognises "2", "the first one" and "neither" against the options offered', () => {
+    const options = [entry('icm-role'), entry('icm-frequency')];
+    const decision = decider.decide('2', { offered: options });
+    expect(decision.kind === 'answer' && decision.entry.id).to.equal('icm-frequency');
+    expect(decider.decide('the first one', { offered: options }).kind === 'answer').to.equal(true);
+    expect(decider.decide('neither', { offered: options }).kind).to.equal('unknown');
+  });
+});
