@@ -232,6 +232,12 @@ export class KnowledgeIndex {
     this.entryStems = new FlatLists(Int32Array.from(entryStart), Int32Array.from(entryItems), Float32Array.from(entryCredits));
     this.postings = this.entryStems.invert(this.stemIds.size);
     this.explained = new Float64Array(entries.length).fill(-1);
+    // A misspelt synonym ("delgates") is read as the word it stands for.
+    for (const { word, means } of rewriter.oneWordSynonyms) {
+      const meant = tokenize(means, rewriter)[0];
+      const id = meant && this.stemIds.get(meant.stem);
+      if (id !== undefined && !this.stemOfWord.has(word)) this.stemOfWord.set(word, id);
+    }
     this.typos = new TypoIndex([...this.stemOfWord.keys()], (word) => documentFrequency[this.stemOfWord.get(word)!] ?? 0);
   }
 

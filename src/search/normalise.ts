@@ -91,6 +91,8 @@ function escapeRegExp(text: string): string {
 /** Rewrites acronyms and nicknames into the knowledge base's own words; longest phrases first. */
 export class SynonymRewriter {
   private readonly rules: { pattern: RegExp; means: string; firstWord: string }[];
+  /** One-word phrases and what they mean, e.g. delegates → representatives. */
+  readonly oneWordSynonyms: { word: string; means: string }[];
 
   constructor(synonyms: readonly Synonym[]) {
     this.rules = [...synonyms]
@@ -100,6 +102,9 @@ export class SynonymRewriter {
         means: ` ${s.means} `,
         firstWord: foldText(s.phrase).split(' ')[0]!,
       }));
+    this.oneWordSynonyms = synonyms
+      .filter((s) => !s.matchCase && !foldText(s.phrase).includes(' '))
+      .map((s) => ({ word: foldText(s.phrase), means: s.means }));
   }
 
   rewrite(text: string): string {
