@@ -9,6 +9,47 @@ const optionalText = z.string().trim().optional();
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The Direct Line secret travels to this URL, so it must be https; plain http is accepted only on loopback,
+ * for the local stand-in the tests use. The browser's Direct Line domain is derived from it (see
+ * directLineDomain), which is why it must end in /tokens/generate.
+ */
+const tokenUrl = z.string().superRefine((value, ctx) => {
+  const problem = tokenUrlProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+function tokenUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL';
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) return 'must use https (plain http only on loopback)';
+  if (!url.pathname.endsWith('/tokens/generate')) return 'must end in /tokens/generate';
+  return undefined;
+}
+
+/** "https://a.org, https://b.org" → ['https://a.org', 'https://b.org'], each checked to be a bare origin. */
+const originList = z
+  .string()
+  .transform((list) => list.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+  .pipe(
+    z.array(
+      z.string().refine((origin) => {
+        try {
+          const url = new URL(origin);
+          return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin;
+        } catch {
+          return false;
+        }
+      }, 'each entry must be an origin such as https://www.amnesty.org.uk (scheme and host, no path or trailing slash)'),
+    ),
+  );
+
 /**
  * Every environment variable the bot reads, with its default. `.env.example` documents the same list;
  * tests/config.test.ts keeps the two in step.
@@ -24,6 +65,19 @@ export const envSchema = z
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
     MicrosoftAppTenantId: optionalText,
+    /** Turns on the Azure Direct Line token exchange; without it the page talks to the bot's own local endpoint. */
+    DIRECT_LINE_SECRET: optionalText,
+    DIRECT_LINE_TOKEN_URL: tokenUrl.default('https://directline.botframework.com/v3/directline/tokens/generate'),
+    /** Other sites allowed to fetch a token (the page served here is same-origin and needs no entry). */
+    ALLOWED_ORIGINS: originList.default([]),
+    /** Token requests per minute per client, which is also the burst a client may spend at once. */
+    TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+    /**
+     * Behind a reverse proxy (App Service, Front Door) every request comes from the proxy, so the rate limit
+     * would lump all visitors together; the proxy's own X-Forwarded-For entry (the last) names the client.
+     * Off by default because a client can write any X-Forwarded-For it likes when no proxy is in front.
+     */
+    TRUST_PROXY: z.stringbool({ error: 'must be true or false' }).default(false),
   })
   .superRefine((env, ctx) => {
     if (!env.MicrosoftAppId) {
@@ -80,6 +134,12 @@ export function loadDotEnv(): void {
 
 export function isAnonymous(config: Config): boolean {
   return !config.MicrosoftAppId;
+}
+
+/** Where browsers reach Direct Line: the token URL without /tokens/generate (Azure's is …/v3/directline). */
+export function directLineDomain(config: Config): string {
+  const url = new URL(config.DIRECT_LINE_TOKEN_URL);
+  return `${url.origin}${url.pathname.replace(/\/tokens\/generate$/, '')}`;
 }
 
 /** The version reported by /healthz: the package's, so a deployment can be matched to a release. */

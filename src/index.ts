@@ -3,6 +3,7 @@ import { MemoryStorage, type Storage } from 'botbuilder';
 import { createAdapter } from './bot/adapter';
 import { composeBot } from './bot/composeBot';
 import { ConfigError, isAnonymous, loadDotEnv, packageVersion, parseConfig } from './config';
+import { chatMode, webChatOptions } from './directline/webChat';
 import { createServer } from './http/server';
 import { KnowledgeError, loadKnowledge } from './knowledge/loadKnowledge';
 import { createLogger, type Logger } from './logger';
@@ -28,11 +29,13 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
 
   const adapter = createAdapter(config, logger);
   const version = packageVersion();
+  const webChat = webChatOptions(config);
   const server = createServer({
     adapter,
     logic: (context) => bot.run(context),
     health: () => ({ status: 'ok', entries: knowledge.entries.length, version }),
     logger,
+    webChat,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -44,7 +47,7 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
   if (isAnonymous(config)) {
     logger.warn('anonymous_mode', { reason: 'MicrosoftAppId is not set: requests are not authenticated. Fine for the Emulator and local tests, never for production.' });
   }
-  logger.info('listening', { url: `${url}/api/messages`, entries: knowledge.entries.length, version });
+  logger.info('listening', { url: `${url}/api/messages`, entries: knowledge.entries.length, version, chat: chatMode(webChat) });
   return {
     url,
     close: () =>

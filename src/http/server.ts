@@ -1,5 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify, { type Request, type Response } from 'restify';
+import { registerWebChat, type WebChatOptions } from '../directline/webChat';
 import { errorFields, type Logger } from '../logger';
 import { activityBodySchema, describeBodyProblems } from './activityBody';
 
@@ -14,6 +16,7 @@ export interface ServerOptions {
   logic: (context: TurnContext) => Promise<void>;
   health: () => Health;
   logger: Logger;
+  webChat: WebChatOptions;
 }
 
 /** Activities are small; a larger body is a mistake or an attack, not a question. */
@@ -23,7 +26,17 @@ function sendError(res: Response, status: number, error: string, reason: string)
   res.send(status, { error, reason });
 }
 
-export function createServer({ adapter, logic, health, logger }: ServerOptions): restify.Server {
+/**
+ * How this server reaches itself, for the local Direct Line endpoint's serviceUrl: over loopback, even when
+ * it listens on every interface.
+ */
+function ownUrl(server: restify.Server): string {
+  const { address, port } = server.address() as AddressInfo;
+  const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export function createServer({ adapter, logic, health, logger, webChat }: ServerOptions): restify.Server {
   const server = restify.createServer({ name: 'amnesty-movement-faq-bot' });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
@@ -55,6 +68,8 @@ export function createServer({ adapter, logic, health, logger }: ServerOptions):
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, health());
   });
+
+  registerWebChat(server, { adapter, logic, logger, ownUrl: () => ownUrl(server) }, webChat);
 
   return server;
 }

@@ -269,7 +269,7 @@ export class KnowledgeIndex {
   /** Named places and organisations (by group) and numbers in a text. */
   private specifiersOf(text: string, folded = foldText(text)): Set<string> {
     const found = new Set<string>();
-    for (const group of this.names.find(text, folded)) found.add(`name:${group}`);
+    for (const group of this.names.find(text, folded)) found.add(`name:${this.names.label(group)}`);
     for (const number of folded.match(/\d+/g) ?? []) found.add(`number:${number}`);
     return found;
   }

@@ -12,7 +12,11 @@ export class NameFinder {
   /** Every folded word of every spelling. */
   private readonly words = new Set<string>();
 
+  /** Each group's first spelling, to name it in `npm run ask`. */
+  private readonly labels: string[];
+
   constructor(groups: readonly NameGroup[]) {
+    this.labels = groups.map((g) => g.spellings[0] ?? g.matchCase[0] ?? '');
     groups.forEach((g, group) => {
       for (const spelling of g.spellings) {
         const words = foldText(spelling).split(' ').filter(Boolean);
@@ -26,6 +30,10 @@ export class NameFinder {
         this.caseSensitive.push({ pattern: new RegExp(`(?<![\\p{L}\\p{N}])${spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u'), group });
       }
     });
+  }
+
+  label(group: number): string {
+    return this.labels[group] ?? String(group);
   }
 
   /** Whether a folded word is part of some place's or organisation's name. */
