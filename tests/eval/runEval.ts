@@ -139,8 +139,8 @@ export const SPLITS = {
 
 /** Answer thresholds and "did you mean" floors tried by --calibrate. */
 const CALIBRATION_GRID = {
-  answer: [0.56, 0.58, 0.6, 0.62, 0.64, 0.66, 0.68, 0.7],
-  clarifyFloor: [0.45, 0.5, 0.55],
+  answer: [0.54, 0.56, 0.58, 0.6, 0.62, 0.64, 0.66],
+  clarifyFloor: [0.5, 0.55, 0.6],
   clarifyMargin: [0, 0.02, 0.04],
 };
 
