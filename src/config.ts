@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
+import { containerNameSchema, STORAGE_KINDS, type StorageOptions } from './storage/createStorage';
 
 /** The project root, whether running from src/ under tsx or from dist/src/ after a build. */
 export const PROJECT_ROOT = ((parent) => (basename(parent) === 'dist' ? resolve(parent, '..') : parent))(resolve(__dirname, '..'));
@@ -78,8 +79,21 @@ export const envSchema = z
      * Off by default because a client can write any X-Forwarded-For it likes when no proxy is in front.
      */
     TRUST_PROXY: z.stringbool({ error: 'must be true or false' }).default(false),
+    /** Where conversation state and curation records live: a SQLite file, Azure Blob storage (many instances), or memory (tests). */
+    STORAGE: z.enum(STORAGE_KINDS).default('sqlite'),
+    /** SQLite's folder, created if missing. */
+    DATA_DIR: z.string().trim().min(1).default(resolve(PROJECT_ROOT, 'data')),
+    AZURE_STORAGE_CONNECTION_STRING: optionalText,
+    AZURE_STORAGE_CONTAINER: containerNameSchema.optional(),
+    /** Conversation state untouched for this many days is deleted. */
+    STATE_TTL_DAYS: z.coerce.number().positive().default(30),
   })
   .superRefine((env, ctx) => {
+    if (env.STORAGE === 'blob') {
+      for (const key of ['AZURE_STORAGE_CONNECTION_STRING', 'AZURE_STORAGE_CONTAINER'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when STORAGE is blob' });
+      }
+    }
     if (!env.MicrosoftAppId) {
       for (const key of ['MicrosoftAppPassword', 'MicrosoftAppTenantId', 'MicrosoftAppType'] as const) {
         if (env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is set but MicrosoftAppId is not' });
@@ -145,4 +159,15 @@ export function directLineDomain(config: Config): string {
 /** The version reported by /healthz: the package's, so a deployment can be matched to a release. */
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The store the configuration asks for, as createStorage takes it. */
+export function storageOptions(config: Config): StorageOptions {
+  return {
+    kind: config.STORAGE,
+    dataDir: resolve(PROJECT_ROOT, config.DATA_DIR),
+    connectionString: config.AZURE_STORAGE_CONNECTION_STRING,
+    container: config.AZURE_STORAGE_CONTAINER,
+    ttlDays: config.STATE_TTL_DAYS,
+  };
 }

@@ -1,31 +1,36 @@
 import type { AddressInfo } from 'node:net';
-import { MemoryStorage, type Storage } from 'botbuilder';
 import { createAdapter } from './bot/adapter';
 import { composeBot } from './bot/composeBot';
-import { ConfigError, isAnonymous, loadDotEnv, packageVersion, parseConfig } from './config';
+import { ConfigError, isAnonymous, loadDotEnv, packageVersion, parseConfig, storageOptions } from './config';
 import { chatMode, webChatOptions } from './directline/webChat';
 import { createServer } from './http/server';
 import { KnowledgeError, loadKnowledge } from './knowledge/loadKnowledge';
-import { createLogger, type Logger } from './logger';
+import { createLogger, errorFields, type Logger } from './logger';
+import { createStorage, type StateStore } from './storage/createStorage';
 
 export interface RunningBot {
   /** Base URL, e.g. http://127.0.0.1:3978 */
   url: string;
+  /** Stops accepting requests, lets the turns in flight finish, then closes the store. */
   close(): Promise<void>;
 }
 
 export interface StartOptions {
-  /** Defaults to an in-memory store; persistent stores arrive with #5. */
-  storage?: Storage;
+  /** Replaces the store the configuration names (STORAGE), for tests that share or break one. */
+  store?: StateStore;
   logger?: Logger;
 }
+
+/** Turns still running this long after a stop signal are cut off, so the process exits within 10 s. */
+const DRAIN_MS = 8000;
 
 /** Wires configuration, knowledge, state, dialogs, bot and HTTP server together, and starts listening. */
 export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<RunningBot> {
   const config = parseConfig(env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const knowledge = loadKnowledge(config.KNOWLEDGE_DIR);
-  const { bot } = composeBot({ knowledge, storage: options.storage ?? new MemoryStorage(), logger });
+  const store = options.store ?? (await createStorage(storageOptions(config), logger));
+  const { bot } = composeBot({ knowledge, storage: store.storage, curation: store.curation, logger });
 
   const adapter = createAdapter(config, logger);
   const version = packageVersion();
@@ -33,37 +38,55 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
   const server = createServer({
     adapter,
     logic: (context) => bot.run(context),
-    health: () => ({ status: 'ok', entries: knowledge.entries.length, version }),
+    health: async () => {
+      const storeUp = await store.ping();
+      return { status: storeUp ? 'ok' : 'degraded', store: storeUp ? 'up' : 'down', storage: store.kind, entries: knowledge.entries.length, version };
+    },
     logger,
     webChat,
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, config.HOST, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, () => resolve());
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   if (isAnonymous(config)) {
     logger.warn('anonymous_mode', { reason: 'MicrosoftAppId is not set: requests are not authenticated. Fine for the Emulator and local tests, never for production.' });
   }
   logger.info('listening', { url: `${url}/api/messages`, entries: knowledge.entries.length, version, chat: chatMode(webChat) });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections would hold close() open until they time out.
-        server.server.closeIdleConnections();
-      }),
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Keep-alive connections would hold close() open until they time out; busy ones finish their turn.
+      server.server.closeIdleConnections();
+      setTimeout(() => server.server.closeAllConnections(), DRAIN_MS).unref();
+    });
+    await store.close();
+    logger.info('stopped', {});
   };
+  return { url, close: () => (closing ??= close()) };
 }
 
 async function main(): Promise<void> {
   loadDotEnv();
   // Handlers go in before start-up, so a stop signal that arrives while starting is not lost.
   let bot: RunningBot | undefined;
-  const stop = () => void (bot?.close() ?? Promise.resolve()).then(() => process.exit(0));
+  const stop = () =>
+    void (bot?.close() ?? Promise.resolve()).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`Stopping failed: ${JSON.stringify(errorFields(err))}\n`);
+        process.exit(1);
+      },
+    );
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {

@@ -79,7 +79,7 @@ describe('local Direct Line endpoint (anonymous mode, real server on 127.0.0.1)'
   const logger = memoryLogger();
 
   before(async () => {
-    bot = await startBot({ PORT: '0', LOG_LEVEL: 'error', TOKEN_RATE_LIMIT: '1000' }, { logger });
+    bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', TOKEN_RATE_LIMIT: '1000' }, { logger });
   });
   after(async () => bot.close());
 
@@ -267,7 +267,7 @@ describe('local Direct Line endpoint (anonymous mode, real server on 127.0.0.1)'
 describe('the page and its assets', () => {
   let bot: RunningBot;
   before(async () => {
-    bot = await startBot({ PORT: '0', LOG_LEVEL: 'error' }, { logger: memoryLogger() });
+    bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error' }, { logger: memoryLogger() });
   });
   after(async () => bot.close());
 
@@ -312,7 +312,7 @@ describe('token endpoint with DIRECT_LINE_SECRET, against a stand-in token servi
   before(async () => {
     await service.start();
     bot = await startBot(
-      { PORT: '0', LOG_LEVEL: 'error', DIRECT_LINE_SECRET: SECRET, DIRECT_LINE_TOKEN_URL: service.url, ALLOWED_ORIGINS: EMBEDDING_SITE, TOKEN_RATE_LIMIT: '1000' },
+      { STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', DIRECT_LINE_SECRET: SECRET, DIRECT_LINE_TOKEN_URL: service.url, ALLOWED_ORIGINS: EMBEDDING_SITE, TOKEN_RATE_LIMIT: '1000' },
       { logger },
     );
   });
@@ -402,7 +402,7 @@ describe('token endpoint when the token service is down', () => {
   before(async () => {
     const service = await new TokenServiceStub().start();
     await service.stop(); // its port is now closed
-    bot = await startBot({ PORT: '0', LOG_LEVEL: 'error', DIRECT_LINE_SECRET: SECRET, DIRECT_LINE_TOKEN_URL: service.url }, { logger: memoryLogger() });
+    bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', DIRECT_LINE_SECRET: SECRET, DIRECT_LINE_TOKEN_URL: service.url }, { logger: memoryLogger() });
   });
   after(async () => bot.close());
 
@@ -418,8 +418,8 @@ describe('token endpoint rate limit', () => {
   let bot: RunningBot;
   let trusting: RunningBot;
   before(async () => {
-    bot = await startBot({ PORT: '0', LOG_LEVEL: 'error', TOKEN_RATE_LIMIT: '3' }, { logger: memoryLogger() });
-    trusting = await startBot({ PORT: '0', LOG_LEVEL: 'error', TOKEN_RATE_LIMIT: '1', TRUST_PROXY: 'true' }, { logger: memoryLogger() });
+    bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', TOKEN_RATE_LIMIT: '3' }, { logger: memoryLogger() });
+    trusting = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', TOKEN_RATE_LIMIT: '1', TRUST_PROXY: 'true' }, { logger: memoryLogger() });
   });
   after(async () => {
     await bot.close();
@@ -453,7 +453,7 @@ describe('with Bot Framework credentials and no DIRECT_LINE_SECRET', () => {
   let bot: RunningBot;
   before(async () => {
     bot = await startBot(
-      { PORT: '0', LOG_LEVEL: 'error', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant' },
+      { STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant' },
       { logger: memoryLogger() },
     );
   });

@@ -10,7 +10,7 @@ describe('HTTP endpoint (real server on 127.0.0.1)', () => {
   const logger = memoryLogger();
 
   before(async () => {
-    bot = await startBot({ PORT: '0', HOST: '127.0.0.1' }, { logger });
+    bot = await startBot({ STORAGE: 'memory', PORT: '0', HOST: '127.0.0.1' }, { logger });
   });
   after(async () => bot.close());
 
@@ -20,11 +20,11 @@ describe('HTTP endpoint (real server on 127.0.0.1)', () => {
     expect(warnings.map((w) => w.event)).to.deep.equal(['anonymous_mode']);
   });
 
-  it('GET /healthz reports status, entry count and version', async () => {
+  it('GET /healthz reports status, the store, entry count and version', async () => {
     const response = await fetch(`${bot.url}/healthz`);
     expect(response.status).to.equal(200);
     const body = (await response.json()) as { entries: number };
-    expect(body).to.deep.equal({ status: 'ok', entries: body.entries, version: '0.1.0' });
+    expect(body).to.deep.equal({ status: 'ok', store: 'up', storage: 'memory', entries: body.entries, version: '0.1.0' });
     expect(body.entries).to.be.greaterThan(15);
   });
 
@@ -124,7 +124,7 @@ describe('HTTP endpoint with Bot Framework credentials', () => {
   let bot: RunningBot;
   before(async () => {
     bot = await startBot(
-      { PORT: '0', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant' },
+      { STORAGE: 'memory', PORT: '0', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant' },
       { logger: memoryLogger() },
     );
   });

@@ -134,7 +134,7 @@ describe('npm run playground (Microsoft 365 Agents Playground)', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'playground-'));
-    bot = await startBot({ PORT: '0', LOG_LEVEL: 'error' }, { logger: botLog });
+    bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error' }, { logger: botLog });
     proxy = recordingProxy(bot.url);
     await new Promise<void>((done) => proxy.server.listen(0, '127.0.0.1', done));
     playground = await startPlayground({ botPort: (proxy.server.address() as AddressInfo).port, port: 0, logFile: join(dir, 'playground.log') });

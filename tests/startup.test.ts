@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import { PROJECT_ROOT } from '../src/config';
 import { topicFile, validEntry, writeKnowledgeDir } from './helpers/tempKnowledge';
@@ -19,9 +21,13 @@ function run(script: string, env: Record<string, string>, args: string[] = [], s
     });
     const out = { stdout: '', stderr: '' };
     child.stdout.on('data', (d) => (out.stdout += d));
+    let stopped = false;
     child.stderr.on('data', (d) => {
       out.stderr += d;
-      if (stopWhen?.test(out.stderr)) child.kill('SIGTERM');
+      if (!stopped && stopWhen?.test(out.stderr)) {
+        stopped = true;
+        child.kill('SIGTERM');
+      }
     });
     child.on('error', fail);
     child.on('exit', (code) => done({ code, ...out }));
@@ -32,7 +38,10 @@ const badKnowledge = () => writeKnowledgeDir({ 'governance.yaml': topicFile('gov
 
 describe('starting the bot as a process', () => {
   it('starts on its defaults, logs one anonymous-mode warning, and stops cleanly on SIGTERM', async () => {
-    const result = await run('src/index.ts', { PORT: '0' }, [], /"event":"listening"/);
+    // The default store is SQLite; DATA_DIR keeps its file out of the checkout.
+    const dataDir = mkdtempSync(join(tmpdir(), 'faq-start-'));
+    const result = await run('src/index.ts', { PORT: '0', DATA_DIR: dataDir }, [], /"event":"listening"/);
+    rmSync(dataDir, { recursive: true, force: true });
     // Node's own warnings (restify 11 triggers DEP0111) are not ours; our log lines are JSON.
     const lines = result.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.level === 'warn').map((l) => l.event)).to.deep.equal(['anonymous_mode']);

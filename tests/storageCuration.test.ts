@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { ConfigError, PROJECT_ROOT } from '../src/config';
+import { ConfigError, parseConfig, PROJECT_ROOT, storageOptions } from '../src/config';
 import { redact } from '../src/redact';
 import { createStorage } from '../src/storage/createStorage';
 import { MAX_QUESTION_CHARS, memoryCurationLog, type CurationLog, type CurationRecord } from '../src/storage/curationLog';
 import { SqliteStorage } from '../src/storage/sqliteStorage';
-import { buildReport, foldQuestion, formatReport, runReport, storageOptionsFromEnv } from '../src/tools/report';
+import { buildReport, foldQuestion, formatReport, runReport } from '../src/tools/report';
 
 const run = promisify(execFile);
 
@@ -176,9 +176,9 @@ describe('curation', () => {
     });
   });
 
-  describe('tool settings from the environment', () => {
+  describe('storage settings from the environment', () => {
     it('defaults to SQLite under data/ with a 30-day retention, blanks meaning unset', () => {
-      expect(storageOptionsFromEnv({ STORAGE: ' ', STATE_TTL_DAYS: '' })).to.deep.equal({
+      expect(storageOptions(parseConfig({ STORAGE: ' ', STATE_TTL_DAYS: '' }))).to.deep.equal({
         kind: 'sqlite',
         dataDir: resolve(PROJECT_ROOT, 'data'),
         connectionString: undefined,
@@ -190,7 +190,7 @@ describe('curation', () => {
     it('names the variable that is wrong or missing', () => {
       const problems = (env: NodeJS.ProcessEnv) => {
         try {
-          storageOptionsFromEnv(env);
+          storageOptions(parseConfig(env));
         } catch (err) {
           expect(err).to.be.instanceOf(ConfigError);
           return (err as ConfigError).problems.join('\n');

@@ -29,7 +29,7 @@ describe('website chat in headless Chromium', () => {
 
   before(async function () {
     this.timeout(CHROMIUM_INSTALL_TIMEOUT_MS); // launchChromium installs Chromium first if it is missing
-    bot = await startBot({ PORT: '0', LOG_LEVEL: 'error' }, { logger: memoryLogger() });
+    bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error' }, { logger: memoryLogger() });
     browser = await launchChromium();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (error) => pageErrors.push(error.message));

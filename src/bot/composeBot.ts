@@ -1,16 +1,20 @@
-import { ConversationState, UserState, type Storage } from 'botbuilder';
+import type { Storage } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { Responder } from '../../dialogs/respond';
 import { Decider, type DeciderOptions } from '../conversation/decide';
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Logger } from '../logger';
+import { ConsistentConversationState } from '../storage/consistentTurn';
+import type { CurationLog } from '../storage/curationLog';
 import { FaqBot } from './faqBot';
 import { createConversationAccessors } from './state';
 
 export interface ComposeOptions {
   knowledge: KnowledgeBase;
   storage: Storage;
+  /** Where unanswered questions are kept for curators; none in tools that only probe the bot. */
+  curation?: CurationLog;
   logger: Logger;
   /** Replaces MainDialog, for tests of the bot's own behaviour around a dialog. */
   dialog?: Dialog;
@@ -18,14 +22,16 @@ export interface ComposeOptions {
 }
 
 /** The bot with its state and dialogs, the same for the server, the tests and `npm run ask`. */
-export function composeBot({ knowledge, storage, logger, dialog, decider: deciderOptions }: ComposeOptions): { bot: FaqBot; decider: Decider } {
+export function composeBot({ knowledge, storage, curation, logger, dialog, decider: deciderOptions }: ComposeOptions): { bot: FaqBot; decider: Decider } {
   const decider = new Decider(knowledge, deciderOptions);
-  const conversationState = new ConversationState(storage);
+  // Saved against the eTag it was read with, so two instances never silently overwrite each other.
+  const conversationState = new ConsistentConversationState(storage);
   const accessors = createConversationAccessors(conversationState);
   const bot = new FaqBot({
     dialog: dialog ?? new MainDialog(new Responder(decider, accessors.followUp)),
     accessors,
-    states: [conversationState, new UserState(storage)],
+    states: [conversationState],
+    curation,
     topics: knowledge.topics,
     logger,
   });

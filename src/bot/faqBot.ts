@@ -1,18 +1,25 @@
-import { ActivityHandler, type BotState, type TurnContext } from 'botbuilder';
+import { ActivityHandler, type TurnContext } from 'botbuilder';
 import { runDialog, type Dialog } from 'botbuilder-dialogs';
 import { TURN_DECISION } from '../../dialogs/respond';
 import type { Decision } from '../conversation/decide';
 import type { TopicInfo } from '../knowledge/schema';
-import type { LogFields, Logger } from '../logger';
+import { errorFields, type LogFields, type Logger } from '../logger';
 import { pseudonymise } from '../privacy';
+import { runConsistentTurn, type ConsistentState } from '../storage/consistentTurn';
+import type { CurationLog } from '../storage/curationLog';
 import * as replies from './replies';
 import type { ConversationAccessors } from './state';
 
 export interface FaqBotOptions {
   dialog: Dialog;
   accessors: ConversationAccessors;
-  /** Saved after every turn, even one that throws, so a failure mid-turn does not lose the conversation. */
-  states: BotState[];
+  /**
+   * Read afresh and saved against their eTags on every turn (a turn that loses a race with another
+   * instance runs again, and only its final replies are sent); saved even when the turn throws.
+   */
+  states: ConsistentState[];
+  /** Where questions the bot could not answer are kept for curators. */
+  curation?: CurationLog;
   topics: readonly TopicInfo[];
   logger: Logger;
 }
@@ -45,10 +52,27 @@ export class FaqBot extends ActivityHandler {
     });
   }
 
+  /**
+   * A question the bot could not answer is kept, redacted and without any id, for `npm run report`.
+   * Recorded after the turn's state is saved, so a turn that runs twice is recorded once; a store that
+   * fails here costs the record, not the user's answer.
+   */
+  private async recordForCurators(context: TurnContext): Promise<void> {
+    const decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
+    const { curation, logger } = this.options;
+    if (!curation || decision?.kind !== 'unknown' || !decision.search || !context.activity.text) return;
+    try {
+      await curation.record({ kind: 'unanswered', question: context.activity.text, topic: decision.topic });
+    } catch (err) {
+      logger.warn('curation_record_failed', errorFields(err));
+    }
+  }
+
   override async run(context: TurnContext): Promise<void> {
     const started = performance.now();
     try {
-      await super.run(context);
+      await runConsistentTurn(context, { states: this.options.states, turn: (attempt) => super.run(attempt) });
+      await this.recordForCurators(context);
     } finally {
       await Promise.all(this.options.states.map((state) => state.saveChanges(context)));
       this.options.logger.info('turn', {

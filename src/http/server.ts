@@ -6,7 +6,9 @@ import { errorFields, type Logger } from '../logger';
 import { activityBodySchema, describeBodyProblems } from './activityBody';
 
 export interface Health {
-  status: 'ok';
+  status: 'ok' | 'degraded';
+  store: 'up' | 'down';
+  storage: string;
   entries: number;
   version: string;
 }
@@ -14,7 +16,8 @@ export interface Health {
 export interface ServerOptions {
   adapter: CloudAdapter;
   logic: (context: TurnContext) => Promise<void>;
-  health: () => Health;
+  /** Reports the store too: an instance whose store is down says so with a 503, so a load balancer can route around it. */
+  health: () => Promise<Health>;
   logger: Logger;
   webChat: WebChatOptions;
 }
@@ -66,7 +69,8 @@ export function createServer({ adapter, logic, health, logger, webChat }: Server
   });
 
   server.get('/healthz', async (_req: Request, res: Response) => {
-    res.send(200, health());
+    const report = await health();
+    res.send(report.status === 'ok' ? 200 : 503, report);
   });
 
   registerWebChat(server, { adapter, logic, logger, ownUrl: () => ownUrl(server) }, webChat);

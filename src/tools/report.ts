@@ -1,8 +1,7 @@
-import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ConfigError, PROJECT_ROOT, loadDotEnv } from '../config';
-import { STORAGE_KINDS, containerNameSchema, createStorage, type StorageOptions } from '../storage/createStorage';
+import { loadDotEnv, parseConfig, storageOptions } from '../config';
+import { createStorage } from '../storage/createStorage';
 import type { CurationRecord } from '../storage/curationLog';
 
 /**
@@ -12,35 +11,6 @@ import type { CurationRecord } from '../storage/curationLog';
 
 const USAGE = 'usage: npm run report -- [--limit N] [--since YYYY-MM-DD]';
 
-/**
- * The storage settings, with the names and defaults the bot uses. Here until src/config.ts reads them
- * (issue #5); the tools then take their options from there.
- */
-const storageEnvSchema = z.object({
-  STORAGE: z.enum(STORAGE_KINDS).default('sqlite'),
-  DATA_DIR: z.string().trim().min(1).default('data'),
-  AZURE_STORAGE_CONNECTION_STRING: z.string().trim().min(1).optional(),
-  AZURE_STORAGE_CONTAINER: containerNameSchema.optional(),
-  STATE_TTL_DAYS: z.coerce.number().positive().default(30),
-});
-
-export function storageOptionsFromEnv(env: NodeJS.ProcessEnv): StorageOptions {
-  // A blank value, as copied from .env.example, means "not set".
-  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim()));
-  const result = storageEnvSchema.safeParse(set);
-  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  const vars = result.data;
-  if (vars.STORAGE === 'blob' && !(vars.AZURE_STORAGE_CONNECTION_STRING && vars.AZURE_STORAGE_CONTAINER)) {
-    throw new ConfigError(['AZURE_STORAGE_CONNECTION_STRING and AZURE_STORAGE_CONTAINER are required when STORAGE is blob']);
-  }
-  return {
-    kind: vars.STORAGE,
-    dataDir: isAbsolute(vars.DATA_DIR) ? vars.DATA_DIR : resolve(PROJECT_ROOT, vars.DATA_DIR),
-    connectionString: vars.AZURE_STORAGE_CONNECTION_STRING,
-    container: vars.AZURE_STORAGE_CONTAINER,
-    ttlDays: vars.STATE_TTL_DAYS,
-  };
-}
 
 export interface UnansweredRow {
   /** Folded for counting: lower case, single spaces, no trailing punctuation. */
@@ -147,7 +117,7 @@ export async function runReport(args: string[], env: NodeJS.ProcessEnv, out: (te
     err(`${USAGE}\n`);
     return 2;
   }
-  const store = await createStorage({ ...storageOptionsFromEnv(env), schedulePurge: false });
+  const store = await createStorage({ ...storageOptions(parseConfig(env)), schedulePurge: false });
   try {
     const records = await store.curation.list(since?.data ? new Date(`${since.data}T00:00:00Z`) : undefined);
     out(formatReport(buildReport(records, limit.data)));

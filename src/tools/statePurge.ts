@@ -1,6 +1,5 @@
-import { loadDotEnv } from '../config';
+import { loadDotEnv, parseConfig, storageOptions } from '../config';
 import { createStorage } from '../storage/createStorage';
-import { storageOptionsFromEnv } from './report';
 
 /**
  * `npm run state:purge`: deletes conversation state not written for STATE_TTL_DAYS days and prints how
@@ -9,7 +8,7 @@ import { storageOptionsFromEnv } from './report';
  */
 async function main(): Promise<void> {
   loadDotEnv();
-  const options = storageOptionsFromEnv(process.env);
+  const options = storageOptions(parseConfig(process.env));
   const store = await createStorage({ ...options, schedulePurge: false });
   try {
     const deleted = await store.purgeExpired();
