@@ -56,7 +56,7 @@ export class Responder {
         return;
       case 'answer': {
         const related = decision.entry.related.map((id) => this.decider.index.entry(id)).filter((e): e is Entry => e !== undefined);
-        await context.sendActivity(replies.answer(decision.entry, related));
+        await context.sendActivity(replies.answer(decision.entry, related, context.activity.channelId));
         return;
       }
       case 'clarify':

@@ -49,10 +49,12 @@ export class TopicDialog extends ComponentDialog {
   private async showMenu(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { decider } = this.responder;
     await step.context.sendActivity(replies.topicOverview(decider.topic(this.topic)));
+    const entries = decider.entriesOf(this.topic);
     return step.prompt(this.choiceId, {
-      prompt: replies.TOPIC_MENU_PROMPT,
-      choices: replies.topicChoices(decider.entriesOf(this.topic)),
-      style: ListStyle.auto,
+      prompt: replies.topicMenu(entries, step.context.activity.channelId),
+      choices: replies.topicChoices(entries),
+      // The menu above already shows the choices, in a form that suits the channel.
+      style: ListStyle.none,
     });
   }
 

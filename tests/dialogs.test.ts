@@ -9,6 +9,7 @@ import { OfficesDialog } from '../dialogs/officesDialog';
 import type { TopicDialog } from '../dialogs/topicDialog';
 import type { Responder } from '../dialogs/respond';
 import { decider, dialogClient, entry } from './helpers/bot';
+import { shownButtons, shownText } from './helpers/shown';
 
 /** Every reply of the turn, not just the first. */
 async function send(client: DialogTestClient, text: string): Promise<Partial<Activity>[]> {
@@ -21,7 +22,7 @@ async function send(client: DialogTestClient, text: string): Promise<Partial<Act
   return replies;
 }
 
-const texts = (replies: Partial<Activity>[]) => replies.map((r) => r.text ?? '');
+const texts = (replies: Partial<Activity>[]) => replies.map(shownText);
 const SOURCE_LINK = '(https://www.amnesty.org.uk/international-movement), as of 2013.';
 
 describe('topic dialogs', () => {
@@ -36,8 +37,9 @@ describe('topic dialogs', () => {
         const client = dialogClient(create);
         const replies = await send(client, 'start');
         expect(replies[0]!.text).to.equal(decider.topic(topic).overview);
-        const offered = replies[1]!.suggestedActions!.actions.map((a) => a.value);
-        expect(offered).to.deep.equal(decider.entriesOf(topic).map((e) => e.question));
+        const offered = shownButtons(replies[1]!);
+        expect(offered.map((b) => b.ask)).to.deep.equal(decider.entriesOf(topic).map((e) => e.question));
+        expect(offered.map((b) => b.title)).to.deep.equal(decider.entriesOf(topic).map((e) => e.label));
         expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
       });
 
@@ -46,7 +48,7 @@ describe('topic dialogs', () => {
         await send(client, 'start');
         const picked = decider.entriesOf(topic)[1]!;
         const replies = await send(client, picked.question);
-        expect(replies[0]!.text).to.equal(`${picked.answer}\n\nSource: [${picked.source.title}]${SOURCE_LINK}`);
+        expect(shownText(replies[0]!)).to.include(`${picked.answer}\n\nSource: [${picked.source.title}]${SOURCE_LINK}`);
         expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
       });
 
@@ -54,7 +56,7 @@ describe('topic dialogs', () => {
         const client = dialogClient(create);
         await send(client, 'start');
         const replies = await send(client, '3');
-        expect(replies[0]!.text).to.include(decider.entriesOf(topic)[2]!.answer);
+        expect(shownText(replies[0]!)).to.include(decider.entriesOf(topic)[2]!.answer);
       });
     });
   }
@@ -82,8 +84,8 @@ describe('topic dialogs', () => {
     const client = dialogClient((r) => new OfficesDialog(r));
     await send(client, 'start');
     const replies = await send(client, "what's the weather in London?");
-    expect(replies[0]!.text).to.match(/^Sorry, I don't know/);
-    expect(replies[0]!.text).to.not.include(entry('secretariat-main-office').answer);
+    expect(shownText(replies[0]!)).to.match(/^Sorry, I don't know/);
+    expect(shownText(replies[0]!)).to.not.include(entry('secretariat-main-office').answer);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
   });
 });
@@ -92,8 +94,8 @@ describe('MainDialog', () => {
   it('answers a question straight away', async () => {
     const client = dialogClient((r) => new MainDialog(r));
     const replies = await send(client, 'How often is the International Council Meeting held?');
-    expect(replies[0]!.text).to.include('every two years');
-    expect(replies[0]!.text).to.include(SOURCE_LINK);
+    expect(shownText(replies[0]!)).to.include('every two years');
+    expect(shownText(replies[0]!)).to.include(SOURCE_LINK);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
   });
 
@@ -115,7 +117,7 @@ describe('MainDialog', () => {
     const client = dialogClient((r) => new MainDialog(r));
     await send(client, 'governance');
     const replies = await send(client, 'where is the secretariat main office');
-    expect(replies[0]!.text).to.include(entry('secretariat-main-office').answer);
+    expect(shownText(replies[0]!)).to.include(entry('secretariat-main-office').answer);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
   });
 
@@ -151,7 +153,7 @@ describe('MainDialog', () => {
       const client = dialogClient((r) => new MainDialog(r));
       const replies = await send(client, text);
       expect(replies).to.have.length(1);
-      expect(replies[0]!.text).to.not.include('Source:');
+      expect(shownText(replies[0]!)).to.not.include('Source:');
     });
   }
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { shownText } from './helpers/shown';
 import { startBot, type RunningBot } from '../src/index';
 import { ConnectorStub, emulatorActivity, memoryLogger, postJson } from './helpers/http';
 
@@ -36,9 +37,11 @@ describe('HTTP endpoint (real server on 127.0.0.1)', () => {
     expect(messages).to.have.length(1);
     const reply = messages[0];
     expect(reply.type).to.equal('message');
-    expect(reply.text).to.include('every two years');
-    expect(reply.text).to.include(SOURCE_URL);
-    expect(reply.text).to.match(/as of 2013/i);
+    // The Emulator renders Adaptive Cards, so the answer comes as one, with its source and as-of date.
+    expect(reply.attachments[0].contentType).to.equal('application/vnd.microsoft.card.adaptive');
+    expect(shownText(reply)).to.include('every two years');
+    expect(shownText(reply)).to.include(SOURCE_URL);
+    expect(shownText(reply)).to.match(/as of 2013/i);
   });
 
   it('welcomes a user who joins, through expectReplies', async () => {
@@ -68,8 +71,8 @@ describe('HTTP endpoint (real server on 127.0.0.1)', () => {
       await connector.waitFor(1);
       const [reply] = connector.received;
       expect(reply!.path).to.equal(`/v3/conversations/stub-conversation/activities/${activity.id as string}`);
-      expect(reply!.activity.text).to.include('every two years');
-      expect(reply!.activity.text).to.include(SOURCE_URL);
+      expect(shownText(reply!.activity)).to.include('every two years');
+      expect(shownText(reply!.activity)).to.include(SOURCE_URL);
       expect(reply!.activity.replyToId).to.equal(activity.id);
       expect(reply!.activity.recipient).to.deep.include({ id: 'user-1' });
     });

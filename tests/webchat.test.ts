@@ -58,8 +58,10 @@ describe('website chat in headless Chromium', () => {
   const shown = (text: string): Locator => chat().getByRole('feed').getByRole('article').filter({ hasText: text });
   /** A message's text as a person reads it: Web Chat puts zero-width spaces around links. */
   const textOf = async (locator: Locator): Promise<string> => ((await locator.textContent()) ?? '').replaceAll('\u200B', '');
-  /** A one-tap follow-up. Today a suggested action; with Adaptive Cards, look inside the answer's message instead. */
-  const followUp = (name: string): Locator => chat().getByRole('toolbar', { name: 'Suggested actions' }).getByRole('button', { name });
+  /** A suggested action, as the welcome offers the topics. */
+  const suggested = (name: string): Locator => chat().getByRole('toolbar', { name: 'Suggested actions' }).getByRole('button', { name });
+  /** A button inside a message: an answer card's follow-up questions and its 👍/👎. */
+  const buttonIn = (message: string, name: string): Locator => shown(message).getByRole('button', { name, exact: true }).first();
 
   it('shows the page with its heading and intro, and the chat in a labelled region', async () => {
     expect(await page.title()).to.equal("Ask about Amnesty International's movement");
@@ -71,7 +73,7 @@ describe('website chat in headless Chromium', () => {
   it('welcomes the visitor once, offering the three topics', async () => {
     await announced('Hello! I answer questions').waitFor({ timeout: REPLY_TIMEOUT_MS });
     expect(await announced('Hello! I answer questions').count()).to.equal(1);
-    for (const topic of ['Governance', 'Membership', 'Offices']) expect(await followUp(topic).isVisible()).to.equal(true);
+    for (const topic of ['Governance', 'Membership', 'Offices']) expect(await suggested(topic).isVisible()).to.equal(true);
   });
 
   it('is usable by keyboard: Tab reaches the topics and the message box, and Enter sends', async () => {
@@ -87,22 +89,29 @@ describe('website chat in headless Chromium', () => {
     await announced(`You said: ${QUESTION}`).waitFor({ timeout: REPLY_TIMEOUT_MS });
   });
 
-  it('answers with the source link and as-of date, and offers follow-ups', async () => {
-    await announced('every two years').waitFor({ timeout: REPLY_TIMEOUT_MS });
+  it('answers in a card with the source link and as-of date, follow-up questions and "Was this helpful?"', async () => {
     const answer = shown('every two years');
+    await answer.first().waitFor({ timeout: REPLY_TIMEOUT_MS });
     expect(await textOf(answer.first())).to.include('Source: The International Movement, as of 2013.');
-    expect(await answer.getByRole('link', { name: 'The International Movement' }).getAttribute('href')).to.equal(SOURCE_URL);
-    await followUp(FOLLOW_UP.label).waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await answer.first().getByRole('link', { name: 'The International Movement' }).getAttribute('href')).to.equal(SOURCE_URL);
+    expect(await textOf(answer.first())).to.include('Was this helpful?');
+    await buttonIn('every two years', FOLLOW_UP.label).waitFor({ timeout: REPLY_TIMEOUT_MS });
     // The endpoint echoed the visitor's message with Web Chat's own id, so Web Chat counts it as sent.
     expect(await textOf(shown(QUESTION).first())).to.include('Sent at');
   });
 
-  it('answers a follow-up button, showing the question it asked', async () => {
-    await followUp(FOLLOW_UP.label).click();
+  it('answers a follow-up button, showing the question it asked as the visitor\'s own words', async () => {
+    await buttonIn('every two years', FOLLOW_UP.label).click();
     await announced(`You said: ${FOLLOW_UP.question}`).waitFor({ timeout: REPLY_TIMEOUT_MS });
     const opening = FOLLOW_UP.answer.slice(0, 60);
-    await announced(opening).waitFor({ timeout: REPLY_TIMEOUT_MS });
-    expect(await shown(opening).getByRole('link', { name: 'The International Movement' }).getAttribute('href')).to.equal(SOURCE_URL);
+    await shown(opening).first().waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await shown(opening).first().getByRole('link', { name: 'The International Movement' }).getAttribute('href')).to.equal(SOURCE_URL);
+  });
+
+  it('takes a 👍 on an answer and thanks the visitor', async () => {
+    await buttonIn(FOLLOW_UP.answer.slice(0, 60), '👍 Yes').click();
+    await announced('You said: 👍').waitFor({ timeout: REPLY_TIMEOUT_MS });
+    await announced('Bot AI said: Thank you, glad it helped.').waitFor({ timeout: REPLY_TIMEOUT_MS });
   });
 
   it('keeps a screenshot of the conversation among the test output', async () => {

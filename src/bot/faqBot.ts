@@ -1,4 +1,4 @@
-import { ActivityHandler, type TurnContext } from 'botbuilder';
+import { TeamsActivityHandler, type TurnContext } from 'botbuilder';
 import { runDialog, type Dialog } from 'botbuilder-dialogs';
 import { TURN_DECISION } from '../../dialogs/respond';
 import type { Decision } from '../conversation/decide';
@@ -7,6 +7,7 @@ import { errorFields, type LogFields, type Logger } from '../logger';
 import { pseudonymise } from '../privacy';
 import { runConsistentTurn, type ConsistentState } from '../storage/consistentTurn';
 import type { CurationLog } from '../storage/curationLog';
+import { readIncoming } from './incoming';
 import * as replies from './replies';
 import type { ConversationAccessors } from './state';
 
@@ -24,20 +25,37 @@ export interface FaqBotOptions {
   logger: Logger;
 }
 
-export class FaqBot extends ActivityHandler {
+/** Where a turn's 👍/👎 is kept until the turn's state is saved. */
+const TURN_FEEDBACK = Symbol('turnFeedback');
+
+export class FaqBot extends TeamsActivityHandler {
   constructor(private readonly options: FaqBotOptions) {
     super();
 
     this.onMessage(async (context, next) => {
-      if (!context.activity.text?.trim()) {
-        await context.sendActivity(replies.textOnly());
-      } else {
+      const incoming = readIncoming(context.activity);
+      if (incoming.kind === 'feedback') {
+        context.turnState.set(TURN_FEEDBACK, incoming);
+        await context.sendActivity(replies.feedbackThanks(incoming.helpful));
+      } else if (incoming.kind === 'text') {
+        // The dialogs read the message as the user meant it: without "@Bot", or the question a button asked.
+        context.activity.text = incoming.text;
         await runDialog(options.dialog, context, options.accessors.dialogState);
+      } else {
+        await context.sendActivity(replies.textOnly());
       }
       await next();
     });
 
+    // Teams welcomes once per installation (a personal chat, a team, a group chat), not each time someone
+    // joins a channel; membersAdded is left to the other channels.
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await context.sendActivity(replies.welcome(options.topics));
+      await next();
+    });
+
     this.onMembersAdded(async (context, next) => {
+      if (context.activity.channelId === 'msteams') return next();
       const welcomed = await options.accessors.welcomedMembers.get(context, []);
       for (const member of context.activity.membersAdded ?? []) {
         // The bot is added to the conversation too; it needs no welcome.
@@ -53,16 +71,21 @@ export class FaqBot extends ActivityHandler {
   }
 
   /**
-   * A question the bot could not answer is kept, redacted and without any id, for `npm run report`.
-   * Recorded after the turn's state is saved, so a turn that runs twice is recorded once; a store that
-   * fails here costs the record, not the user's answer.
+   * 👍 or 👎 on an answer is kept with the answer's id only, and a question the bot could not answer
+   * redacted and without any id, for `npm run report`. Recorded after the turn's state is saved, so a turn
+   * that runs twice is recorded once; a store that fails here costs the record, not the user's answer.
    */
   private async recordForCurators(context: TurnContext): Promise<void> {
-    const decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
     const { curation, logger } = this.options;
-    if (!curation || decision?.kind !== 'unknown' || !decision.search || !context.activity.text) return;
+    const feedback = context.turnState.get(TURN_FEEDBACK) as { entryId: string; helpful: boolean } | undefined;
+    const decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
     try {
-      await curation.record({ kind: 'unanswered', question: context.activity.text, topic: decision.topic });
+      if (feedback) {
+        logger.info('feedback', { entryId: feedback.entryId, helpful: feedback.helpful });
+        await curation?.record({ kind: 'feedback', entryId: feedback.entryId, helpful: feedback.helpful });
+      } else if (decision?.kind === 'unknown' && decision.search && context.activity.text) {
+        await curation?.record({ kind: 'unanswered', question: context.activity.text, topic: decision.topic });
+      }
     } catch (err) {
       logger.warn('curation_record_failed', errorFields(err));
     }

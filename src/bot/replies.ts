@@ -1,6 +1,7 @@
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type CardAction } from 'botbuilder';
 import type { Choice } from 'botbuilder-dialogs';
 import type { SmallTalk } from '../conversation/intents';
+import { answerCard, questionListCard } from '../cards/adaptiveCards';
 import type { Entry, Source, TopicInfo } from '../knowledge/schema';
 
 /**
@@ -29,12 +30,37 @@ export function citation(source: Source): string {
   return `Source: [${source.title}](${source.url}), as of ${source.asOf}.`;
 }
 
-/** An answer always carries its source and as-of date; related questions are offered as one-tap follow-ups. */
-export function answer(entry: Entry, related: readonly Entry[]): Partial<Activity> {
-  return withSuggestions(
-    `${entry.answer}\n\n${citation(entry.source)}`,
-    related.map((r) => imBack(r.label, r.question)),
-  );
+/**
+ * Channels that render Adaptive Cards 1.5: Teams, Web Chat (over Direct Line or in Azure's iframe) and the
+ * Emulator. Others get plain text with at most three suggested actions.
+ */
+const CARD_CHANNELS = new Set(['msteams', 'directline', 'webchat', 'emulator']);
+
+export function showsCards(channelId: string | undefined): boolean {
+  return CARD_CHANNELS.has(channelId ?? '');
+}
+
+/**
+ * An answer always carries its source and as-of date. On card channels it is an Adaptive Card with the
+ * related questions as buttons and "Was this helpful?"; elsewhere, text with the related questions as
+ * suggested actions. Never both suggested actions and an attachment: Teams drops the former.
+ */
+export function answer(entry: Entry, related: readonly Entry[], channelId: string | undefined): Partial<Activity> {
+  if (!showsCards(channelId)) {
+    return withSuggestions(
+      `${entry.answer}\n\n${citation(entry.source)}`,
+      related.map((r) => imBack(r.label, r.question)),
+    );
+  }
+  const content = answerCard({ entryId: entry.id, answer: entry.answer, citation: citation(entry.source), related });
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(content));
+  // What notifications and screen readers announce for a card.
+  activity.summary = entry.answer;
+  return activity;
+}
+
+export function feedbackThanks(helpful: boolean): Partial<Activity> {
+  return MessageFactory.text(helpful ? 'Thank you, glad it helped.' : "Thank you for telling us. We'll use it to improve the answers.");
 }
 
 export const NONE_OF_THESE = 'None of these';
@@ -117,7 +143,17 @@ export function topicOverview(topic: TopicInfo): Partial<Activity> {
 
 export const TOPIC_MENU_PROMPT = 'Which question would you like answered? You can also ask in your own words.';
 
-/** Topic questions as choices: a click sends the full question, so it is routed exactly like typed text. */
+/**
+ * A topic's questions. On card channels, one button per question in an Adaptive Card: a choice prompt's
+ * own hero card on Teams titles its buttons with the choice values and shows only six. Elsewhere, a
+ * numbered list, which the prompt recognises by number or wording.
+ */
+export function topicMenu(entries: readonly Entry[], channelId: string | undefined): Partial<Activity> {
+  if (showsCards(channelId)) return MessageFactory.attachment(CardFactory.adaptiveCard(questionListCard(TOPIC_MENU_PROMPT, entries)));
+  return MessageFactory.text(`${TOPIC_MENU_PROMPT}\n\n${entries.map((e, i) => `${i + 1}. ${e.question}`).join('\n')}`);
+}
+
+/** Topic questions as the menu prompt recognises them: by number, label or the full question a button sends. */
 export function topicChoices(entries: readonly Entry[]): Choice[] {
-  return entries.map((e) => ({ value: e.id, action: imBack(e.label, e.question), synonyms: [e.label, e.question] }));
+  return entries.map((e) => ({ value: e.id, synonyms: [e.label, e.question] }));
 }
