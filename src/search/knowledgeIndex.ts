@@ -64,6 +64,13 @@ const ENTRY_UNION_FACTOR = 0.92;
 const OTHER_TOPIC_FACTOR = 0.9;
 /** An entry that never answers the kind of question asked ("when" to a "who" entry) is discounted by this factor. */
 const QUESTION_TYPE_MISMATCH_FACTOR = 0.8;
+/** ...and by this one when its answer could not answer it at all: "how many" to an answer without a number. */
+const UNANSWERABLE_TYPE_FACTOR = 0.6;
+/** What an answer needs to answer "how many" or "when": a number, or words of counting or time. */
+const ANSWER_SUPPORTS: Partial<Record<QuestionType, RegExp>> = {
+  quantity: /\d|\b(two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|half|quarter|majority)\b/i,
+  time: /\b(19|20)\d\d\b|\b(every|years|yearly|annual|annually|month|months|week|weeks|days|since|until|biennial)\b/i,
+};
 /** An entry that does not name a place, organisation or number the message names is discounted by this factor. */
 const SPECIFIER_MISMATCH_FACTOR = 0.5;
 /** A context word counts this much of a word the user typed. */
@@ -139,6 +146,8 @@ export class KnowledgeIndex {
   private readonly entryFirstPhrasing: Int32Array;
   /** The question types each entry's wordings ask, as bits; 0 when none says. */
   private readonly entryTypes: Uint8Array;
+  /** The question types each entry's answer could answer at all (ANSWER_SUPPORTS), as bits. */
+  private readonly answerTypes: Uint8Array;
   private readonly typos: TypoIndex;
   private readonly byId: Map<string, Entry>;
   private readonly entryIndex: Map<string, number>;
@@ -167,6 +176,7 @@ export class KnowledgeIndex {
     const entryCredits: number[] = [];
     const documentFrequency: number[] = [];
     this.entryTypes = new Uint8Array(entries.length);
+    this.answerTypes = new Uint8Array(entries.length);
     const learn = (t: Token): number => {
       const known = this.stemOfWord.get(t.word);
       if (known !== undefined) return known;
@@ -196,6 +206,10 @@ export class KnowledgeIndex {
         }
         starts.push(stems.length);
         this.phrasingText.push(text);
+      }
+      for (const [answerType, pattern] of Object.entries(ANSWER_SUPPORTS)) {
+        // "As of 2013, …" dates the page, not the fact: it makes no answer about a time.
+        if (pattern.test(entry.answer.replace(/\bas of \d{4}\b/gi, ''))) this.answerTypes[entryIndex]! |= TYPE_BITS[answerType as QuestionType];
       }
       for (const t of tokenize([entry.answer, ...entry.quotes].join(' . '), rewriter)) {
         if (t.isQuestionWord) continue;
@@ -420,8 +434,10 @@ export class KnowledgeIndex {
       const wholeEntry = ENTRY_UNION_FACTOR * messageCoverage ** MESSAGE_COVERAGE_EXPONENT * phrasingCoverage ** (1 - MESSAGE_COVERAGE_EXPONENT);
       let confidence = Math.max(phrasingConfidence, wholeEntry);
       if (options.preferTopic && entry.topic !== options.preferTopic) confidence *= OTHER_TOPIC_FACTOR;
-      const entryTypes = this.entryTypes[entryIndex]!;
-      if (type && entryTypes !== 0 && (entryTypes & TYPE_BITS[type]) === 0) confidence *= QUESTION_TYPE_MISMATCH_FACTOR;
+      if (type && (this.entryTypes[entryIndex]! & TYPE_BITS[type]) === 0) {
+        if (ANSWER_SUPPORTS[type] && (this.answerTypes[entryIndex]! & TYPE_BITS[type]) === 0) confidence *= UNANSWERABLE_TYPE_FACTOR;
+        else if (this.entryTypes[entryIndex] !== 0) confidence *= QUESTION_TYPE_MISMATCH_FACTOR;
+      }
       if (specifiers.length > 0) {
         const own = this.entrySpecifiers.get(entryIndex);
         if (specifiers.some((s) => !own?.has(s))) confidence *= SPECIFIER_MISMATCH_FACTOR;

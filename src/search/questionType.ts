@@ -19,8 +19,12 @@ const CUES: [QuestionType, RegExp][] = [
 /** Any word a cue can start with: most phrasings of a large base are settled by this one test. */
 const ANY_CUE = /\b(how|what|when|which|since|where|why|for|who|whom|whose|number|percentage|proportion|share)\b|%/;
 
+/** Turns of phrase that use a question word without asking for its kind of answer. */
+const IDIOMS = /\bwhen it (comes to|(is )?at home)\b|\bwhat about\b|\bhow about\b|\bwho knows\b/g;
+
 /** `folded` is foldText(text), passed in when the caller has it. */
 export function questionType(text: string, folded = foldText(text)): QuestionType | undefined {
   if (!ANY_CUE.test(folded)) return undefined;
-  return CUES.find(([, pattern]) => pattern.test(folded))?.[0];
+  const asked = folded.replace(IDIOMS, ' ');
+  return CUES.find(([, pattern]) => pattern.test(asked))?.[0];
 }
