@@ -22,9 +22,12 @@ const ANY_CUE = /\b(how|what|when|which|since|where|why|for|who|whom|whose|numbe
 /** Turns of phrase that use a question word without asking for its kind of answer. */
 const IDIOMS = /\bwhen it (comes to|(is )?at home)\b|\bwhat about\b|\bhow about\b|\bwho knows\b/g;
 
+/** A leading "when …," clause sets a condition; the question follows it: "When the Council isn't sitting, which body governs?" */
+const LEADING_WHEN_CLAUSE = /^\s*when\b[^,?]*,/i;
+
 /** `folded` is foldText(text), passed in when the caller has it. */
 export function questionType(text: string, folded = foldText(text)): QuestionType | undefined {
   if (!ANY_CUE.test(folded)) return undefined;
-  const asked = folded.replace(IDIOMS, ' ');
+  const asked = (LEADING_WHEN_CLAUSE.test(text) ? foldText(text.replace(LEADING_WHEN_CLAUSE, ' ')) : folded).replace(IDIOMS, ' ');
   return CUES.find(([, pattern]) => pattern.test(asked))?.[0];
 }
