@@ -284,7 +284,8 @@ export class KnowledgeIndex {
   private specifiersOf(text: string, folded = foldText(text)): Set<string> {
     const found = new Set<string>();
     for (const group of this.names.find(text, folded)) found.add(`name:${this.names.label(group)}`);
-    for (const number of folded.match(/\d+/g) ?? []) found.add(`number:${number}`);
+    // Years and large counts ("in 1990", "300 staff"); a small number is more often part of the question ("which 2 countries").
+    for (const number of folded.match(/\d{3,}/g) ?? []) found.add(`number:${number}`);
     return found;
   }
 
