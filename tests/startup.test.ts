@@ -83,7 +83,7 @@ describe('npm run ask', () => {
     expect(result.stdout).to.include('Context: the governance topic');
     expect(result.stdout).to.match(/Top candidates:\n {2}1\. icm-frequency +\d\.\d\d/);
     expect(result.stdout).to.include('Decision: answer icm-frequency');
-    expect(result.stdout).to.match(/Reason: the best candidate scores \d\.\d\d, at or above the answer threshold 0\.58, and no other is within 0\.02/);
+    expect(result.stdout).to.match(/Reason: the best candidate scores \d\.\d\d, at or above the answer threshold 0\.56, and no other is within 0\.02/);
     expect(result.stdout).to.include('bot: As of 2013, the International Council Meeting was held every two years.');
   });
 
