@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
+import { LOG_LEVELS } from './logger';
 import { containerNameSchema, STORAGE_KINDS, type StorageOptions } from './storage/createStorage';
 
 /** The project root, whether running from src/ under tsx or from dist/src/ after a build. */
@@ -8,7 +9,6 @@ export const PROJECT_ROOT = ((parent) => (basename(parent) === 'dist' ? resolve(
 
 const optionalText = z.string().trim().optional();
 
-export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

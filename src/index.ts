@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from './bot/adapter';
 import { composeBot } from './bot/composeBot';
-import { ConfigError, isAnonymous, loadDotEnv, packageVersion, parseConfig, storageOptions } from './config';
+import { ConfigError, isAnonymous, loadDotEnv, packageVersion, parseConfig, storageOptions, type Config } from './config';
 import { chatMode, webChatOptions } from './directline/webChat';
 import { createServer } from './http/server';
 import { KnowledgeError, loadKnowledge } from './knowledge/loadKnowledge';
@@ -24,12 +24,28 @@ export interface StartOptions {
 /** Turns still running this long after a stop signal are cut off, so the process exits within 10 s. */
 const DRAIN_MS = 8000;
 
+/** The store could not be opened at start-up: a clear reason rather than the storage SDK's stack. */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`The state store did not answer (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+async function openStore(config: Config, logger: Logger): Promise<StateStore> {
+  try {
+    return await createStorage(storageOptions(config), logger);
+  } catch (err) {
+    throw new StoreUnavailableError(err);
+  }
+}
+
 /** Wires configuration, knowledge, state, dialogs, bot and HTTP server together, and starts listening. */
 export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<RunningBot> {
   const config = parseConfig(env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const knowledge = loadKnowledge(config.KNOWLEDGE_DIR);
-  const store = options.store ?? (await createStorage(storageOptions(config), logger));
+  const store = options.store ?? (await openStore(config, logger));
   const { bot } = composeBot({ knowledge, storage: store.storage, curation: store.curation, logger });
 
   const adapter = createAdapter(config, logger);
@@ -64,10 +80,16 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
   let closing: Promise<void> | undefined;
   const close = async () => {
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      // Keep-alive connections would hold close() open until they time out; busy ones finish their turn.
+      // Keep-alive connections would hold close() open until they time out: idle ones are closed as soon
+      // as they are idle, busy ones once their turn has answered, and any left at DRAIN_MS are cut.
+      const sweep = setInterval(() => server.server.closeIdleConnections(), 100);
+      const cutOff = setTimeout(() => server.server.closeAllConnections(), DRAIN_MS);
+      server.close(() => {
+        clearInterval(sweep);
+        clearTimeout(cutOff);
+        resolve();
+      });
       server.server.closeIdleConnections();
-      setTimeout(() => server.server.closeAllConnections(), DRAIN_MS).unref();
     });
     await store.close();
     logger.info('stopped', {});
@@ -92,7 +114,7 @@ async function main(): Promise<void> {
   try {
     bot = await startBot(process.env);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof KnowledgeError) {
+    if (err instanceof ConfigError || err instanceof KnowledgeError || err instanceof StoreUnavailableError) {
       process.stderr.write(`Cannot start the bot. ${err.message}\n`);
       process.exit(1);
     }

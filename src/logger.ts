@@ -1,4 +1,5 @@
-import { LOG_LEVELS } from './config';
+/** Most severe first; a level logs itself and everything before it. */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 

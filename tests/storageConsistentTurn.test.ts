@@ -338,4 +338,35 @@ describe('runConsistentTurn: no lost updates, no duplicate replies', function ()
     expect(firstResponse.body.activities.map((a: Activity) => a.type)).to.deep.equal([ActivityTypes.Trace, ActivityTypes.Message]);
     expect(bot.runs).to.deep.equal(['first', 'second', 'first']);
   });
+
+  it('after a store fault, saving the outer context afterwards writes nothing', async () => {
+    const memory = new MemoryStorage();
+    let writes = 0;
+    let down = true;
+    const storage: Storage = {
+      read: (keys) => memory.read(keys),
+      write: async (changes) => {
+        writes += 1;
+        if (down) throw new Error('store down');
+        await memory.write(changes);
+      },
+      delete: (keys) => memory.delete(keys),
+    };
+    const state = new ConsistentConversationState(storage);
+    const items = state.createProperty<string[]>('items');
+    const adapter = new TestAdapter(async (context) => {
+      try {
+        await runConsistentTurn(context, { states: [state], turn: async (ctx) => items.set(ctx, ['not kept']) });
+      } finally {
+        down = false;
+        // What botbuilder's samples do after every turn: it must not write the state the user was told failed.
+        await state.saveChanges(context);
+      }
+    });
+    let failed: unknown;
+    await adapter.processActivity({ type: 'message', text: 'x' }).catch((err: unknown) => (failed = err));
+    expect(String(failed)).to.include('store down');
+    expect(writes).to.equal(1);
+    expect(await memory.read(['test/conversations/Convo1/'])).to.deep.equal({});
+  });
 });

@@ -15,8 +15,8 @@ export interface FaqBotOptions {
   dialog: Dialog;
   accessors: ConversationAccessors;
   /**
-   * Read afresh and saved against their eTags on every turn (a turn that loses a race with another
-   * instance runs again, and only its final replies are sent); saved even when the turn throws.
+   * Read afresh and saved against their eTags on every turn by runConsistentTurn (a turn that loses a
+   * race with another instance runs again, and only its final replies are sent), even when it throws.
    */
   states: ConsistentState[];
   /** Where questions the bot could not answer are kept for curators. */
@@ -97,7 +97,6 @@ export class FaqBot extends TeamsActivityHandler {
       await runConsistentTurn(context, { states: this.options.states, turn: (attempt) => super.run(attempt) });
       await this.recordForCurators(context);
     } finally {
-      await Promise.all(this.options.states.map((state) => state.saveChanges(context)));
       this.options.logger.info('turn', {
         channelId: context.activity.channelId,
         activityType: context.activity.type,

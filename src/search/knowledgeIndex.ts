@@ -384,23 +384,29 @@ export class KnowledgeIndex {
     while (skipped < byGain.length && cheap + byGain[skipped]![1].message < needed) cheap += byGain[skipped++]![1].message;
     if (skipped === byGain.length) return empty;
 
-    // Sum, per entry, the message weight it explains; every stem counts once candidates are known.
+    // Sum, per entry, the weight of the essential stems it knows. With the cheap stems' whole weight added,
+    // that bounds what the entry can explain, so most entries met through one common word are dropped
+    // before their stems and phrasings are read.
     const visited: number[] = [];
     for (let k = skipped; k < byGain.length; k++) {
-      const { start, items } = this.postings;
-      const id = byGain[k]![0];
+      const { start, items, credit } = this.postings;
+      const [id, gain] = byGain[k]!;
       for (let i = start[id]!; i < start[id + 1]!; i++) {
         const e = items[i]!;
         if (this.explained[e] === -1) {
           this.explained[e] = 0;
           visited.push(e);
         }
+        this.explained[e]! += gain.message * credit[i]!;
       }
     }
+    const bound = (minConfidence > 0 ? minConfidence : 0) ** (1 / MESSAGE_COVERAGE_EXPONENT) * messageWeight;
 
     const best = new Map<number, Candidate>();
     for (const entryIndex of visited) {
+      const essential = this.explained[entryIndex]!;
       this.explained[entryIndex] = -1;
+      if (essential + cheap < bound) continue;
       let message = 0;
       const { start, items, credit } = this.entryStems;
       for (let i = start[entryIndex]!; i < start[entryIndex + 1]!; i++) {

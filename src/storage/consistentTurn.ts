@@ -185,9 +185,10 @@ export class StateConflictError extends Error {
  * 5. once saved, the replies go out through the outer context: its onSendActivities handlers (middleware)
  *    see them once, and under deliveryMode expectReplies they land in its bufferedReplyActivities.
  * The outer context then holds the turn state of the last run, so code after the turn can read what it
- * recorded. A turn that throws is still saved (as FaqBot always did) and its replies so far are sent, then
- * its error propagates. A store fault propagates with no replies sent: they would describe state that was
- * not kept. Held replies have no channel ids yet, so a turn cannot update or delete what it just sent.
+ * recorded; when the run's state was not kept, without the states themselves, so nothing saves them later.
+ * A turn that throws is still saved (as FaqBot always did) and its replies so far are sent, then its error
+ * propagates. A store fault propagates with no replies sent: they would describe state that was not kept.
+ * Held replies have no channel ids yet, so a turn cannot update or delete what it just sent.
  */
 export async function runConsistentTurn(context: TurnContext, options: ConsistentTurnOptions): Promise<void> {
   const maxAttempts = options.maxAttempts ?? 3;
@@ -214,7 +215,7 @@ export async function runConsistentTurn(context: TurnContext, options: Consisten
         await saveStates(run, options.states);
       } catch (error) {
         if (!isEtagConflict(error)) {
-          adoptTurnState(context, run);
+          adoptTurnState(context, run, options.states);
           throw failure ? failure.error : error;
         }
         conflict = { error };
@@ -222,7 +223,7 @@ export async function runConsistentTurn(context: TurnContext, options: Consisten
     }
     if (conflict) {
       if (attempt < maxAttempts) continue;
-      adoptTurnState(context, run);
+      adoptTurnState(context, run, options.states);
       throw new StateConflictError(attempt, { cause: conflict.error });
     }
 
@@ -240,12 +241,21 @@ function forkContext(context: TurnContext, activity: Partial<Activity>): TurnCon
   return fork;
 }
 
-function adoptTurnState(context: TurnContext, run: TurnContext): void {
-  copyTurnState(run, context);
+/**
+ * Hands the run's turn state to the outer context. `unsaved` names states whose change was not kept (a
+ * store fault, or conflicts until giving up): their cached objects stay behind. A caller that saves state
+ * in `finally`, as botbuilder's samples do, would otherwise write them again: waiting out a store that
+ * does not answer a second time before the user gets the apology, or, once the store answers again,
+ * keeping the change of a turn the user was told had failed.
+ */
+function adoptTurnState(context: TurnContext, run: TurnContext, unsaved: readonly ConsistentState[] = []): void {
+  const unsavedObjects = new Set(unsaved.map((state) => state.get(run)).filter((cached) => cached !== undefined));
+  // BotState caches each state in turnState as { state, hash } under a private symbol.
+  copyTurnState(run, context, (value) => !unsavedObjects.has((value as { state?: unknown } | undefined)?.state));
 }
 
-function copyTurnState(from: TurnContext, to: TurnContext): void {
-  for (const [key, value] of from.turnState) to.turnState.set(key, value);
+function copyTurnState(from: TurnContext, to: TurnContext, keep: (value: unknown) => boolean = () => true): void {
+  for (const [key, value] of from.turnState) if (keep(value)) to.turnState.set(key, value);
   // TurnContext keeps its locale in a plain `turn` property of turnState rather than a Map entry (and its
   // getter throws when no locale was ever set), so it is copied separately.
   const turn: unknown = Reflect.get(from.turnState, 'turn');
