@@ -13,19 +13,11 @@ import { SqliteStorage } from '../src/storage/sqliteStorage';
 import { StoreTimeoutError } from '../src/storage/withTimeout';
 import { startAzurite, type Azurite } from './helpers/azurite';
 import { memoryLogger } from './helpers/http';
+import { rejection } from './helpers/rejection';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KEY = 'emulator/conversations/conversation-1/';
 
-/** Keeps the rejection, so a test can assert what kind of error it was. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 const tempDirs: string[] = [];
 function tempDir(): string {

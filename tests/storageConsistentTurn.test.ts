@@ -19,7 +19,6 @@ import restify from 'restify';
 import { BlobStateStorage } from '../src/storage/blobStorage';
 import {
   ConsistentConversationState,
-  ConsistentUserState,
   StateConflictError,
   runConsistentTurn,
   type ConsistentState,
@@ -28,6 +27,7 @@ import { isEtagConflict } from '../src/storage/etagConflict';
 import { SqliteStorage } from '../src/storage/sqliteStorage';
 import { startAzurite, type Azurite } from './helpers/azurite';
 import { emulatorActivity, postJson } from './helpers/http';
+import { rejection } from './helpers/rejection';
 
 /** Holds one run of a turn at a chosen point until the test lets it go, so two turns interleave exactly. */
 class Gate {
@@ -50,7 +50,8 @@ class Gate {
  */
 function listBot(storage: Storage) {
   const conversationState = new ConsistentConversationState(storage);
-  const userState = new ConsistentUserState(storage);
+  // A second state in the same store, as UserState would be: both are saved in one write.
+  const userState = new ConsistentConversationState(storage, 'second');
   const items = conversationState.createProperty<string[]>('items');
   const runs: string[] = [];
   const gates = new Map<string, Gate>();
@@ -86,14 +87,6 @@ function conversationKey(adapter: TestAdapter, state: ConversationState): string
 
 const messageTexts = (activities: Partial<Activity>[]) => activities.filter((a) => a.type === ActivityTypes.Message).map((a) => a.text);
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('runConsistentTurn: no lost updates, no duplicate replies', function () {
   this.timeout(60_000);

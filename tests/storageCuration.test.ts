@@ -10,17 +10,10 @@ import { createStorage } from '../src/storage/createStorage';
 import { MAX_QUESTION_CHARS, memoryCurationLog, type CurationLog, type CurationRecord } from '../src/storage/curationLog';
 import { SqliteStorage } from '../src/storage/sqliteStorage';
 import { buildReport, foldQuestion, formatReport, runReport } from '../src/tools/report';
+import { rejection } from './helpers/rejection';
 
 const run = promisify(execFile);
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('redact', () => {
   const redacts: [string, string][] = [

@@ -137,6 +137,16 @@ function crossCheck(entries: Entry[], fileOf: Map<Entry, string>): KnowledgeProb
   return problems;
 }
 
+/** One of the files that are not topics (synonyms, names, details): its problems go to `problems`. */
+function readListFile<T>(path: string, file: string, schema: z.ZodType<T>, problems: KnowledgeProblem[]): T | undefined {
+  const { value, problems: yamlProblems } = readYaml(path, file);
+  problems.push(...yamlProblems);
+  if (yamlProblems.length > 0) return undefined;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) problems.push(...issuesToProblems(parsed.error, file));
+  return parsed.success ? parsed.data : undefined;
+}
+
 /**
  * Reads every topic file and the synonyms, names and details files in `dir`, and either returns the whole base or throws a
  * KnowledgeError listing every problem found, so a curator can fix them all in one pass.
@@ -169,30 +179,16 @@ export function loadKnowledge(dir: string): KnowledgeBase {
       continue;
     }
     if (name === SYNONYMS_FILE) {
-      const { value, problems: yamlProblems } = readYaml(join(dir, name), file);
-      problems.push(...yamlProblems);
-      if (yamlProblems.length > 0) continue;
-      const parsed = synonymsFileSchema.safeParse(value);
-      if (parsed.success) synonyms = parsed.data.synonyms;
-      else problems.push(...issuesToProblems(parsed.error, file));
+      synonyms = readListFile(join(dir, name), file, synonymsFileSchema, problems)?.synonyms ?? synonyms;
       continue;
     }
     if (name === DETAILS_FILE) {
-      const { value, problems: yamlProblems } = readYaml(join(dir, name), file);
-      problems.push(...yamlProblems);
-      if (yamlProblems.length > 0) continue;
-      const parsed = detailsFileSchema.safeParse(value);
-      if (parsed.success) details = parsed.data.details;
-      else problems.push(...issuesToProblems(parsed.error, file));
+      details = readListFile(join(dir, name), file, detailsFileSchema, problems)?.details ?? details;
       continue;
     }
     if (name === NAMES_FILE) {
-      const { value, problems: yamlProblems } = readYaml(join(dir, name), file);
-      problems.push(...yamlProblems);
-      if (yamlProblems.length > 0) continue;
-      const parsed = namesFileSchema.safeParse(value);
-      if (parsed.success) nameGroups = parsed.data.names.map((n) => (Array.isArray(n) ? { spellings: n, matchCase: [] } : n));
-      else problems.push(...issuesToProblems(parsed.error, file));
+      const groups = readListFile(join(dir, name), file, namesFileSchema, problems)?.names;
+      if (groups) nameGroups = groups.map((n) => (Array.isArray(n) ? { spellings: n, matchCase: [] } : n));
       continue;
     }
     const loaded = loadTopicFile(join(dir, name), file);

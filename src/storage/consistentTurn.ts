@@ -2,7 +2,6 @@ import {
   ActivityTypes,
   ConversationState,
   TurnContext,
-  UserState,
   calculateChangeHash,
   type Activity,
   type BotState,
@@ -132,30 +131,7 @@ export class ConsistentConversationState extends ConversationState {
   }
 }
 
-/** UserState whose saveChanges is rejected with an eTag conflict if another turn saved first. */
-export class ConsistentUserState extends UserState {
-  private readonly saver: ConditionalSaver;
-
-  constructor(storage: Storage, namespace?: string) {
-    super(storage, namespace);
-    this.saver = new ConditionalSaver(this, storage, this.storageKey);
-    savers.set(this, this.saver);
-  }
-
-  override load(context: TurnContext, force = false): Promise<StateObject> {
-    return this.saver.load(context, force, () => super.load(context, force));
-  }
-
-  override saveChanges(context: TurnContext, force = false): Promise<void> {
-    return this.saver.save(context, force);
-  }
-
-  override clear(context: TurnContext): Promise<void> {
-    return this.saver.clear(context, () => super.clear(context));
-  }
-}
-
-export type ConsistentState = ConsistentConversationState | ConsistentUserState;
+export type ConsistentState = ConsistentConversationState;
 
 export interface ConsistentTurnOptions {
   /** Loaded at the start of each run of the turn and saved against the eTags read. */
@@ -263,7 +239,7 @@ function copyTurnState(from: TurnContext, to: TurnContext, keep: (value: unknown
 }
 
 async function loadStates(context: TurnContext, states: readonly ConsistentState[]): Promise<void> {
-  // A state without a key for this activity (UserState, when it has no sender) is never loaded or saved.
+  // A state without a key for this activity (one keyed by a sender it does not have) is never loaded or saved.
   await Promise.all(states.filter((state) => state.getStorageKey(context)).map((state) => state.load(context, true)));
 }
 
