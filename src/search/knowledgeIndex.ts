@@ -1,7 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic } from '../knowledge/schema';
 import { NameFinder } from './names';
-import { foldText, stem, SynonymRewriter, tokenize, type Token } from './normalise';
+import { foldText, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from './normalise';
 import { questionType, type QuestionType } from './questionType';
 import { TypoIndex } from './typoIndex';
 
@@ -177,14 +177,30 @@ export class KnowledgeIndex {
     const documentFrequency: number[] = [];
     this.entryTypes = new Uint8Array(entries.length);
     this.answerTypes = new Uint8Array(entries.length);
-    const learn = (t: Token): number => {
-      const known = this.stemOfWord.get(t.word);
-      if (known !== undefined) return known;
-      const id = this.stemIdOf(t.stem);
-      this.stemOfWord.set(t.word, id);
-      // The stem is a word too: "expnad" is a typo of "expand", found in the base only as "expanding".
-      if (!this.stemOfWord.has(t.stem)) this.stemOfWord.set(t.stem, id);
-      return id;
+    // Words repeat across phrasings (a few are in most of them), so each is looked at once: its code is
+    // its stem's id times two, plus one for a question word, or -1 for a stop word.
+    const wordCode = new Map<string, number>();
+    const codeOf = (word: string): number => {
+      let code = wordCode.get(word);
+      if (code === undefined) {
+        code = isStopWord(word) ? -1 : this.stemIdOf(stem(word)) * 2 + (isQuestionWord(word) ? 1 : 0);
+        wordCode.set(word, code);
+      }
+      return code;
+    };
+    /** A wording's stems, each once, as tokenize would find them, without building its tokens. */
+    const wordingCodes = (text: string, folded: string): number[] => {
+      if (rewriter.rewrite(text) !== text) return tokenize(text, rewriter).map((t) => codeOf(t.word));
+      const codes: number[] = [];
+      for (const word of folded.split(' ')) {
+        if (!word) continue;
+        const code = codeOf(word);
+        if (code < 0) continue;
+        let seen = false;
+        for (let i = 0; i < codes.length && !seen; i++) seen = codes[i]! >> 1 === code >> 1;
+        if (!seen) codes.push(code);
+      }
+      return codes;
     };
 
     entries.forEach((entry, entryIndex) => {
@@ -196,13 +212,12 @@ export class KnowledgeIndex {
         foldedWordings.push(folded);
         const type = questionType(text, folded);
         if (type) this.entryTypes[entryIndex]! |= TYPE_BITS[type];
-        const tokens = tokenize(text, rewriter);
-        if (tokens.length === 0) continue;
-        for (const t of tokens) {
-          const id = learn(t);
-          stems.push(id);
-          questionWords.push(t.isQuestionWord);
-          credits.set(id, 1);
+        const codes = wordingCodes(text, folded);
+        if (codes.length === 0) continue;
+        for (const code of codes) {
+          stems.push(code >> 1);
+          questionWords.push((code & 1) === 1);
+          credits.set(code >> 1, 1);
         }
         starts.push(stems.length);
         this.phrasingText.push(text);
@@ -211,10 +226,9 @@ export class KnowledgeIndex {
         // "As of 2013, …" dates the page, not the fact: it makes no answer about a time.
         if (pattern.test(entry.answer.replace(/\bas of \d{4}\b/gi, ''))) this.answerTypes[entryIndex]! |= TYPE_BITS[answerType as QuestionType];
       }
-      for (const t of tokenize([entry.answer, ...entry.quotes].join(' . '), rewriter)) {
-        if (t.isQuestionWord) continue;
-        const id = learn(t);
-        if (!credits.has(id)) credits.set(id, ANSWER_WORD_CREDIT);
+      const own = [entry.answer, ...entry.quotes].join(' . ');
+      for (const code of wordingCodes(own, foldText(own))) {
+        if ((code & 1) === 0 && !credits.has(code >> 1)) credits.set(code >> 1, ANSWER_WORD_CREDIT);
       }
       for (const id of credits.keys()) documentFrequency[id] = (documentFrequency[id] ?? 0) + 1;
       for (const [id, credit] of credits) {
@@ -229,6 +243,9 @@ export class KnowledgeIndex {
       if (specifiers.size > 0) this.entrySpecifiers.set(entryIndex, specifiers);
     });
     firstPhrasing.push(this.phrasingText.length);
+    for (const [word, code] of wordCode) if (code >= 0) this.stemOfWord.set(word, code >> 1);
+    // Stems are words too: "expnad" is a typo of "expand", found in the base only as "expanding".
+    for (const [stemText, id] of this.stemIds) if (!this.stemOfWord.has(stemText)) this.stemOfWord.set(stemText, id);
 
     this.entryFirstPhrasing = Int32Array.from(firstPhrasing);
     this.phrasingStems = Int32Array.from(stems);

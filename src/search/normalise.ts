@@ -76,6 +76,14 @@ function hasDigit(word: string): boolean {
   return false;
 }
 
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word);
+}
+
+export function isQuestionWord(word: string): boolean {
+  return QUESTION_WORDS.has(word);
+}
+
 export interface Token {
   /** The folded word as typed, used for spelling correction. */
   word: string;
@@ -107,6 +115,7 @@ export class SynonymRewriter {
       .map((s) => ({ word: foldText(s.phrase), means: s.means }));
   }
 
+  /** The text with its synonyms rewritten; the very same string when none applies. */
   rewrite(text: string): string {
     if (this.rules.length === 0) return text;
     // Only rules whose first word occurs can apply: one split instead of a pattern per synonym, for
@@ -116,6 +125,7 @@ export class SynonymRewriter {
   }
 }
 
+/** The words of a text that say what it is about, each once. */
 export function tokenize(text: string, rewriter: SynonymRewriter): Token[] {
   const seen = new Set<string>();
   const tokens: Token[] = [];
@@ -124,7 +134,7 @@ export function tokenize(text: string, rewriter: SynonymRewriter): Token[] {
     const s = stem(word);
     if (seen.has(s)) continue;
     seen.add(s);
-    tokens.push({ word, stem: s, isQuestionWord: QUESTION_WORDS.has(word) });
+    tokens.push({ word, stem: s, isQuestionWord: isQuestionWord(word) });
   }
   return tokens;
 }
