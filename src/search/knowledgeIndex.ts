@@ -379,7 +379,8 @@ export class KnowledgeIndex {
     const asked = this.specifiersOf(text);
     const specifiers = [...asked, ...this.detailsOf(text), ...this.outsideNames(text).map((w) => `outside:${w}`)];
     const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers };
-    if (messageWeight === 0) return empty;
+    // Question words steer between entries but never pick one: "where when how?" asks nothing.
+    if (messageWeight === 0 || !resolved.some((r) => r.stemId !== undefined && !r.token.isQuestionWord)) return empty;
 
     // What each known stem of the message is worth: to the message's coverage, and to a phrasing's.
     const gains = new Map<number, { message: number; phrasing: number }>();
