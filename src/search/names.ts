@@ -44,6 +44,7 @@ export class NameFinder {
   /** The groups named in `text`; `folded` is foldText(text), passed in when the caller has it. */
   find(text: string, folded = foldText(text)): Set<number> {
     const found = new Set<number>();
+    if (this.byFirstWord.size === 0 && this.caseSensitive.length === 0) return found;
     const words = folded.split(' ');
     for (let i = 0; i < words.length; i++) {
       for (const { words: spelling, group } of this.byFirstWord.get(words[i]!) ?? []) {
