@@ -141,6 +141,8 @@ export class KnowledgeIndex {
   private readonly phrasingStart: Int32Array;
   private readonly phrasingStems: Int32Array;
   private readonly phrasingWeight: Float64Array;
+  /** Each entry's lightest phrasing: no phrasing of it can be covered more than the message's words allow. */
+  private readonly entryLightestPhrasing: Float64Array;
   private readonly phrasingText: string[] = [];
   /** Entry e's phrasings are entryFirstPhrasing[e] .. entryFirstPhrasing[e + 1]. */
   private readonly entryFirstPhrasing: Int32Array;
@@ -257,6 +259,12 @@ export class KnowledgeIndex {
     for (let p = 0; p < this.phrasingText.length; p++) {
       for (let i = this.phrasingStart[p]!; i < this.phrasingStart[p + 1]!; i++) {
         this.phrasingWeight[p]! += this.idf[this.phrasingStems[i]!]! * (questionWords[i] ? QUESTION_WORD_WEIGHT : 1);
+      }
+    }
+    this.entryLightestPhrasing = new Float64Array(entries.length).fill(Infinity);
+    for (let e = 0; e < entries.length; e++) {
+      for (let p = this.entryFirstPhrasing[e]!; p < this.entryFirstPhrasing[e + 1]!; p++) {
+        this.entryLightestPhrasing[e] = Math.min(this.entryLightestPhrasing[e]!, this.phrasingWeight[p]!);
       }
     }
 
@@ -419,12 +427,18 @@ export class KnowledgeIndex {
       }
     }
     const bound = (minConfidence > 0 ? minConfidence : 0) ** (1 / MESSAGE_COVERAGE_EXPONENT) * messageWeight;
+    // However much of the message an entry explains, it cannot use more of a phrasing than the message's
+    // words weigh: a message of one common word ("amnesty?") covers little of any phrasing.
+    let messagePhrasingWeight = 0;
+    for (const gain of gains.values()) messagePhrasingWeight += gain.phrasing;
 
     const best = new Map<number, Candidate>();
     for (const entryIndex of visited) {
       const essential = this.explained[entryIndex]!;
       this.explained[entryIndex] = -1;
       if (essential + cheap < bound) continue;
+      const coverageBound = Math.min(1, messagePhrasingWeight / this.entryLightestPhrasing[entryIndex]!);
+      if (Math.min(1, (essential + cheap) / messageWeight) ** MESSAGE_COVERAGE_EXPONENT * coverageBound ** (1 - MESSAGE_COVERAGE_EXPONENT) < minConfidence) continue;
       let message = 0;
       const { start, items, credit } = this.entryStems;
       for (let i = start[entryIndex]!; i < start[entryIndex + 1]!; i++) {
