@@ -18,6 +18,7 @@ import {
   readPngSize,
   validateManifest,
 } from '../src/tools/teamsPackage';
+import { crc32 } from '../src/tools/drawIcons';
 
 const SAMPLE_BOT_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 
@@ -63,15 +64,6 @@ function runTool(env: Record<string, string>, args: string[] = []): Promise<{ co
   });
 }
 
-/** CRC-32 for PNG chunks (zlib.crc32 needs Node 20.15; the project supports 20.12). */
-function crc32(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of data) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 /**
  * A PNG whose scanlines use each of the five filters in turn, as image editors do, built here

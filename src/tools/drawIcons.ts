@@ -104,7 +104,7 @@ function paintOnTransparent(size: number, shape: Shape, colour: Rgb): Uint8Array
 }
 
 /** CRC-32 as PNG chunks use it (zlib.crc32 arrived only in Node 20.15, and we support 20.12). */
-function crc32(data: Uint8Array): number {
+export function crc32(data: Uint8Array): number {
   let crc = 0xffffffff;
   for (const byte of data) {
     crc ^= byte;
