@@ -85,6 +85,8 @@ describe('Teams-shaped activities (real HTTP endpoint, channelId msteams)', () =
     expect(thumbsDown.entryId).to.equal('icm-frequency');
     const [thanks] = await post(teamsActivity('groupChat', { text: 'feedback', value: { feedback: 'unhelpful', entryId: 'icm-frequency' } }));
     expect(thanks!.text).to.match(/^Thank you/);
+    // A rating for an answer id the bot never gave is thanked but not kept.
+    await post(teamsActivity('groupChat', { text: 'feedback', value: { feedback: 'helpful', entryId: 'no-such-entry' } }));
     const records = await store.curation.list();
     expect(records.filter((r) => r.kind === 'feedback')).to.deep.equal([{ kind: 'feedback', entryId: 'icm-frequency', helpful: false, at: records.find((r) => r.kind === 'feedback')!.at }]);
   });

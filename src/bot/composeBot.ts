@@ -32,6 +32,7 @@ export function composeBot({ knowledge, storage, curation, logger, dialog, decid
     accessors,
     states: [conversationState],
     curation,
+    isEntry: (id) => decider.index.entry(id) !== undefined,
     topics: knowledge.topics,
     logger,
   });

@@ -21,6 +21,8 @@ export interface FaqBotOptions {
   states: ConsistentState[];
   /** Where questions the bot could not answer are kept for curators. */
   curation?: CurationLog;
+  /** Whether an answer id from a 👍/👎 button is one of ours: a client can send any id it likes. */
+  isEntry: (id: string) => boolean;
   topics: readonly TopicInfo[];
   logger: Logger;
 }
@@ -80,7 +82,7 @@ export class FaqBot extends TeamsActivityHandler {
     const feedback = context.turnState.get(TURN_FEEDBACK) as { entryId: string; helpful: boolean } | undefined;
     const decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
     try {
-      if (feedback) {
+      if (feedback && this.options.isEntry(feedback.entryId)) {
         logger.info('feedback', { entryId: feedback.entryId, helpful: feedback.helpful });
         await curation?.record({ kind: 'feedback', entryId: feedback.entryId, helpful: feedback.helpful });
       } else if (decision?.kind === 'unknown' && decision.search && context.activity.text) {
