@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
-import { describeBodyProblems } from '../http/activityBody';
+import { readActivity, sendError } from '../http/activityBody';
 import { errorFields, type Logger } from '../logger';
 import { pseudonymise } from '../privacy';
 import { botActivitySchema, MAX_POSTED_ACTIVITY_CHARS, postedActivitySchema, watermarkSchema } from './activitySchemas';
@@ -34,10 +34,6 @@ export interface LocalDirectLineOptions {
   /** This server's own base URL, known only once it listens; the adapter posts replies there. */
   ownUrl: () => string;
   logger: Logger;
-}
-
-function sendError(res: Response, status: number, error: string, reason: string): void {
-  res.send(status, { error, reason });
 }
 
 function bearer(req: Request): string | undefined {
@@ -148,22 +144,15 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
   server.post(`${prefix}/conversations/:conversationId/activities`, async (req: Request, res: Response) => {
     const conversation = authorised(req, res);
     if (!conversation) return;
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-      sendError(res, 400, 'invalid_activity', 'the body must be a JSON object (Content-Type: application/json)');
-      return;
-    }
-    const parsed = postedActivitySchema.safeParse(req.body);
-    if (!parsed.success) {
-      sendError(res, 400, 'invalid_activity', describeBodyProblems(parsed.error));
-      return;
-    }
-    if (JSON.stringify(parsed.data).length > MAX_POSTED_ACTIVITY_CHARS) {
+    const posted = readActivity(req, res, postedActivitySchema);
+    if (!posted) return;
+    if (JSON.stringify(posted).length > MAX_POSTED_ACTIVITY_CHARS) {
       sendError(res, 413, 'activity_too_large', `the activity must be at most ${MAX_POSTED_ACTIVITY_CHARS} characters of JSON`);
       return;
     }
     // The echo: Web Chat shows the user's own message once it comes back in the transcript.
     const stored = store.append(conversation, {
-      ...parsed.data,
+      ...posted,
       channelId: 'directline',
       conversation: { id: conversation.id },
       from: { id: conversation.userId, role: 'user' },
@@ -198,14 +187,11 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
       sendError(res, 404, 'conversation_not_found', 'no such conversation');
       return;
     }
-    const parsed = botActivitySchema.safeParse(req.body);
-    if (!parsed.success) {
-      sendError(res, 400, 'invalid_activity', describeBodyProblems(parsed.error));
-      return;
-    }
+    const reply = readActivity(req, res, botActivitySchema);
+    if (!reply) return;
     // serviceUrl holds the connector key; the browser needs neither it nor a replyToId it will never see
     // (Web Chat would hold such a reply back for seconds waiting for the activity it answers).
-    const { serviceUrl: _serviceUrl, replyToId, ...activity } = parsed.data;
+    const { serviceUrl: _serviceUrl, replyToId, ...activity } = reply;
     const stored = store.append(conversation, {
       ...activity,
       ...(replyToId !== undefined && store.holds(conversation, replyToId) ? { replyToId } : {}),

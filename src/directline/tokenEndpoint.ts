@@ -1,6 +1,7 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../logger';
+import { sendError } from '../http/activityBody';
 import { clientAddress } from './clientAddress';
 import { newUserId, TOKEN_LIFETIME_SECONDS, type LocalTokens } from './localTokens';
 import type { RateLimiter } from './rateLimiter';
@@ -30,10 +31,6 @@ const upstreamReplySchema = z.object({
 });
 
 const UPSTREAM_TIMEOUT_MS = 10_000;
-
-function sendError(res: Response, status: number, error: string, reason: string): void {
-  res.send(status, { error, reason });
-}
 
 /** A same-origin request (the page served here) or one from a listed site. Origin "null" is neither. */
 function originAccepted(origin: string, req: Request, allowed: readonly string[]): 'same' | 'listed' | undefined {

@@ -3,7 +3,7 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify, { type Request, type Response } from 'restify';
 import { registerWebChat, type WebChatOptions } from '../directline/webChat';
 import { errorFields, type Logger } from '../logger';
-import { activityBodySchema, describeBodyProblems } from './activityBody';
+import { activityBodySchema, readActivity, sendError } from './activityBody';
 
 export interface Health {
   status: 'ok' | 'degraded';
@@ -24,10 +24,6 @@ export interface ServerOptions {
 
 /** Activities are small; a larger body is a mistake or an attack, not a question. */
 const MAX_BODY_BYTES = 64 * 1024;
-
-function sendError(res: Response, status: number, error: string, reason: string): void {
-  res.send(status, { error, reason });
-}
 
 /**
  * How this server reaches itself, for the local Direct Line endpoint's serviceUrl: over loopback, even when
@@ -51,15 +47,7 @@ export function createServer({ adapter, logic, health, logger, webChat }: Server
   });
 
   server.post('/api/messages', async (req: Request, res: Response) => {
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-      sendError(res, 400, 'invalid_activity', 'the body must be a JSON object (Content-Type: application/json)');
-      return;
-    }
-    const parsed = activityBodySchema.safeParse(req.body);
-    if (!parsed.success) {
-      sendError(res, 400, 'invalid_activity', describeBodyProblems(parsed.error));
-      return;
-    }
+    if (!readActivity(req, res, activityBodySchema)) return;
     try {
       await adapter.process(req, res, logic);
     } catch (err) {
