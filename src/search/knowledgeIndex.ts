@@ -228,8 +228,13 @@ export class KnowledgeIndex {
         // "As of 2013, …" dates the page, not the fact: it makes no answer about a time.
         if (pattern.test(entry.answer.replace(/\bas of \d{4}\b/gi, ''))) this.answerTypes[entryIndex]! |= TYPE_BITS[answerType as QuestionType];
       }
-      const own = [entry.answer, ...entry.quotes].join(' . ');
-      for (const code of wordingCodes(own, foldText(own))) {
+      // What the entry says (its wordings and answer, not its quotes) is where its details are looked for.
+      const said = new Set(credits.keys());
+      const foldedAnswer = foldText(entry.answer);
+      const answerCodes = wordingCodes(entry.answer, foldedAnswer);
+      for (const code of answerCodes) said.add(code >> 1);
+      const quotes = entry.quotes.join(' . ');
+      for (const code of [...answerCodes, ...wordingCodes(quotes, foldText(quotes))]) {
         if ((code & 1) === 0 && !credits.has(code >> 1)) credits.set(code >> 1, ANSWER_WORD_CREDIT);
       }
       for (const id of credits.keys()) documentFrequency[id] = (documentFrequency[id] ?? 0) + 1;
@@ -240,8 +245,11 @@ export class KnowledgeIndex {
       entryStart.push(entryItems.length);
       // Names, numbers and details are looked for in what the entry says, not in its quotes: the quote
       // of the national offices' answer also names the regional hubs' countries.
-      const specifiers = this.specifiersOf([entry.question, ...entry.phrasings, entry.answer].join(' . '), [...foldedWordings, foldText(entry.answer)].join(' '));
-      for (const d of this.detailsOf([entry.question, ...entry.phrasings, entry.answer].join(' . '))) specifiers.add(d);
+      const specifiers = this.specifiersOf([entry.question, ...entry.phrasings, entry.answer].join(' . '), [...foldedWordings, foldedAnswer].join(' '));
+      for (const detail of this.detailStems) {
+        const id = this.stemIds.get(detail);
+        if (id !== undefined && said.has(id)) specifiers.add(`detail:${detail}`);
+      }
       if (specifiers.size > 0) this.entrySpecifiers.set(entryIndex, specifiers);
     });
     firstPhrasing.push(this.phrasingText.length);
@@ -298,12 +306,6 @@ export class KnowledgeIndex {
     return false;
   }
 
-  private detailsOf(text: string): string[] {
-    if (this.detailStems.size === 0) return [];
-    return tokenize(text, this.rewriter)
-      .filter((t) => this.detailStems.has(t.stem))
-      .map((t) => `detail:${t.stem}`);
-  }
 
   /** Named places and organisations (by group) and numbers in a text. */
   private specifiersOf(text: string, folded = foldText(text)): Set<string> {
@@ -385,7 +387,8 @@ export class KnowledgeIndex {
     const resolved = [...typed, ...context];
     const messageWeight = resolved.reduce((sum, r) => sum + this.weightOf(r), 0);
     const asked = this.specifiersOf(text);
-    const specifiers = [...asked, ...this.detailsOf(text), ...this.outsideNames(text).map((w) => `outside:${w}`)];
+    const details = typed.filter((r) => this.detailStems.has(r.token.stem)).map((r) => `detail:${r.token.stem}`);
+    const specifiers = [...asked, ...details, ...this.outsideNames(text).map((w) => `outside:${w}`)];
     const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers };
     // Question words steer between entries but never pick one: "where when how?" asks nothing.
     if (messageWeight === 0 || !resolved.some((r) => r.stemId !== undefined && !r.token.isQuestionWord)) return empty;
