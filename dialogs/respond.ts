@@ -27,12 +27,16 @@ export class Responder {
   /** Decides a message in the light of what was answered and offered before; `topic` is the dialog it arrived in. */
   async decide(context: TurnContext, topic?: Topic): Promise<Decision> {
     const memory = await this.memory.get(context, {});
-    const entries = (ids: readonly string[]) => ids.map((id) => this.decider.index.entry(id)).filter((e): e is Entry => e !== undefined);
     return this.decider.decide(context.activity.text ?? '', {
       topic,
       lastEntry: memory.lastEntryId ? this.decider.index.entry(memory.lastEntryId) : undefined,
-      offered: entries(memory.offeredIds ?? []),
+      offered: this.entries(memory.offeredIds ?? []),
     });
+  }
+
+  /** The entries these ids name; an id the knowledge base no longer has (after a curator's edit) is skipped. */
+  private entries(ids: readonly string[]): Entry[] {
+    return ids.map((id) => this.decider.index.entry(id)).filter((e): e is Entry => e !== undefined);
   }
 
   /** A topic menu changes the subject: follow-ups start afresh. */
@@ -55,8 +59,7 @@ export class Responder {
         await context.sendActivity(replies.smallTalk(decision.smallTalk));
         return;
       case 'answer': {
-        const related = decision.entry.related.map((id) => this.decider.index.entry(id)).filter((e): e is Entry => e !== undefined);
-        await context.sendActivity(replies.answer(decision.entry, related, context.activity.channelId));
+        await context.sendActivity(replies.answer(decision.entry, this.entries(decision.entry.related), context.activity.channelId));
         return;
       }
       case 'clarify':
