@@ -13,13 +13,18 @@ export type SmallTalk = 'greeting' | 'thanks' | 'bye';
  */
 const EDGE_FILLER = /^(ok(ay)?|oh|um+|er+|so|well|please|pls|plz|mate|bot|then|now|again|just|right|great|lol)\s+|\s+(ok(ay)?|please|pls|plz|mate|bot|then|now|thanks|thank you|lol|for now|x+)$/;
 
-function core(text: string): string {
+/** The folded text with `peel` applied until it changes nothing more: fillers come in any number. */
+function peeled(text: string, peel: (folded: string) => string): string {
   let folded = foldText(text);
   for (let previous = ''; previous !== folded; ) {
     previous = folded;
-    folded = folded.replace(EDGE_FILLER, '');
+    folded = peel(folded);
   }
   return folded;
+}
+
+function core(text: string): string {
+  return peeled(text, (folded) => folded.replace(EDGE_FILLER, ''));
 }
 
 const COMMANDS: [Command, RegExp][] = [
@@ -73,12 +78,7 @@ const TOPIC_TAIL = /\s+(please|pls|plz|info(rmation)?|stuff|questions|topic|sect
 const TOPIC_NAME_TOLERANCE = 0.25;
 
 function topicName(text: string): string {
-  let folded = foldText(text);
-  for (let previous = ''; previous !== folded; ) {
-    previous = folded;
-    folded = folded.replace(TOPIC_TAIL, '').replace(TOPIC_FILLER, '').replace(/^(the|amnesty|amnestys|amnesty internationals|its) /, '');
-  }
-  return folded;
+  return peeled(text, (folded) => folded.replace(TOPIC_TAIL, '').replace(TOPIC_FILLER, '').replace(/^(the|amnesty|amnestys|amnesty internationals|its) /, ''));
 }
 
 /**
