@@ -2,8 +2,9 @@ import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic } from '../knowledge/schema';
 import { NameFinder } from './names';
 import { foldText, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from './normalise';
-import { questionType, type QuestionType } from './questionType';
+import { mayAskType, questionType, type QuestionType } from './questionType';
 import { TypoIndex } from './typoIndex';
+import { WordTable } from './wordTable';
 
 export interface Candidate {
   entry: Entry;
@@ -60,6 +61,17 @@ const ANSWER_WORD_CREDIT = 0.6;
  * discounted by this factor, so the entry with a phrasing that matches outright wins a tie.
  */
 const ENTRY_UNION_FACTOR = 0.92;
+/**
+ * The pruning bounds compare x ** E * y ** (1 - E) with minConfidence; raised to the power 1 / E they
+ * compare x * y ** COVERAGE_POWER with minConfidence ** (1 / E), where y's power can be computed once.
+ */
+const COVERAGE_POWER = (1 - MESSAGE_COVERAGE_EXPONENT) / MESSAGE_COVERAGE_EXPONENT;
+/** Bounds are loosened by this much, so rounding can never prune an entry that scores exactly the minimum. */
+const BOUND_SLACK = 1 + 1e-9;
+/** Best first; ties by id, so the order never depends on the order entries were read in. */
+function byRank(a: Candidate, b: Candidate): number {
+  return b.confidence - a.confidence || a.entry.id.localeCompare(b.entry.id);
+}
 /** Entries outside the preferred topic are discounted by this factor. */
 const OTHER_TOPIC_FACTOR = 0.9;
 /** An entry that never answers the kind of question asked ("when" to a "who" entry) is discounted by this factor. */
@@ -71,6 +83,7 @@ const ANSWER_SUPPORTS: Partial<Record<QuestionType, RegExp>> = {
   quantity: /\d|\b(two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|half|quarter|majority)\b/i,
   time: /\b(19|20)\d\d\b|\b(every|years|yearly|annual|annually|month|months|week|weeks|days|since|until|biennial)\b/i,
 };
+const ANSWER_SUPPORT_PATTERNS = Object.entries(ANSWER_SUPPORTS) as [QuestionType, RegExp][];
 /** An entry that does not name a place, organisation or number the message names is discounted by this factor. */
 const SPECIFIER_MISMATCH_FACTOR = 0.5;
 /** A context word counts this much of a word the user typed. */
@@ -97,15 +110,18 @@ class FlatLists {
     readonly credit: Float32Array,
   ) {}
 
-  /** The same pairs grouped the other way round: list k of the result holds (i, credit) for each item k in list i. */
-  invert(keys: number): FlatLists {
+  /**
+   * The same pairs grouped the other way round: list k of the result holds (i, credit) for each item k in
+   * list i, with the lists i visited in `order`, so each resulting list keeps that order.
+   */
+  invert(keys: number, order: Int32Array): FlatLists {
     const start = new Int32Array(keys + 1);
     for (const item of this.items) start[item + 1]!++;
     for (let k = 0; k < keys; k++) start[k + 1]! += start[k]!;
     const filled = start.slice(0, keys);
     const items = new Int32Array(this.items.length);
     const credit = new Float32Array(this.items.length);
-    for (let list = 0; list + 1 < this.start.length; list++) {
+    for (const list of order) {
       for (let i = this.start[list]!; i < this.start[list + 1]!; i++) {
         const at = filled[this.items[i]!]!++;
         items[at] = list;
@@ -143,6 +159,8 @@ export class KnowledgeIndex {
   private readonly phrasingWeight: Float64Array;
   /** Each entry's lightest phrasing: no phrasing of it can be covered more than the message's words allow. */
   private readonly entryLightestPhrasing: Float64Array;
+  /** entryLightestPhrasing to the power COVERAGE_POWER, for a bound that needs no Math.pow per entry. */
+  private readonly entryLightestPowered: Float64Array;
   private readonly phrasingText: string[] = [];
   /** Entry e's phrasings are entryFirstPhrasing[e] .. entryFirstPhrasing[e + 1]. */
   private readonly entryFirstPhrasing: Int32Array;
@@ -159,6 +177,9 @@ export class KnowledgeIndex {
   private readonly entrySpecifiers = new Map<number, Set<string>>();
   /** Per-entry scratch for one search, reused: allocating it per query cost more than the search. */
   private readonly explained: Float64Array;
+  /** Per-stem scratch: what each stem of the message is worth to its coverage and to a phrasing's; 0 when absent. */
+  private readonly messageGain: Float64Array;
+  private readonly phrasingGain: Float64Array;
 
   constructor(
     readonly entries: readonly Entry[],
@@ -170,103 +191,164 @@ export class KnowledgeIndex {
     this.byId = new Map(entries.map((e) => [e.id, e]));
     this.entryIndex = new Map(entries.map((e, i) => [e.id, i]));
     const firstPhrasing: number[] = [];
-    const stems: number[] = [];
-    const questionWords: boolean[] = [];
+    /** Every phrasing's word codes (stem id times two, plus one for a question word), one after another. */
+    const phrasingCodes: number[] = [];
     const starts: number[] = [0];
     const entryStart: number[] = [0];
     const entryItems: number[] = [];
     const entryCredits: number[] = [];
-    const documentFrequency: number[] = [];
     this.entryTypes = new Uint8Array(entries.length);
     this.answerTypes = new Uint8Array(entries.length);
-    // Words repeat across phrasings (a few are in most of them), so each is looked at once: its code is
-    // its stem's id times two, plus one for a question word, or -1 for a stop word.
-    const wordCode = new Map<string, number>();
-    const codeOf = (word: string): number => {
-      let code = wordCode.get(word);
-      if (code === undefined) {
-        code = isStopWord(word) ? -1 : this.stemIdOf(stem(word)) * 2 + (isQuestionWord(word) ? 1 : 0);
-        wordCode.set(word, code);
+
+    // By stem id: how many entries know it, whether it asks for a detail, and the current entry's credit
+    // for it (0 when it has none yet), a scratch array that replaces a Map per entry.
+    const documentFrequency: number[] = [];
+    const isDetail: boolean[] = [];
+    const credit: number[] = [];
+    const stemTexts: string[] = [];
+    const stemIdOf = (stemText: string): number => {
+      let id = this.stemIds.get(stemText);
+      if (id === undefined) {
+        id = this.stemIds.size;
+        this.stemIds.set(stemText, id);
+        stemTexts.push(stemText);
+        documentFrequency.push(0);
+        isDetail.push(this.detailStems.has(stemText));
+        credit.push(0);
       }
-      return code;
+      return id;
     };
+    // Words repeat across phrasings (a few are in most of them), so each is looked at once. Its code is its
+    // stem's id times two, plus one for a question word, or -1 for a stop word; it is worked out when first
+    // needed, so a word that a synonym rewrites away never becomes a stem. Its flags say whether it may
+    // start a synonym or a name, or holds a number, so that the texts without one skip those tests.
+    const table = new WordTable();
+    const codes: number[] = [];
+    const flags: number[] = [];
+    const NOT_YET = -2;
+    const SYNONYM = 1;
+    const NAME = 2;
+    const NUMBER = 4;
+    const CUE = 8;
+    const idsOf = (text: string, into: number[]): number[] => {
+      table.idsOf(text, into);
+      for (let id = codes.length; id < table.size; id++) {
+        const word = table.words[id]!;
+        codes.push(NOT_YET);
+        flags.push(
+          (rewriter.firstWords.has(word) ? SYNONYM : 0) |
+            (this.names.startsName(word) ? NAME : 0) |
+            (/\d{3}/.test(word) ? NUMBER : 0) |
+            (mayAskType(word) ? CUE : 0),
+        );
+      }
+      return into;
+    };
+    const flagsOf = (wordIds: readonly number[]): number => {
+      let all = 0;
+      for (const id of wordIds) all |= flags[id]!;
+      return all;
+    };
+    const codeOf = (id: number): number => {
+      if (codes[id] === NOT_YET) {
+        const word = table.words[id]!;
+        codes[id] = isStopWord(word) ? -1 : stemIdOf(stem(word)) * 2 + (isQuestionWord(word) ? 1 : 0);
+      }
+      return codes[id]!;
+    };
+    const ids: number[] = [];
     /** A wording's stems, each once, as tokenize would find them, without building its tokens. */
-    const wordingCodes = (text: string, folded: string): number[] => {
-      if (rewriter.rewrite(text) !== text) return tokenize(text, rewriter).map((t) => codeOf(t.word));
-      const codes: number[] = [];
-      for (const word of folded.split(' ')) {
-        if (!word) continue;
-        const code = codeOf(word);
+    const wordingCodes = (text: string, wordIds: readonly number[]): number[] => {
+      if (flagsOf(wordIds) & SYNONYM && rewriter.rewrite(text) !== text) {
+        return tokenize(text, rewriter).map((t) => codeOf(idsOf(t.word, [])[0]!));
+      }
+      const found: number[] = [];
+      for (const id of wordIds) {
+        const code = codeOf(id);
         if (code < 0) continue;
         let seen = false;
-        for (let i = 0; i < codes.length && !seen; i++) seen = codes[i]! >> 1 === code >> 1;
-        if (!seen) codes.push(code);
+        for (let i = 0; i < found.length && !seen; i++) seen = found[i]! >> 1 === code >> 1;
+        if (!seen) found.push(code);
       }
-      return codes;
+      return found;
+    };
+    const entryStemIds: number[] = [];
+    const addCredit = (id: number, value: number) => {
+      if (credit[id] === 0) entryStemIds.push(id);
+      if (credit[id]! < value) credit[id] = value;
     };
 
     entries.forEach((entry, entryIndex) => {
       firstPhrasing.push(this.phrasingText.length);
-      const credits = new Map<number, number>();
-      const foldedWordings: string[] = [];
-      for (const text of [entry.question, ...entry.phrasings]) {
-        const folded = foldText(text);
-        foldedWordings.push(folded);
-        const type = questionType(text, folded);
-        if (type) this.entryTypes[entryIndex]! |= TYPE_BITS[type];
-        const codes = wordingCodes(text, folded);
-        if (codes.length === 0) continue;
-        for (const code of codes) {
-          stems.push(code >> 1);
-          questionWords.push((code & 1) === 1);
-          credits.set(code >> 1, 1);
+      // Names, numbers and details are looked for in what the entry says (its wordings and answer), not in
+      // its quotes: the quote of the national offices' answer also names the regional hubs' countries.
+      const specifiers = new Set<string>();
+      const said = (text: string, wordIds: readonly number[], wordCodes: readonly number[]) => {
+        const wordFlags = flagsOf(wordIds);
+        if (wordFlags & NAME || this.names.mayNameCaseSensitive(text)) {
+          for (const group of this.names.find(text)) specifiers.add(`name:${this.names.label(group)}`);
         }
-        starts.push(stems.length);
+        if (wordFlags & NUMBER) {
+          for (const id of wordIds) for (const number of table.words[id]!.match(/\d{3,}/g) ?? []) specifiers.add(`number:${number}`);
+        }
+        for (const code of wordCodes) if (isDetail[code >> 1]) specifiers.add(`detail:${stemTexts[code >> 1]}`);
+      };
+      for (const text of [entry.question, ...entry.phrasings]) {
+        ids.length = 0;
+        idsOf(text, ids);
+        // Only a wording with a cue word can ask a type of question; folding it again is left to those.
+        const type = flagsOf(ids) & CUE ? questionType(text) : undefined;
+        if (type) this.entryTypes[entryIndex]! |= TYPE_BITS[type];
+        const wordCodes = wordingCodes(text, ids);
+        said(text, ids, wordCodes);
+        if (wordCodes.length === 0) continue;
+        for (const code of wordCodes) {
+          phrasingCodes.push(code);
+          addCredit(code >> 1, 1);
+        }
+        starts.push(phrasingCodes.length);
         this.phrasingText.push(text);
       }
-      for (const [answerType, pattern] of Object.entries(ANSWER_SUPPORTS)) {
+      for (const [answerType, pattern] of ANSWER_SUPPORT_PATTERNS) {
         // "As of 2013, …" dates the page, not the fact: it makes no answer about a time.
-        if (pattern.test(entry.answer.replace(/\bas of \d{4}\b/gi, ''))) this.answerTypes[entryIndex]! |= TYPE_BITS[answerType as QuestionType];
+        if (pattern.test(entry.answer.replace(/\bas of \d{4}\b/gi, ''))) this.answerTypes[entryIndex]! |= TYPE_BITS[answerType];
       }
-      // What the entry says (its wordings and answer, not its quotes) is where its details are looked for.
-      const said = new Set(credits.keys());
-      const foldedAnswer = foldText(entry.answer);
-      const answerCodes = wordingCodes(entry.answer, foldedAnswer);
-      for (const code of answerCodes) said.add(code >> 1);
-      const quotes = entry.quotes.join(' . ');
-      for (const code of [...answerCodes, ...wordingCodes(quotes, foldText(quotes))]) {
-        if ((code & 1) === 0 && !credits.has(code >> 1)) credits.set(code >> 1, ANSWER_WORD_CREDIT);
+      ids.length = 0;
+      const answerCodes = wordingCodes(entry.answer, idsOf(entry.answer, ids));
+      said(entry.answer, ids, answerCodes);
+      for (const code of answerCodes) if ((code & 1) === 0) addCredit(code >> 1, ANSWER_WORD_CREDIT);
+      for (const quote of entry.quotes) {
+        ids.length = 0;
+        for (const code of wordingCodes(quote, idsOf(quote, ids))) if ((code & 1) === 0) addCredit(code >> 1, ANSWER_WORD_CREDIT);
       }
-      for (const id of credits.keys()) documentFrequency[id] = (documentFrequency[id] ?? 0) + 1;
-      for (const [id, credit] of credits) {
+      for (const id of entryStemIds) {
+        documentFrequency[id]!++;
         entryItems.push(id);
-        entryCredits.push(credit);
+        entryCredits.push(credit[id]!);
+        credit[id] = 0;
       }
+      entryStemIds.length = 0;
       entryStart.push(entryItems.length);
-      // Names, numbers and details are looked for in what the entry says, not in its quotes: the quote
-      // of the national offices' answer also names the regional hubs' countries.
-      const specifiers = this.specifiersOf([entry.question, ...entry.phrasings, entry.answer].join(' . '), [...foldedWordings, foldedAnswer].join(' '));
-      for (const detail of this.detailStems) {
-        const id = this.stemIds.get(detail);
-        if (id !== undefined && said.has(id)) specifiers.add(`detail:${detail}`);
-      }
       if (specifiers.size > 0) this.entrySpecifiers.set(entryIndex, specifiers);
     });
     firstPhrasing.push(this.phrasingText.length);
-    for (const [word, code] of wordCode) if (code >= 0) this.stemOfWord.set(word, code >> 1);
+    table.words.forEach((word, id) => {
+      if (codes[id]! >= 0) this.stemOfWord.set(word, codes[id]! >> 1);
+    });
     // Stems are words too: "expnad" is a typo of "expand", found in the base only as "expanding".
     for (const [stemText, id] of this.stemIds) if (!this.stemOfWord.has(stemText)) this.stemOfWord.set(stemText, id);
 
     this.entryFirstPhrasing = Int32Array.from(firstPhrasing);
-    this.phrasingStems = Int32Array.from(stems);
+    this.phrasingStems = Int32Array.from(phrasingCodes, (code) => code >> 1);
     this.phrasingStart = Int32Array.from(starts);
     const n = Math.max(entries.length, 1);
-    this.idf = Float64Array.from(documentFrequency, (df) => Math.log(1 + n / (df ?? 1)));
+    // A question word found only in answers belongs to no entry: it weighs as a word of one.
+    this.idf = Float64Array.from(documentFrequency, (df) => Math.log(1 + n / Math.max(df, 1)));
     this.unknownIdf = Math.log(1 + n / 2);
     this.phrasingWeight = new Float64Array(this.phrasingText.length);
     for (let p = 0; p < this.phrasingText.length; p++) {
       for (let i = this.phrasingStart[p]!; i < this.phrasingStart[p + 1]!; i++) {
-        this.phrasingWeight[p]! += this.idf[this.phrasingStems[i]!]! * (questionWords[i] ? QUESTION_WORD_WEIGHT : 1);
+        this.phrasingWeight[p]! += this.idf[this.phrasingStems[i]!]! * (phrasingCodes[i]! & 1 ? QUESTION_WORD_WEIGHT : 1);
       }
     }
     this.entryLightestPhrasing = new Float64Array(entries.length).fill(Infinity);
@@ -276,9 +358,20 @@ export class KnowledgeIndex {
       }
     }
 
+    this.entryLightestPowered = this.entryLightestPhrasing.map((w) => w ** COVERAGE_POWER);
+
     this.entryStems = new FlatLists(Int32Array.from(entryStart), Int32Array.from(entryItems), Float32Array.from(entryCredits));
-    this.postings = this.entryStems.invert(this.stemIds.size);
+    // Each posting list runs from the entry with the lightest phrasing to the heaviest, so a search stops
+    // reading a list at the first entry whose phrasings are all too heavy for the message to cover.
+    const lightestFirst = Int32Array.from(entries.keys()).sort((a, b) => {
+      const wa = this.entryLightestPhrasing[a]!;
+      const wb = this.entryLightestPhrasing[b]!;
+      return wa < wb ? -1 : wa > wb ? 1 : a - b;
+    });
+    this.postings = this.entryStems.invert(this.stemIds.size, lightestFirst);
     this.explained = new Float64Array(entries.length).fill(-1);
+    this.messageGain = new Float64Array(this.stemIds.size);
+    this.phrasingGain = new Float64Array(this.stemIds.size);
     // A misspelt synonym ("delgates") is read as the word it stands for.
     for (const { word, means } of rewriter.oneWordSynonyms) {
       const meant = tokenize(means, rewriter)[0];
@@ -346,14 +439,6 @@ export class KnowledgeIndex {
     return this.byId.get(id);
   }
 
-  private stemIdOf(stem: string): number {
-    let id = this.stemIds.get(stem);
-    if (id === undefined) {
-      id = this.stemIds.size;
-      this.stemIds.set(stem, id);
-    }
-    return id;
-  }
 
   /** Maps a word to the knowledge base's vocabulary: exactly, or as a typo of a known word. */
   private resolve(token: Token, fromContext: boolean): ResolvedToken {
@@ -394,62 +479,84 @@ export class KnowledgeIndex {
     if (messageWeight === 0 || !resolved.some((r) => r.stemId !== undefined && !r.token.isQuestionWord)) return empty;
 
     // What each known stem of the message is worth: to the message's coverage, and to a phrasing's.
-    const gains = new Map<number, { message: number; phrasing: number }>();
+    const { messageGain, phrasingGain } = this;
+    const stemsOfMessage: number[] = [];
     for (const r of resolved) {
       if (r.stemId === undefined) continue;
       const message = this.weightOf(r) * r.credit;
-      const phrasing = this.idf[r.stemId]! * (r.token.isQuestionWord ? QUESTION_WORD_WEIGHT : 1) * r.credit;
-      const current = gains.get(r.stemId);
-      if (!current || current.message < message) gains.set(r.stemId, { message, phrasing });
+      if (messageGain[r.stemId] === 0) stemsOfMessage.push(r.stemId);
+      else if (messageGain[r.stemId]! >= message) continue;
+      messageGain[r.stemId] = message;
+      phrasingGain[r.stemId] = this.idf[r.stemId]! * (r.token.isQuestionWord ? QUESTION_WORD_WEIGHT : 1) * r.credit;
     }
+    try {
+      return { ...empty, candidates: this.rank(stemsOfMessage, messageWeight, type, specifiers, options) };
+    } finally {
+      for (const id of stemsOfMessage) messageGain[id] = phrasingGain[id] = 0;
+    }
+  }
 
+  /** The best entries for a message whose known stems' gains are in messageGain and phrasingGain. */
+  private rank(stemsOfMessage: number[], messageWeight: number, type: QuestionType | undefined, specifiers: string[], options: SearchOptions): Candidate[] {
+    const { messageGain, phrasingGain, explained } = this;
     // An entry reaches minConfidence only if it explains at least this share of the message, so it
     // must know one of the "essential" stems: all but the cheapest ones that together fall short.
     const minConfidence = options.minConfidence ?? 0;
-    const needed = minConfidence > 0 ? minConfidence ** (1 / MESSAGE_COVERAGE_EXPONENT) * messageWeight : 0;
-    const byGain = [...gains].sort((a, b) => a[1].message - b[1].message);
+    const needed = (minConfidence ** (1 / MESSAGE_COVERAGE_EXPONENT) * messageWeight) / BOUND_SLACK;
+    const byGain = stemsOfMessage.sort((a, b) => messageGain[a]! - messageGain[b]!);
     let skipped = 0;
     let cheap = 0;
-    while (skipped < byGain.length && cheap + byGain[skipped]![1].message < needed) cheap += byGain[skipped++]![1].message;
-    if (skipped === byGain.length) return empty;
+    while (skipped < byGain.length && cheap + messageGain[byGain[skipped]!]! < needed) cheap += messageGain[byGain[skipped++]!]!;
+    if (skipped === byGain.length) return [];
+
+    // However much of the message an entry explains, it cannot use more of a phrasing than the message's
+    // words weigh: a message of one common word ("amnesty?") covers little of any phrasing. So an entry
+    // whose lightest phrasing is heavier than this cannot reach minConfidence at all.
+    let messagePhrasingWeight = 0;
+    for (const id of byGain) messagePhrasingWeight += phrasingGain[id]!;
+    const heaviest = minConfidence > 0 ? (messagePhrasingWeight / minConfidence ** (1 / (1 - MESSAGE_COVERAGE_EXPONENT))) * BOUND_SLACK : Infinity;
 
     // Sum, per entry, the weight of the essential stems it knows. With the cheap stems' whole weight added,
     // that bounds what the entry can explain, so most entries met through one common word are dropped
-    // before their stems and phrasings are read.
+    // before their stems and phrasings are read. Posting lists run lightest entry first, so each is read
+    // only as far as the entries that could still be covered enough.
     const visited: number[] = [];
+    const { start, items, credit } = this.postings;
     for (let k = skipped; k < byGain.length; k++) {
-      const { start, items, credit } = this.postings;
-      const [id, gain] = byGain[k]!;
+      const id = byGain[k]!;
+      const gain = messageGain[id]!;
       for (let i = start[id]!; i < start[id + 1]!; i++) {
         const e = items[i]!;
-        if (this.explained[e] === -1) {
-          this.explained[e] = 0;
+        if (this.entryLightestPhrasing[e]! > heaviest) break;
+        if (explained[e] === -1) {
+          explained[e] = 0;
           visited.push(e);
         }
-        this.explained[e]! += gain.message * credit[i]!;
+        explained[e]! += gain * credit[i]!;
       }
     }
-    const bound = (minConfidence > 0 ? minConfidence : 0) ** (1 / MESSAGE_COVERAGE_EXPONENT) * messageWeight;
-    // However much of the message an entry explains, it cannot use more of a phrasing than the message's
-    // words weigh: a message of one common word ("amnesty?") covers little of any phrasing.
-    let messagePhrasingWeight = 0;
-    for (const gain of gains.values()) messagePhrasingWeight += gain.phrasing;
+    const messagePhrasingPowered = messagePhrasingWeight ** COVERAGE_POWER;
 
-    const best = new Map<number, Candidate>();
+    // The best `limit` so far, best first. Once the list is full, an entry must beat its last to matter,
+    // so the bounds tighten as better entries are found.
+    const limit = options.limit ?? 5;
+    const best: Candidate[] = [];
+    let floor = minConfidence;
+    // The floor raised to the power 1 / MESSAGE_COVERAGE_EXPONENT (see COVERAGE_POWER), and the share of
+    // the message an entry must explain to reach it.
+    let wanted = minConfidence ** (1 / MESSAGE_COVERAGE_EXPONENT) / BOUND_SLACK;
+    let neededHere = needed;
     for (const entryIndex of visited) {
-      const essential = this.explained[entryIndex]!;
-      this.explained[entryIndex] = -1;
-      if (essential + cheap < bound) continue;
-      const coverageBound = Math.min(1, messagePhrasingWeight / this.entryLightestPhrasing[entryIndex]!);
-      if (Math.min(1, (essential + cheap) / messageWeight) ** MESSAGE_COVERAGE_EXPONENT * coverageBound ** (1 - MESSAGE_COVERAGE_EXPONENT) < minConfidence) continue;
+      const essential = explained[entryIndex]!;
+      explained[entryIndex] = -1;
+      if (essential + cheap < neededHere) continue;
+      const coverageBound = Math.min(1, messagePhrasingPowered / this.entryLightestPowered[entryIndex]!);
+      if (Math.min(1, (essential + cheap) / messageWeight) * coverageBound < wanted) continue;
       let message = 0;
-      const { start, items, credit } = this.entryStems;
-      for (let i = start[entryIndex]!; i < start[entryIndex + 1]!; i++) {
-        const gain = gains.get(items[i]!);
-        if (gain) message += gain.message * credit[i]!;
-      }
+      const entryStems = this.entryStems;
+      for (let i = entryStems.start[entryIndex]!; i < entryStems.start[entryIndex + 1]!; i++) message += messageGain[entryStems.items[i]!]! * entryStems.credit[i]!;
       const messageCoverage = message / messageWeight;
-      if (messageCoverage ** MESSAGE_COVERAGE_EXPONENT < minConfidence) continue;
+      if (messageCoverage < wanted) continue;
 
       // The best single phrasing, scored on its own: an exact wording beats a union of several.
       let phrasingCoverage = 0;
@@ -459,11 +566,11 @@ export class KnowledgeIndex {
         let usedOfPhrasing = 0;
         let usedOfMessage = 0;
         for (let i = this.phrasingStart[p]!; i < this.phrasingStart[p + 1]!; i++) {
-          const gain = gains.get(this.phrasingStems[i]!);
-          if (!gain) continue;
-          usedOfPhrasing += gain.phrasing;
-          usedOfMessage += gain.message;
+          const stemId = this.phrasingStems[i]!;
+          usedOfPhrasing += phrasingGain[stemId]!;
+          usedOfMessage += messageGain[stemId]!;
         }
+        if (usedOfMessage === 0) continue;
         const coverage = Math.min(1, usedOfPhrasing / this.phrasingWeight[p]!);
         const alone = (usedOfMessage / messageWeight) ** MESSAGE_COVERAGE_EXPONENT * coverage ** (1 - MESSAGE_COVERAGE_EXPONENT);
         phrasingCoverage = Math.max(phrasingCoverage, coverage);
@@ -484,12 +591,20 @@ export class KnowledgeIndex {
         const own = this.entrySpecifiers.get(entryIndex);
         if (specifiers.some((s) => !own?.has(s))) confidence *= SPECIFIER_MISMATCH_FACTOR;
       }
-      if (confidence < minConfidence) continue;
-      best.set(entryIndex, { entry, confidence, matchedPhrasing: this.phrasingText[matched] ?? entry.question });
+      if (confidence < floor) continue;
+      const candidate = { entry, confidence, matchedPhrasing: this.phrasingText[matched] ?? entry.question };
+      let at = best.length;
+      while (at > 0 && byRank(candidate, best[at - 1]!) < 0) at--;
+      if (at >= limit) continue;
+      best.splice(at, 0, candidate);
+      if (best.length > limit) best.pop();
+      if (best.length === limit && best[limit - 1]!.confidence > floor) {
+        floor = best[limit - 1]!.confidence;
+        const share = floor ** (1 / MESSAGE_COVERAGE_EXPONENT);
+        wanted = share / BOUND_SLACK;
+        neededHere = (share * messageWeight) / BOUND_SLACK;
+      }
     }
-    const candidates = [...best.values()]
-      .sort((a, b) => b.confidence - a.confidence || a.entry.id.localeCompare(b.entry.id))
-      .slice(0, options.limit ?? 5);
-    return { ...empty, candidates };
+    return best;
   }
 }

@@ -8,7 +8,7 @@ import { foldText } from './normalise';
 export class NameFinder {
   /** First folded word of a spelling → the spellings starting with it, as word lists, with their group. */
   private readonly byFirstWord = new Map<string, { words: string[]; group: number }[]>();
-  private readonly caseSensitive: { pattern: RegExp; group: number }[] = [];
+  private readonly caseSensitive: { spelling: string; pattern: RegExp; group: number }[] = [];
   /** Every folded word of every spelling. */
   private readonly words = new Set<string>();
 
@@ -27,7 +27,7 @@ export class NameFinder {
         this.byFirstWord.set(words[0]!, list);
       }
       for (const spelling of g.matchCase) {
-        this.caseSensitive.push({ pattern: new RegExp(`(?<![\\p{L}\\p{N}])${spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u'), group });
+        this.caseSensitive.push({ spelling, pattern: new RegExp(`(?<![\\p{L}\\p{N}])${spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u'), group });
       }
     });
   }
@@ -39,6 +39,16 @@ export class NameFinder {
   /** Whether a folded word is part of some place's or organisation's name. */
   isNameWord(word: string): boolean {
     return this.words.has(word);
+  }
+
+  /** Whether a folded word begins a spelling: a text with no such word names nothing, but for case-sensitive names. */
+  startsName(word: string): boolean {
+    return this.byFirstWord.has(word);
+  }
+
+  /** Whether `text` may name a case-sensitive name ("US", "WHO"): a substring test, before any pattern runs. */
+  mayNameCaseSensitive(text: string): boolean {
+    return this.caseSensitive.some(({ spelling }) => text.includes(spelling));
   }
 
   /** The groups named in `text`; `folded` is foldText(text), passed in when the caller has it. */

@@ -24,11 +24,16 @@ const QUESTION_WORDS = new Set(['who', 'what', 'when', 'where', 'why', 'how', 'w
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
+/** Whether foldText takes its plain-ASCII path for the text. */
+export function isPrintableAscii(text: string): boolean {
+  return PRINTABLE_ASCII.test(text);
+}
+
 /** Lower-case, plain-letter text with apostrophes and punctuation folded away, and "-ize" spelt "-ise". */
 export function foldText(text: string): string {
   // Plain ASCII, the usual case, skips Unicode normalisation and Unicode-aware patterns: they were most
   // of the time spent indexing 100,000 entries.
-  const folded = PRINTABLE_ASCII.test(text)
+  const folded = isPrintableAscii(text)
     ? text
         .toLowerCase()
         .replace(/['`]s\b|['`]/g, '')
@@ -101,6 +106,8 @@ export class SynonymRewriter {
   private readonly rules: { pattern: RegExp; means: string; firstWord: string }[];
   /** One-word phrases and what they mean, e.g. delegates → representatives. */
   readonly oneWordSynonyms: { word: string; means: string }[];
+  /** The folded first word of every phrase: a text with none of them is left as it is. */
+  readonly firstWords: ReadonlySet<string>;
 
   constructor(synonyms: readonly Synonym[]) {
     this.rules = [...synonyms]
@@ -110,6 +117,7 @@ export class SynonymRewriter {
         means: ` ${s.means} `,
         firstWord: foldText(s.phrase).split(' ')[0]!,
       }));
+    this.firstWords = new Set(this.rules.map((r) => r.firstWord));
     this.oneWordSynonyms = synonyms
       .filter((s) => !s.matchCase && !foldText(s.phrase).includes(' '))
       .map((s) => ({ word: foldText(s.phrase), means: s.means }));

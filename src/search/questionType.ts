@@ -25,6 +25,11 @@ const IDIOMS = /\bwhen it (comes to|(is )?at home)\b|\bwhat about\b|\bhow about\
 /** A leading "when …," clause sets a condition; the question follows it: "When the Council isn't sitting, which body governs?" */
 const LEADING_WHEN_CLAUSE = /^\s*when\b[^,?]*,/i;
 
+/** Whether a folded word could begin a cue: a text with none of them asks no type of question. */
+export function mayAskType(word: string): boolean {
+  return ANY_CUE.test(word);
+}
+
 /** `folded` is foldText(text), passed in when the caller has it. */
 export function questionType(text: string, folded = foldText(text)): QuestionType | undefined {
   if (!ANY_CUE.test(folded)) return undefined;
