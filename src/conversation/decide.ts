@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
 import { KnowledgeIndex, type Candidate, type SearchResult } from '../search/knowledgeIndex';
+import { questionType } from '../search/questionType';
 import { followUpCue } from './followUp';
 import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable, type Command, type SmallTalk } from './intents';
 
@@ -57,6 +58,9 @@ export interface DecideContext {
   offered?: readonly Entry[];
 }
 
+/** A follow-up reading keeps only entries that know at least this share of the previous subject (by weight). */
+const FOLLOW_UP_SUBJECT_SHARE = 0.5;
+
 const fixed = (n: number) => n.toFixed(2);
 
 /** Turns one message into what the bot should do about it. Free of botbuilder, so any channel or tool can use it. */
@@ -102,13 +106,21 @@ export class Decider {
     if (unanswerable) return { kind: 'unknown', reason: unanswerable, topic };
 
     const search = this.index.search(text, { preferTopic: topic, minConfidence: this.searchFloor });
-    if (!context.lastEntry) return this.judge(search, topic, 'words');
-    const cue = followUpCue(text);
+    const { lastEntry } = context;
+    // "How many?", "since when?": a kind of question and nothing it is about.
+    if (this.index.asksOnlyType(text)) {
+      return lastEntry ? this.bareFollowUp(text, lastEntry, topic) : { kind: 'unknown', reason: 'the message asks a kind of question but names nothing to ask it about', search, topic };
+    }
+    if (!lastEntry) return this.judge(search, topic, 'words');
+    // A pronoun means the previous subject, unless the message names a subject of its own for it to mean:
+    // "and the council meeting, who goes to that?".
+    let cue = followUpCue(text);
+    if (cue === 'pronoun' && this.index.namesOtherSubject(text, lastEntry)) cue = undefined;
     const standsAlone = (search.candidates[0]?.confidence ?? 0) >= this.thresholds.answer;
     // Without a cue, a message that does not stand alone borrows the subject only if every word of it is
     // known: "what about the weather?" after an answer must not become a question about that answer.
     if (!cue && (standsAlone || search.unknownWords.length > 0)) return this.judge(search, topic, 'words');
-    const followUp = this.followUpSearch(text, context.lastEntry, topic);
+    const followUp = this.followUpSearch(text, lastEntry, topic, cue === 'pronoun' ? lastEntry.subject : lastEntry.question);
     // A pronoun can only mean the previous subject: "how many people are on it?" after the International
     // Board is about the board, and the movement's size does not answer it.
     if (cue === 'pronoun') return this.judge(followUp, topic, 'follow-up');
@@ -117,13 +129,28 @@ export class Decider {
   }
 
   /**
-   * The message read with the previous answer's subject added; only entries that take up some of that
-   * subject are kept, or the reading is not a follow-up at all.
+   * "How many?", "since when?", "why?" after an answer: the previous answer, if it answers that kind of
+   * question, or else another entry about the same subject that does; otherwise the bot does not know.
    */
-  private followUpSearch(text: string, lastEntry: Entry, topic: Topic | undefined): SearchResult {
-    const contextText = lastEntry.question;
+  private bareFollowUp(text: string, lastEntry: Entry, topic: Topic | undefined): Decision {
+    const type = questionType(text)!;
+    if (this.index.answersType(lastEntry, type)) {
+      return { kind: 'answer', entry: lastEntry, confidence: 1, via: 'follow-up', reason: `the previous answer answers a "${type}" question about its subject`, topic };
+    }
+    const followUp = this.followUpSearch(text, lastEntry, topic, lastEntry.subject);
+    const candidates = followUp.candidates.filter((c) => c.entry !== lastEntry && this.index.answersType(c.entry, type));
+    const decision = this.judge({ ...followUp, candidates }, topic, 'follow-up');
+    return decision.kind === 'unknown' ? { ...decision, reason: `nothing about the previous answer's subject answers a "${type}" question` } : decision;
+  }
+
+  /**
+   * The message read with words of the previous answer added (its subject, or its whole question for an
+   * elliptical "and in the UK?"); only entries that know most of that answer's subject are kept, or the
+   * reading is not a follow-up at all.
+   */
+  private followUpSearch(text: string, lastEntry: Entry, topic: Topic | undefined, contextText: string): SearchResult {
     const result = this.index.search(text, { preferTopic: topic ?? lastEntry.topic, contextText, minConfidence: this.searchFloor });
-    const candidates = result.candidates.filter((c) => c.entry === lastEntry || this.index.sharesWords(c.entry, contextText));
+    const candidates = result.candidates.filter((c) => c.entry === lastEntry || this.index.subjectShare(c.entry, lastEntry.subject) >= FOLLOW_UP_SUBJECT_SHARE);
     return { ...result, candidates };
   }
 

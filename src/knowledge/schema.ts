@@ -30,6 +30,11 @@ export const entrySchema = z.strictObject({
   question: trimmed,
   /** A button-sized name for the question in topic menus. */
   label: trimmed.max(MAX_LABEL_CHARS, `must be at most ${MAX_LABEL_CHARS} characters`),
+  /**
+   * What the entry is about, in a few words: what "it", "they" or "he" most likely means in the question
+   * a supporter asks next ("the International Council Meeting" after how often it is held).
+   */
+  subject: trimmed,
   /** Other ways a supporter might ask the same thing. */
   phrasings: z.array(trimmed).min(MIN_PHRASINGS, `needs at least ${MIN_PHRASINGS} phrasings`),
   answer: trimmed.refine((text) => wordCount(text) <= MAX_ANSWER_WORDS, {
@@ -62,6 +67,7 @@ export interface Entry {
   topic: Topic;
   question: string;
   label: string;
+  subject: string;
   phrasings: string[];
   answer: string;
   quotes: string[];

@@ -1,8 +1,9 @@
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic } from '../knowledge/schema';
+import { isCommonWord } from './commonWords';
 import { NameFinder } from './names';
 import { foldText, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from './normalise';
-import { mayAskType, questionType, type QuestionType } from './questionType';
+import { mayAskType, questionType, withoutEmptyIdioms, type QuestionType } from './questionType';
 import { TypoIndex } from './typoIndex';
 import { WordTable } from './wordTable';
 
@@ -86,6 +87,13 @@ const ANSWER_SUPPORTS: Partial<Record<QuestionType, RegExp>> = {
 const ANSWER_SUPPORT_PATTERNS = Object.entries(ANSWER_SUPPORTS) as [QuestionType, RegExp][];
 /** An entry that does not name a place, organisation or number the message names is discounted by this factor. */
 const SPECIFIER_MISMATCH_FACTOR = 0.5;
+/** A message names an entry's subject when it has at least this share of the weight of the subject's words. */
+const SUBJECT_NAMED_SHARE = 0.75;
+/** Words that only say what kind of answer is wanted: "how many?", "since when?", "how often?", "what year?". */
+const TYPE_CUE_WORDS = new Set([
+  'many', 'much', 'often', 'long', 'frequently', 'regularly', 'soon', 'since', 'year', 'years', 'date', 'time',
+  'number', 'percentage', 'percent', 'proportion', 'share', 'fraction', 'big', 'large', 'come', 'reason', 'far',
+]);
 /** A context word counts this much of a word the user typed. */
 const CONTEXT_WEIGHT = 0.5;
 /** A typo-corrected word earns this much of a correctly spelt one, per edit. */
@@ -175,6 +183,9 @@ export class KnowledgeIndex {
   private readonly detailStems: Set<string>;
   /** The name groups, numbers and detail words each entry's own text mentions, for entries that mention any. */
   private readonly entrySpecifiers = new Map<number, Set<string>>();
+  /** Each entry's subject's content stems, and the entries listed under the stems that could name them. */
+  private readonly subjectStems: number[][];
+  private readonly subjectsByStem = new Map<number, number[]>();
   /** Per-entry scratch for one search, reused: allocating it per query cost more than the search. */
   private readonly explained: Float64Array;
   /** Per-stem scratch: what each stem of the message is worth to its coverage and to a phrasing's; 0 when absent. */
@@ -379,26 +390,98 @@ export class KnowledgeIndex {
       if (id !== undefined && !this.stemOfWord.has(word)) this.stemOfWord.set(word, id);
     }
     this.typos = new TypoIndex([...this.stemOfWord.keys()], (word) => documentFrequency[this.stemOfWord.get(word)!] ?? 0);
+    this.subjectStems = entries.map((entry, e) => {
+      const stems = [...this.contentStems(entry.subject)];
+      // A text that lacks every stem weighing more than what SUBJECT_NAMED_SHARE leaves out cannot name the
+      // subject, so it is listed under those stems only (under all of them when none weighs that much).
+      const total = stems.reduce((sum, id) => sum + this.idf[id]!, 0);
+      const heavy = stems.filter((id) => this.idf[id]! > (1 - SUBJECT_NAMED_SHARE) * total);
+      for (const id of heavy.length > 0 ? heavy : stems) {
+        const list = this.subjectsByStem.get(id);
+        if (list) list.push(e);
+        else this.subjectsByStem.set(id, [e]);
+      }
+      return stems;
+    });
   }
 
   static fromKnowledge(kb: KnowledgeBase): KnowledgeIndex {
     return new KnowledgeIndex(kb.entries, new SynonymRewriter(kb.synonyms), new NameFinder(kb.names), kb.details);
   }
 
-  /** Whether the entry knows any content word of `text`. */
-  sharesWords(entry: Entry, text: string): boolean {
+  /**
+   * How much of what `text` is about the entry is about too: the share of the inverse-document-frequency
+   * weight of its content words that the entry's question and phrasings contain. Rare words decide it, so
+   * "international" alone does not make the International Council Meeting about the International Board;
+   * and an answer that only mentions something (the national offices' answer names the regional hubs)
+   * is not about it.
+   */
+  subjectShare(entry: Entry, text: string): number {
     const entryIndex = this.entryIndex.get(entry.id);
-    if (entryIndex === undefined) return false;
-    const wanted = new Set(
-      tokenize(text, this.rewriter)
-        .filter((t) => !t.isQuestionWord)
-        .map((t) => this.stemIds.get(t.stem)),
-    );
-    const { start, items } = this.entryStems;
-    for (let i = start[entryIndex]!; i < start[entryIndex + 1]!; i++) if (wanted.has(items[i]!)) return true;
+    if (entryIndex === undefined) return 0;
+    const wanted = this.contentStems(text);
+    let total = 0;
+    for (const id of wanted) total += this.idf[id]!;
+    let known = 0;
+    const { start, items, credit } = this.entryStems;
+    for (let i = start[entryIndex]!; i < start[entryIndex + 1]!; i++) if (wanted.has(items[i]!) && credit[i] === 1) known += this.idf[items[i]!]!;
+    return total === 0 ? 0 : known / total;
+  }
+
+  /**
+   * Whether `text` names the subject of some entry other than `except`'s: most of the weight of that
+   * subject's words is in it. "And the council meeting, who goes to that?" names its own subject, so its
+   * "that" need not mean the previous answer's.
+   */
+  namesOtherSubject(text: string, except: Entry): boolean {
+    const said = this.contentStems(text);
+    const excepted = this.contentStems(except.subject);
+    for (const e of this.subjectsNamable(said)) {
+      const subject = this.subjectStems[e]!;
+      if (subject.every((id) => excepted.has(id))) continue;
+      let total = 0;
+      let named = 0;
+      for (const id of subject) {
+        total += this.idf[id]!;
+        if (said.has(id)) named += this.idf[id]!;
+      }
+      if (total > 0 && named / total >= SUBJECT_NAMED_SHARE) return true;
+    }
     return false;
   }
 
+  /** The entries whose subject a text with these stems could name. */
+  private subjectsNamable(stems: Set<number>): Set<number> {
+    const found = new Set<number>();
+    for (const id of stems) for (const e of this.subjectsByStem.get(id) ?? []) found.add(e);
+    return found;
+  }
+
+  /** The known content stems of a text, question words left out. */
+  private contentStems(text: string): Set<number> {
+    const stems = new Set<number>();
+    for (const t of tokenize(text, this.rewriter)) {
+      const id = this.stemIds.get(t.stem);
+      if (id !== undefined && !t.isQuestionWord) stems.add(id);
+    }
+    return stems;
+  }
+
+  /**
+   * Whether a message asks only a kind of question, of nothing it names: "how many?", "since when?",
+   * "why?". Such a message is about whatever was said before, if anything.
+   */
+  asksOnlyType(text: string): boolean {
+    const tokens = tokenize(text, this.rewriter);
+    return tokens.length > 0 && questionType(text) !== undefined && tokens.every((t) => t.isQuestionWord || TYPE_CUE_WORDS.has(t.word));
+  }
+
+  /** Whether the entry answers that kind of question: a wording of it asks it, or its answer gives a number or a time. */
+  answersType(entry: Entry, type: QuestionType): boolean {
+    const entryIndex = this.entryIndex.get(entry.id);
+    if (entryIndex === undefined) return false;
+    return ((this.entryTypes[entryIndex]! | this.answerTypes[entryIndex]!) & TYPE_BITS[type]) !== 0;
+  }
 
   /** Named places and organisations (by group) and numbers in a text. */
   private specifiersOf(text: string, folded = foldText(text)): Set<string> {
@@ -444,7 +527,8 @@ export class KnowledgeIndex {
   private resolve(token: Token, fromContext: boolean): ResolvedToken {
     const exact = this.stemIds.get(token.stem);
     if (exact !== undefined) return { token, stemId: exact, credit: 1, fromContext };
-    if (/\d/.test(token.word)) return { token, credit: 0, fromContext };
+    // Numbers and everyday words are meant as typed: "last" is not a slip for "list".
+    if (/\d/.test(token.word) || isCommonWord(token.word)) return { token, credit: 0, fromContext };
     const match = this.typos.correct(token.word);
     if (!match) return { token, credit: 0, fromContext };
     return { token, stemId: this.stemOfWord.get(match.word)!, read: match.word, credit: 1 - CREDIT_PER_EDIT * match.edits, fromContext };
@@ -455,7 +539,8 @@ export class KnowledgeIndex {
     return idf * (r.token.isQuestionWord ? QUESTION_WORD_WEIGHT : 1) * (r.fromContext ? CONTEXT_WEIGHT : 1);
   }
 
-  search(text: string, options: SearchOptions = {}): SearchResult {
+  search(message: string, options: SearchOptions = {}): SearchResult {
+    const text = withoutEmptyIdioms(message);
     const typed = tokenize(text, this.rewriter).map((t) => this.resolve(t, false));
     const typedStems = new Set(typed.map((r) => r.token.stem));
     // The previous subject's places and organisations are left behind: "and worldwide?" after a

@@ -20,7 +20,15 @@ const CUES: [QuestionType, RegExp][] = [
 const ANY_CUE = /\b(how|what|when|which|since|where|why|for|who|whom|whose|number|percentage|proportion|share)\b|%/;
 
 /** Turns of phrase that use a question word without asking for its kind of answer. */
-const IDIOMS = /\bwhen it (comes to|(is )?at home)\b|\bwhat about\b|\bhow about\b|\bwho knows\b/g;
+const IDIOMS = /\bwhen it(s| is)? (comes to|at home)\b|\bwhat about\b|\bhow about\b|\bwho knows\b/g;
+
+/** Idioms that ask nothing at all, as a supporter types them: "ICM, what's that when it's at home?". */
+const EMPTY_IDIOMS = /\bwhen it(?:['’`]?s| is)? at home\b/gi;
+
+/** The text without idioms that ask nothing, so their question words are not matched either. */
+export function withoutEmptyIdioms(text: string): string {
+  return /at home/i.test(text) ? text.replace(EMPTY_IDIOMS, ' ') : text;
+}
 
 /** A leading "when …," clause sets a condition; the question follows it: "When the Council isn't sitting, which body governs?" */
 const LEADING_WHEN_CLAUSE = /^\s*when\b[^,?]*,/i;
@@ -36,7 +44,7 @@ export function questionType(text: string, folded = foldText(text)): QuestionTyp
   // The clause and idiom patterns run only when their first words are there: this runs for every phrasing
   // of a large base.
   let asked = folded.startsWith('when ') && LEADING_WHEN_CLAUSE.test(text) ? foldText(text.replace(LEADING_WHEN_CLAUSE, ' ')) : folded;
-  if (/\b(when it|what about|how about|who knows)\b/.test(asked)) asked = asked.replace(IDIOMS, ' ');
+  if (/\b(when its?|what about|how about|who knows)\b/.test(asked)) asked = asked.replace(IDIOMS, ' ');
   // The earlier cue in CUES wins: "how many" over a bare "how", "what year" over a bare "what".
   return CUES.find(([, pattern]) => pattern.test(asked))?.[0];
 }

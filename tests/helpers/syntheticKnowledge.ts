@@ -51,6 +51,7 @@ export function syntheticKnowledge(seed: number): SyntheticKnowledge {
         topic: TOPICS[i % 3]!,
         question: phrase(word, 5, 10),
         label: `Entry ${i}`,
+        subject: word(),
         phrasings: Array.from({ length: 5 }, () => phrase(word, 3, 10)),
         // The curated entries' answers average 29 words and their quotes 26: the index reads both.
         answer: phrase(word, 15, 45),

@@ -15,6 +15,7 @@ export function validEntry(overrides: Record<string, unknown> = {}): Record<stri
     id: 'icm-frequency',
     question: 'How often is the International Council Meeting held?',
     label: 'How often ICM meets',
+    subject: 'the International Council Meeting',
     phrasings: ['how often does the icm meet', 'icm frequency', 'when is the icm', 'is the icm every year', 'how regularly is the council held'],
     answer: 'The International Council Meeting is held every two years.',
     quotes: ['The International Council Meeting is held every two years.'],
