@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
 import { KnowledgeIndex, type Candidate, type SearchResult } from '../search/knowledgeIndex';
+import { foldText } from '../search/normalise';
 import { questionType } from '../search/questionType';
 import { followUpCue } from './followUp';
 import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable, type Command, type SmallTalk } from './intents';
@@ -58,10 +59,26 @@ export interface DecideContext {
   offered?: readonly Entry[];
 }
 
-/** A follow-up reading keeps only entries that know at least this share of the previous subject (by weight). */
-const FOLLOW_UP_SUBJECT_SHARE = 0.5;
-
 const fixed = (n: number) => n.toFixed(2);
+
+/** Asking whether something happened: "did they hit the 2015 target?", "has it reached 38% by 2015?". */
+const ASKS_WHAT_HAPPENED = /\b(did|didnt|achieved|reached|managed|hit|met)\b/;
+
+/**
+ * "Did they hit the 2015 target?" asks what happened after the source was written, which it cannot tell,
+ * however well an answer about the plan matches. Such an answer or offer becomes "I don't know".
+ */
+function withinSource(text: string, decision: Decision): Decision {
+  if (decision.kind !== 'answer' && decision.kind !== 'clarify') return decision;
+  if (decision.kind === 'answer' && decision.via === 'picked') return decision;
+  const folded = foldText(text);
+  if (!ASKS_WHAT_HAPPENED.test(folded)) return decision;
+  const entries = decision.kind === 'answer' ? [decision.entry] : decision.options;
+  const asOf = Math.min(...entries.map((e) => Number(e.source.asOf.slice(0, 4))));
+  const later = (folded.match(/\b(19|20)\d\d\b/g) ?? []).map(Number).find((year) => year > asOf);
+  if (later === undefined) return decision;
+  return { kind: 'unknown', reason: `asks what happened by ${later}, after the source was written (as of ${asOf})`, search: decision.search, topic: decision.topic };
+}
 
 /** Turns one message into what the bot should do about it. Free of botbuilder, so any channel or tool can use it. */
 export class Decider {
@@ -104,9 +121,12 @@ export class Decider {
     if (requested) return { kind: 'topic', topic: requested };
     const unanswerable = recogniseUnanswerable(text);
     if (unanswerable) return { kind: 'unknown', reason: unanswerable, topic };
+    return withinSource(text, this.understand(text, topic, context.lastEntry));
+  }
 
+  /** A question about the knowledge base, read on its own or against the previous answer. */
+  private understand(text: string, topic: Topic | undefined, lastEntry: Entry | undefined): Decision {
     const search = this.index.search(text, { preferTopic: topic, minConfidence: this.searchFloor });
-    const { lastEntry } = context;
     // "How many?", "since when?": a kind of question and nothing it is about.
     if (this.index.asksOnlyType(text)) {
       return lastEntry ? this.bareFollowUp(text, lastEntry, topic) : { kind: 'unknown', reason: 'the message asks a kind of question but names nothing to ask it about', search, topic };
@@ -150,7 +170,7 @@ export class Decider {
    */
   private followUpSearch(text: string, lastEntry: Entry, topic: Topic | undefined, contextText: string): SearchResult {
     const result = this.index.search(text, { preferTopic: topic ?? lastEntry.topic, contextText, minConfidence: this.searchFloor });
-    const candidates = result.candidates.filter((c) => c.entry === lastEntry || this.index.subjectShare(c.entry, lastEntry.subject) >= FOLLOW_UP_SUBJECT_SHARE);
+    const candidates = result.candidates.filter((c) => c.entry === lastEntry || this.index.isAbout(c.entry, lastEntry.subject));
     return { ...result, candidates };
   }
 

@@ -2,9 +2,10 @@ import { foldText } from '../search/normalise';
 
 /**
  * Words that point back at something said before: "how often is it held?", "who appoints them?",
- * "how many staff work there?". "there" after "is" or "are" is not one: "is there an office in Kenya?".
+ * "how many staff work there?". "there" after "is" or "are" is not one: "is there an office in Kenya?";
+ * nor is "that" before a noun, which names what it means: "how often does that council meet?".
  */
-const PRONOUN = /\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|this|that|these|those|same|one|(?<!\b(is|are|was|were|be) )there)\b/;
+const PRONOUN = /\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|same|one|(?<!\b(is|are|was|were|be) )there)\b|\b(this|that|these|those)\b(?! (?!(is|was|are|were|does|do|did|has|have|had|will|would|can|could|mean|means|one|ones)\b)[a-z])/;
 /** Openings that continue the previous question: "and in the UK?", "what about the regional hubs?". */
 const ELLIPSIS = /^(and|but|so|also|what about|how about|same for|same with|then)\b/;
 

@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic } from '../knowledge/schema';
 import { isCommonWord } from './commonWords';
+import { countedByNumbers, countedByQuestion } from './counting';
 import { NameFinder } from './names';
 import { foldText, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from './normalise';
 import { mayAskType, questionType, withoutEmptyIdioms, type QuestionType } from './questionType';
@@ -32,6 +33,18 @@ export interface SearchResult {
    * "how old"); an entry that does not name them too cannot answer it.
    */
   specifiers: string[];
+  /** What a "how many" question counts ("staff"); an entry that counts none of it cannot answer it. */
+  counted: string[];
+}
+
+/** What a message asks for, besides its words. */
+interface AskedFor {
+  type?: QuestionType;
+  specifiers: string[];
+  /** Stem ids of `counted` (-1 for a word the base does not know). */
+  countedStems: number[];
+  /** The stems of each subject the message names. */
+  namedSubjects: Set<number>[];
 }
 
 export interface SearchOptions {
@@ -85,8 +98,16 @@ const ANSWER_SUPPORTS: Partial<Record<QuestionType, RegExp>> = {
   time: /\b(19|20)\d\d\b|\b(every|years|yearly|annual|annually|month|months|week|weeks|days|since|until|biennial)\b/i,
 };
 const ANSWER_SUPPORT_PATTERNS = Object.entries(ANSWER_SUPPORTS) as [QuestionType, RegExp][];
+/** The types whose support is looked for in the answer itself; "where" is supported by an answer that names a place. */
+const ANSWER_CHECKED: ReadonlySet<QuestionType> = new Set(['quantity', 'time', 'place']);
 /** An entry that does not name a place, organisation or number the message names is discounted by this factor. */
 const SPECIFIER_MISMATCH_FACTOR = 0.5;
+/** An entry that counts none of what a "how many" question counts is discounted by this factor. */
+const COUNT_MISMATCH_FACTOR = 0.5;
+/** An entry is about a subject when its wordings know at least this share of the subject's weight. */
+const ABOUT_SUBJECT_SHARE = 0.5;
+/** When a message names subjects, an entry about none of them is discounted by this factor. */
+const OTHER_SUBJECT_FACTOR = 0.8;
 /** A message names an entry's subject when it has at least this share of the weight of the subject's words. */
 const SUBJECT_NAMED_SHARE = 0.75;
 /** Words that only say what kind of answer is wanted: "how many?", "since when?", "how often?", "what year?". */
@@ -174,13 +195,15 @@ export class KnowledgeIndex {
   private readonly entryFirstPhrasing: Int32Array;
   /** The question types each entry's wordings ask, as bits; 0 when none says. */
   private readonly entryTypes: Uint8Array;
-  /** The question types each entry's answer could answer at all (ANSWER_SUPPORTS), as bits. */
+  /** The question types each entry's answer could answer at all (ANSWER_SUPPORTS, and place when it names one), as bits. */
   private readonly answerTypes: Uint8Array;
   private readonly typos: TypoIndex;
   private readonly byId: Map<string, Entry>;
   private readonly entryIndex: Map<string, number>;
   /** Stems of the words that ask for a particular detail (knowledge/details.yaml). */
   private readonly detailStems: Set<string>;
+  /** The stems each entry counts ("members", "staff", "hubs"), for entries that count anything. */
+  private readonly entryCounts = new Map<number, Set<number>>();
   /** The name groups, numbers and detail words each entry's own text mentions, for entries that mention any. */
   private readonly entrySpecifiers = new Map<number, Set<string>>();
   /** Each entry's subject's content stems, and the entries listed under the stems that could name them. */
@@ -294,15 +317,23 @@ export class KnowledgeIndex {
       // Names, numbers and details are looked for in what the entry says (its wordings and answer), not in
       // its quotes: the quote of the national offices' answer also names the regional hubs' countries.
       const specifiers = new Set<string>();
-      const said = (text: string, wordIds: readonly number[], wordCodes: readonly number[]) => {
+      /** The words the entry counts: after its answer's numbers, or after "how many" in its wordings. */
+      const counts = new Set<string>();
+      /** Adds the names, numbers and details in a text the entry says; returns whether it names anything. */
+      const said = (text: string, wordIds: readonly number[], wordCodes: readonly number[]): boolean => {
         const wordFlags = flagsOf(wordIds);
+        let named = false;
         if (wordFlags & NAME || this.names.mayNameCaseSensitive(text)) {
-          for (const group of this.names.find(text)) specifiers.add(`name:${this.names.label(group)}`);
+          for (const group of this.names.find(text)) {
+            specifiers.add(`name:${this.names.label(group)}`);
+            named = true;
+          }
         }
         if (wordFlags & NUMBER) {
           for (const id of wordIds) for (const number of table.words[id]!.match(/\d{3,}/g) ?? []) specifiers.add(`number:${number}`);
         }
         for (const code of wordCodes) if (isDetail[code >> 1]) specifiers.add(`detail:${stemTexts[code >> 1]}`);
+        return named;
       };
       for (const text of [entry.question, ...entry.phrasings]) {
         ids.length = 0;
@@ -310,6 +341,8 @@ export class KnowledgeIndex {
         // Only a wording with a cue word can ask a type of question; folding it again is left to those.
         const type = flagsOf(ids) & CUE ? questionType(text) : undefined;
         if (type) this.entryTypes[entryIndex]! |= TYPE_BITS[type];
+        // A curated "how many regional hubs…?" says the entry counts hubs, although its answer only lists them.
+        if (type === 'quantity') for (const word of countedByQuestion(foldText(rewriter.rewrite(text)))) counts.add(word);
         const wordCodes = wordingCodes(text, ids);
         said(text, ids, wordCodes);
         if (wordCodes.length === 0) continue;
@@ -326,12 +359,17 @@ export class KnowledgeIndex {
       }
       ids.length = 0;
       const answerCodes = wordingCodes(entry.answer, idsOf(entry.answer, ids));
-      said(entry.answer, ids, answerCodes);
+      // An answer that names no place or organisation cannot say where.
+      if (said(entry.answer, ids, answerCodes)) this.answerTypes[entryIndex]! |= TYPE_BITS.place;
       for (const code of answerCodes) if ((code & 1) === 0) addCredit(code >> 1, ANSWER_WORD_CREDIT);
       for (const quote of entry.quotes) {
         ids.length = 0;
         for (const code of wordingCodes(quote, idsOf(quote, ids))) if ((code & 1) === 0) addCredit(code >> 1, ANSWER_WORD_CREDIT);
       }
+      for (const text of [entry.answer, ...entry.quotes]) {
+        if (ANSWER_SUPPORTS.quantity!.test(text)) for (const word of countedByNumbers(foldText(text))) counts.add(word);
+      }
+      if (counts.size > 0) this.entryCounts.set(entryIndex, new Set([...counts].map((word) => stemIdOf(stem(word)))));
       for (const id of entryStemIds) {
         documentFrequency[id]!++;
         entryItems.push(id);
@@ -410,23 +448,27 @@ export class KnowledgeIndex {
   }
 
   /**
-   * How much of what `text` is about the entry is about too: the share of the inverse-document-frequency
-   * weight of its content words that the entry's question and phrasings contain. Rare words decide it, so
+   * Whether the entry is about what `text` is about: its question and phrasings hold most of the
+   * inverse-document-frequency weight of the text's content words. Rare words decide it, so
    * "international" alone does not make the International Council Meeting about the International Board;
    * and an answer that only mentions something (the national offices' answer names the regional hubs)
-   * is not about it.
+   * does not make the entry about it.
    */
-  subjectShare(entry: Entry, text: string): number {
+  isAbout(entry: Entry, text: string): boolean {
     const entryIndex = this.entryIndex.get(entry.id);
-    if (entryIndex === undefined) return 0;
-    const wanted = this.contentStems(text);
+    return entryIndex !== undefined && this.shareKnown(entryIndex, this.contentStems(text)) >= ABOUT_SUBJECT_SHARE;
+  }
+
+  /** The share of the weight of `stems` that entry e's question and phrasings contain. */
+  private shareKnown(e: number, stems: ReadonlySet<number>): number {
     let total = 0;
-    for (const id of wanted) total += this.idf[id]!;
+    for (const id of stems) total += this.idf[id]!;
     let known = 0;
     const { start, items, credit } = this.entryStems;
-    for (let i = start[entryIndex]!; i < start[entryIndex + 1]!; i++) if (wanted.has(items[i]!) && credit[i] === 1) known += this.idf[items[i]!]!;
+    for (let i = start[e]!; i < start[e + 1]!; i++) if (credit[i] === 1 && stems.has(items[i]!)) known += this.idf[items[i]!]!;
     return total === 0 ? 0 : known / total;
   }
+
 
   /**
    * Whether `text` names the subject of some entry other than `except`'s: most of the weight of that
@@ -434,21 +476,28 @@ export class KnowledgeIndex {
    * "that" need not mean the previous answer's.
    */
   namesOtherSubject(text: string, except: Entry): boolean {
-    const said = this.contentStems(text);
     const excepted = this.contentStems(except.subject);
-    for (const e of this.subjectsNamable(said)) {
-      const subject = this.subjectStems[e]!;
-      if (subject.every((id) => excepted.has(id))) continue;
-      let total = 0;
-      let named = 0;
-      for (const id of subject) {
-        total += this.idf[id]!;
-        if (said.has(id)) named += this.idf[id]!;
-      }
-      if (total > 0 && named / total >= SUBJECT_NAMED_SHARE) return true;
+    for (const e of this.subjectsNamed(this.contentStems(text))) {
+      if (!this.subjectStems[e]!.every((id) => excepted.has(id))) return true;
     }
     return false;
   }
+
+  /** The entries whose subject a text with these content stems names: most of its words' weight is there. */
+  private subjectsNamed(said: Set<number>): number[] {
+    const named: number[] = [];
+    for (const e of this.subjectsNamable(said)) {
+      let total = 0;
+      let found = 0;
+      for (const id of this.subjectStems[e]!) {
+        total += this.idf[id]!;
+        if (said.has(id)) found += this.idf[id]!;
+      }
+      if (total > 0 && found / total >= SUBJECT_NAMED_SHARE) named.push(e);
+    }
+    return named;
+  }
+
 
   /** The entries whose subject a text with these stems could name. */
   private subjectsNamable(stems: Set<number>): Set<number> {
@@ -493,26 +542,29 @@ export class KnowledgeIndex {
   }
 
   /**
-   * Capitalised words inside a sentence that the knowledge base has never seen, even as typos: names of
-   * things it does not cover ("the Labour Party", "Amnesty Ireland"). Skipped when most words are
-   * capitalised, as in a title-cased message.
+   * Capitalised words inside a sentence, and acronyms anywhere, that the knowledge base has never seen,
+   * even as typos: names of things it does not cover ("the Labour Party", "Amnesty Ireland", "the RSPB").
+   * Skipped when most words are capitalised, as in a title-cased or shouted message.
    */
   private outsideNames(text: string): string[] {
     const words = text.split(/\s+/).filter(Boolean);
     const capitalised = words.filter((w) => /^\p{Lu}/u.test(w));
     if (capitalised.length * 2 > words.length) return [];
     const found: string[] = [];
-    for (let i = 1; i < words.length; i++) {
-      if (/[.!?:]$/.test(words[i - 1]!)) continue;
-      const match = /^\p{Lu}\p{Ll}+/u.exec(words[i]!);
+    for (let i = 0; i < words.length; i++) {
+      // An acronym anywhere ("the RSPB"), or a capitalised word that does not start a sentence.
+      const acronym = /^\p{Lu}{2,6}(?![\p{L}\p{N}])/u.exec(words[i]!);
+      const titled = i > 0 && !/[.!?:]$/.test(words[i - 1]!) ? /^\p{Lu}\p{Ll}+/u.exec(words[i]!) : null;
+      const match = acronym?.[0] ?? titled?.[0];
       if (!match) continue;
-      const word = foldText(match[0]);
-      if (this.names.isNameWord(word) || this.rewriter.rewrite(word) !== word) continue;
+      const word = foldText(match);
+      if (this.names.isNameWord(word) || this.rewriter.rewrite(match) !== match || this.rewriter.rewrite(word) !== word) continue;
       if (this.stemIds.has(stem(word)) || this.typos.correct(word)) continue;
-      found.push(match[0]);
+      found.push(match);
     }
     return found;
   }
+
 
   get size(): number {
     return this.entries.length;
@@ -559,7 +611,8 @@ export class KnowledgeIndex {
     const asked = this.specifiersOf(text);
     const details = typed.filter((r) => this.detailStems.has(r.token.stem)).map((r) => `detail:${r.token.stem}`);
     const specifiers = [...asked, ...details, ...this.outsideNames(text).map((w) => `outside:${w}`)];
-    const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers };
+    const counted = type === 'quantity' ? countedByQuestion(foldText(this.rewriter.rewrite(text))) : [];
+    const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers, counted };
     // Question words steer between entries but never pick one: "where when how?" asks nothing.
     if (messageWeight === 0 || !resolved.some((r) => r.stemId !== undefined && !r.token.isQuestionWord)) return empty;
 
@@ -575,14 +628,22 @@ export class KnowledgeIndex {
       phrasingGain[r.stemId] = this.idf[r.stemId]! * (r.token.isQuestionWord ? QUESTION_WORD_WEIGHT : 1) * r.credit;
     }
     try {
-      return { ...empty, candidates: this.rank(stemsOfMessage, messageWeight, type, specifiers, options) };
+      // Subjects the message itself names ("the International Secretariat"): entries about something else
+      // answer it less well.
+      const typedStems = new Set<number>();
+      for (const r of typed) if (r.stemId !== undefined && !r.token.isQuestionWord) typedStems.add(r.stemId);
+      const namedSubjects = this.subjectsNamed(typedStems).map((e) => new Set(this.subjectStems[e]));
+      // A counted word the base has never seen, even as a typo, is counted by no entry.
+      const countedStems = counted.map((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId ?? -1);
+      return { ...empty, candidates: this.rank(stemsOfMessage, messageWeight, { type, specifiers, countedStems, namedSubjects }, options) };
     } finally {
       for (const id of stemsOfMessage) messageGain[id] = phrasingGain[id] = 0;
     }
   }
 
   /** The best entries for a message whose known stems' gains are in messageGain and phrasingGain. */
-  private rank(stemsOfMessage: number[], messageWeight: number, type: QuestionType | undefined, specifiers: string[], options: SearchOptions): Candidate[] {
+  private rank(stemsOfMessage: number[], messageWeight: number, asked: AskedFor, options: SearchOptions): Candidate[] {
+    const { type, specifiers, countedStems, namedSubjects } = asked;
     const { messageGain, phrasingGain, explained } = this;
     // An entry reaches minConfidence only if it explains at least this share of the message, so it
     // must know one of the "essential" stems: all but the cheapest ones that together fall short.
@@ -668,14 +729,23 @@ export class KnowledgeIndex {
       const wholeEntry = ENTRY_UNION_FACTOR * messageCoverage ** MESSAGE_COVERAGE_EXPONENT * phrasingCoverage ** (1 - MESSAGE_COVERAGE_EXPONENT);
       let confidence = Math.max(phrasingConfidence, wholeEntry);
       if (options.preferTopic && entry.topic !== options.preferTopic) confidence *= OTHER_TOPIC_FACTOR;
-      if (type && (this.entryTypes[entryIndex]! & TYPE_BITS[type]) === 0) {
-        if (ANSWER_SUPPORTS[type] && (this.answerTypes[entryIndex]! & TYPE_BITS[type]) === 0) confidence *= UNANSWERABLE_TYPE_FACTOR;
-        else if (this.entryTypes[entryIndex] !== 0) confidence *= QUESTION_TYPE_MISMATCH_FACTOR;
+      if (type) {
+        const asked = (this.entryTypes[entryIndex]! & TYPE_BITS[type]) !== 0;
+        const supported = !ANSWER_CHECKED.has(type) || (this.answerTypes[entryIndex]! & TYPE_BITS[type]) !== 0;
+        if (!asked && !supported) confidence *= UNANSWERABLE_TYPE_FACTOR;
+        // A wording that asks it ("when is the board elected?") while the answer gives no time answers it
+        // only loosely, as does an answer that could say but whose wordings ask something else.
+        else if (!supported || (!asked && this.entryTypes[entryIndex] !== 0)) confidence *= QUESTION_TYPE_MISMATCH_FACTOR;
       }
       if (specifiers.length > 0) {
         const own = this.entrySpecifiers.get(entryIndex);
         if (specifiers.some((s) => !own?.has(s))) confidence *= SPECIFIER_MISMATCH_FACTOR;
       }
+      if (countedStems.length > 0) {
+        const own = this.entryCounts.get(entryIndex);
+        if (!countedStems.some((id) => own?.has(id))) confidence *= COUNT_MISMATCH_FACTOR;
+      }
+      if (namedSubjects.length > 0 && !namedSubjects.some((subject) => this.shareKnown(entryIndex, subject) >= ABOUT_SUBJECT_SHARE)) confidence *= OTHER_SUBJECT_FACTOR;
       if (confidence < floor) continue;
       const candidate = { entry, confidence, matchedPhrasing: this.phrasingText[matched] ?? entry.question };
       let at = best.length;

@@ -60,9 +60,20 @@ function endsWith(word: string, suffix: string): boolean {
  * over-stemming of a full Porter stemmer on the short, proper-noun-heavy vocabulary of this knowledge base.
  * Plain string tests rather than regular expressions: it runs for every word of every phrasing.
  */
+const ING_NOUNS = new Map([
+  ['meeting', 'meeting'],
+  ['meetings', 'meeting'],
+  ['meaning', 'meaning'],
+  ['meanings', 'meaning'],
+]);
+
 export function stem(word: string): string {
   let w = word;
   if (w.length <= 3 || hasDigit(w)) return w;
+  // Nouns in -ing that name a thing, not the act: the International Council Meeting is not "meet", and
+  // "the meaning of life" is not "what does ICM mean".
+  const noun = ING_NOUNS.get(w);
+  if (noun) return noun;
   if (endsWith(w, 'ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (endsWith(w, 'sses')) w = w.slice(0, -2);
   else if (endsWith(w, 's') && !endsWith(w, 'ss') && !endsWith(w, 'us') && !endsWith(w, 'is')) w = w.slice(0, -1);

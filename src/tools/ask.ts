@@ -55,6 +55,7 @@ function describeDecision(decision: Decision): string[] {
     search.candidates.forEach((c, i) => lines.push(`  ${i + 1}. ${c.entry.id.padEnd(32)} ${fixed(c.confidence)}  matched "${c.matchedPhrasing}"`));
     if (search.candidates.length === 0) lines.push('  (none)');
     if (search.specifiers.length) lines.push(`Names, numbers and details an answer must mention too: ${search.specifiers.join(', ')}`);
+    if (search.counted.length) lines.push(`Counts asked for (an answer must count one of them): ${search.counted.join(', ')}`);
     if (search.unknownWords.length) lines.push(`Words the knowledge base does not know: ${search.unknownWords.join(', ')}`);
     if (search.corrections.length) lines.push(`Read typos as: ${search.corrections.map((c) => `${c.typed} → ${c.read}`).join(', ')}`);
   }
