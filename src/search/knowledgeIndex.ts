@@ -206,8 +206,11 @@ export class KnowledgeIndex {
   private readonly entryCounts = new Map<number, Set<number>>();
   /** The name groups, numbers and detail words each entry's own text mentions, for entries that mention any. */
   private readonly entrySpecifiers = new Map<number, Set<string>>();
-  /** Each entry's subject's content stems, and the entries listed under the stems that could name them. */
-  private readonly subjectStems: number[][];
+  /**
+   * The distinct subjects, as content stems (entries often share one), and the subjects listed under the
+   * stems that could name them.
+   */
+  private readonly subjects: number[][] = [];
   private readonly subjectsByStem = new Map<number, number[]>();
   /** Per-entry scratch for one search, reused: allocating it per query cost more than the search. */
   private readonly explained: Float64Array;
@@ -428,19 +431,23 @@ export class KnowledgeIndex {
       if (id !== undefined && !this.stemOfWord.has(word)) this.stemOfWord.set(word, id);
     }
     this.typos = new TypoIndex([...this.stemOfWord.keys()], (word) => documentFrequency[this.stemOfWord.get(word)!] ?? 0);
-    this.subjectStems = entries.map((entry, e) => {
-      const stems = [...this.contentStems(entry.subject)];
+    const subjectIds = new Map<string, number>();
+    for (const entry of entries) {
+      const stems = [...this.contentStems(entry.subject)].sort((a, b) => a - b);
+      const key = stems.join(' ');
+      if (subjectIds.has(key)) continue;
+      subjectIds.set(key, this.subjects.length);
       // A text that lacks every stem weighing more than what SUBJECT_NAMED_SHARE leaves out cannot name the
       // subject, so it is listed under those stems only (under all of them when none weighs that much).
       const total = stems.reduce((sum, id) => sum + this.idf[id]!, 0);
       const heavy = stems.filter((id) => this.idf[id]! > (1 - SUBJECT_NAMED_SHARE) * total);
       for (const id of heavy.length > 0 ? heavy : stems) {
         const list = this.subjectsByStem.get(id);
-        if (list) list.push(e);
-        else this.subjectsByStem.set(id, [e]);
+        if (list) list.push(this.subjects.length);
+        else this.subjectsByStem.set(id, [this.subjects.length]);
       }
-      return stems;
-    });
+      this.subjects.push(stems);
+    }
   }
 
   static fromKnowledge(kb: KnowledgeBase): KnowledgeIndex {
@@ -477,33 +484,24 @@ export class KnowledgeIndex {
    */
   namesOtherSubject(text: string, except: Entry): boolean {
     const excepted = this.contentStems(except.subject);
-    for (const e of this.subjectsNamed(this.contentStems(text))) {
-      if (!this.subjectStems[e]!.every((id) => excepted.has(id))) return true;
-    }
-    return false;
+    return this.subjectsNamed(this.contentStems(text)).some((subject) => !subject.every((id) => excepted.has(id)));
   }
 
-  /** The entries whose subject a text with these content stems names: most of its words' weight is there. */
-  private subjectsNamed(said: Set<number>): number[] {
-    const named: number[] = [];
-    for (const e of this.subjectsNamable(said)) {
+  /** The subjects a text with these content stems names: most of their words' weight is there. */
+  private subjectsNamed(said: ReadonlySet<number>): number[][] {
+    const candidates = new Set<number>();
+    for (const id of said) for (const subject of this.subjectsByStem.get(id) ?? []) candidates.add(subject);
+    const named: number[][] = [];
+    for (const subject of candidates) {
       let total = 0;
       let found = 0;
-      for (const id of this.subjectStems[e]!) {
+      for (const id of this.subjects[subject]!) {
         total += this.idf[id]!;
         if (said.has(id)) found += this.idf[id]!;
       }
-      if (total > 0 && found / total >= SUBJECT_NAMED_SHARE) named.push(e);
+      if (total > 0 && found / total >= SUBJECT_NAMED_SHARE) named.push(this.subjects[subject]!);
     }
     return named;
-  }
-
-
-  /** The entries whose subject a text with these stems could name. */
-  private subjectsNamable(stems: Set<number>): Set<number> {
-    const found = new Set<number>();
-    for (const id of stems) for (const e of this.subjectsByStem.get(id) ?? []) found.add(e);
-    return found;
   }
 
   /** The known content stems of a text, question words left out. */
@@ -632,7 +630,7 @@ export class KnowledgeIndex {
       // answer it less well.
       const typedStems = new Set<number>();
       for (const r of typed) if (r.stemId !== undefined && !r.token.isQuestionWord) typedStems.add(r.stemId);
-      const namedSubjects = this.subjectsNamed(typedStems).map((e) => new Set(this.subjectStems[e]));
+      const namedSubjects = this.subjectsNamed(typedStems).map((subject) => new Set(subject));
       // A counted word the base has never seen, even as a typo, is counted by no entry.
       const countedStems = counted.map((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId ?? -1);
       return { ...empty, candidates: this.rank(stemsOfMessage, messageWeight, { type, specifiers, countedStems, namedSubjects }, options) };

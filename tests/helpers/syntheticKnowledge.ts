@@ -46,19 +46,23 @@ export function syntheticKnowledge(seed: number): SyntheticKnowledge {
   return {
     entries(count) {
       const word = vocabulary(Math.max(2000, count * 3));
-      return Array.from({ length: count }, (_, i) => ({
-        id: `entry-${i}`,
-        topic: TOPICS[i % 3]!,
-        question: phrase(word, 5, 10),
-        label: `Entry ${i}`,
-        subject: word(),
-        phrasings: Array.from({ length: 5 }, () => phrase(word, 3, 10)),
-        // The curated entries' answers average 29 words and their quotes 26: the index reads both.
-        answer: phrase(word, 15, 45),
-        quotes: [phrase(word, 10, 40)],
-        source: SOURCE,
-        related: [],
-      }));
+      return Array.from({ length: count }, (_, i) => {
+        const question = phrase(word, 5, 10);
+        return {
+          id: `entry-${i}`,
+          topic: TOPICS[i % 3]!,
+          question,
+          label: `Entry ${i}`,
+          // As curated: a few words of the question, what "it" means after it.
+          subject: question.split(' ').filter((w) => !FUNCTION_WORDS.includes(w)).slice(0, 2).join(' ') || question,
+          phrasings: Array.from({ length: 5 }, () => phrase(word, 3, 10)),
+          // The curated entries' answers average 29 words and their quotes 26: the index reads both.
+          answer: phrase(word, 15, 45),
+          quotes: [phrase(word, 10, 40)],
+          source: SOURCE,
+          related: [],
+        };
+      });
     },
     queries(entries, count) {
       return Array.from({ length: count }, () => {
