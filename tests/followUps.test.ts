@@ -41,11 +41,34 @@ describe('follow-up questions', () => {
     expect(decider.decide("what's the weather like?", { lastEntry: entry('icm-role') }).kind).to.equal('unknown');
   });
 
-  it('tells pronouns from ellipsis, and "is there" from "there"', () => {
-    expect(followUpCue('how often is it held?')).to.equal('pronoun');
-    expect(followUpCue('and in the UK?')).to.equal('ellipsis');
+  it('tells pronouns from ellipsis, "is there" from "there", and "that" before a noun from "that"', () => {
+    expect(followUpCue('how often is it held?')?.kind).to.equal('pronoun');
+    expect(followUpCue('and in the UK?')?.kind).to.equal('ellipsis');
     expect(followUpCue('is there an office in Kenya?')).to.equal(undefined);
-    expect(followUpCue('how many staff work there?')).to.equal('pronoun');
+    expect(followUpCue('how many staff work there?')?.kind).to.equal('pronoun');
+    expect(followUpCue('how often does that council meet?')).to.equal(undefined);
+    expect(followUpCue('what does that mean?')?.kind).to.equal('pronoun');
+    expect(followUpCue('and the council meeting, who goes to that?')?.beforePronoun).to.equal('and the council meeting who goes to ');
+  });
+
+  it('reads a pronoun as what the message named before it, if it named a subject', () => {
+    const named = decider.decide('and the council meeting, who goes to that?', { lastEntry: entry('aiuk-accountability') });
+    expect(answered(named)).to.equal('icm-representatives via words');
+    // Named after the pronoun, AIUK is what "it" does something for; "it" is still the Secretariat.
+    const after = decider.decide('what does it do for aiuk specifically?', { lastEntry: entry('secretariat-role') });
+    expect(answered(after)).to.equal('secretariat-for-aiuk via follow-up');
+  });
+
+  it('keeps to entries about the previous subject: the board\'s size is not the Council Meeting\'s', () => {
+    expect(decider.decide('how many people are on it?', { lastEntry: entry('international-board') }).kind).to.equal('unknown');
+  });
+
+  it('answers "how many?", "since when?" and "why?" from the previous answer or another about its subject, or not at all', () => {
+    expect(answered(decider.decide('how many?', { lastEntry: entry('national-sections') }))).to.equal('national-sections via follow-up');
+    expect(answered(decider.decide('since when?', { lastEntry: entry('current-secretary-general') }))).to.equal('current-secretary-general via follow-up');
+    expect(answered(decider.decide('why?', { lastEntry: entry('london-staff-share') }))).to.equal('global-south-staff via follow-up');
+    expect(decider.decide('why?', { lastEntry: entry('icm-frequency') }).kind).to.equal('unknown');
+    expect(decider.decide('how many?').kind).to.equal('unknown');
   });
 
   it('remembers the last answer across turns of the real bot, by id only, and forgets it on a topic menu', async () => {

@@ -19,6 +19,12 @@ describe('text normalisation', () => {
     expect(stem('2010')).to.equal('2010');
   });
 
+  it('reads small numbers in figures as the page writes them, and keeps nouns in -ing whole', () => {
+    expect(['7', '2', '20'].map(stem)).to.deep.equal(['seven', 'two', 'twenty']);
+    expect(['50', '85%'].map(stem)).to.deep.equal(['50', '85%']);
+    expect(['meeting', 'meetings', 'meaning', 'meet', 'meets'].map(stem)).to.deep.equal(['meeting', 'meeting', 'meaning', 'meet', 'meet']);
+  });
+
   it('drops stop words and courtesies but keeps question words and content', () => {
     const words = tokenize('Hi! Could you please tell me who appoints the Secretary General?', new SynonymRewriter([])).map((t) => t.word);
     expect(words).to.deep.equal(['who', 'appoints', 'secretary', 'general']);

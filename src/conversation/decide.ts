@@ -132,10 +132,10 @@ export class Decider {
       return lastEntry ? this.bareFollowUp(text, lastEntry, topic) : { kind: 'unknown', reason: 'the message asks a kind of question but names nothing to ask it about', search, topic };
     }
     if (!lastEntry) return this.judge(search, topic, 'words');
-    // A pronoun means the previous subject, unless the message names a subject of its own for it to mean:
-    // "and the council meeting, who goes to that?".
-    let cue = followUpCue(text);
-    if (cue === 'pronoun' && this.index.namesOtherSubject(text, lastEntry)) cue = undefined;
+    // A pronoun means the previous subject, unless the message names a subject of its own before it, for
+    // it to mean: "and the council meeting, who goes to that?" (but "what does it do for AIUK?").
+    const found = followUpCue(text);
+    const cue = found?.kind === 'pronoun' && this.index.namesOtherSubject(found.beforePronoun, lastEntry) ? undefined : found?.kind;
     const standsAlone = (search.candidates[0]?.confidence ?? 0) >= this.thresholds.answer;
     // Without a cue, a message that does not stand alone borrows the subject only if every word of it is
     // known: "what about the weather?" after an answer must not become a question about that answer.

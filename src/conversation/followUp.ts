@@ -9,12 +9,20 @@ const PRONOUN = /\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|same|o
 /** Openings that continue the previous question: "and in the UK?", "what about the regional hubs?". */
 const ELLIPSIS = /^(and|but|so|also|what about|how about|same for|same with|then)\b/;
 
+export interface FollowUpCue {
+  kind: 'pronoun' | 'ellipsis';
+  /** The message up to its first pronoun: what a pronoun could mean within the message itself. */
+  beforePronoun: string;
+}
+
 /**
  * How a message leans on the previous answer's subject: through a pronoun, which can only mean that
- * subject; through ellipsis ("and in the UK?"), which continues it; or not at all.
+ * subject, or something the message named before it; through ellipsis ("and in the UK?"), which
+ * continues it; or not at all.
  */
-export function followUpCue(text: string): 'pronoun' | 'ellipsis' | undefined {
+export function followUpCue(text: string): FollowUpCue | undefined {
   const folded = foldText(text);
-  if (PRONOUN.test(folded)) return 'pronoun';
-  return ELLIPSIS.test(folded) ? 'ellipsis' : undefined;
+  const pronoun = PRONOUN.exec(folded);
+  if (pronoun) return { kind: 'pronoun', beforePronoun: folded.slice(0, pronoun.index) };
+  return ELLIPSIS.test(folded) ? { kind: 'ellipsis', beforePronoun: folded } : undefined;
 }

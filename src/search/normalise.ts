@@ -9,7 +9,7 @@ const STOP_WORDS = new Set(
     'a an the and or but if so as of in on at to for from by with about into over than then there here ' +
     'is are was were be been being am do does did done has have had having it its this that these those ' +
     'i me my we us our you your they them their he she his her one can could would should will shall may might must ' +
-    'tell please know want like get got any just also really actually very much more bit ' +
+    'tell please know want like get got any just also really actually very much more bit true ' +
     'explain describe info information question ask wondering some ' +
     // Fillers that say nothing about which entry is meant ("what does the SG actually do, exactly?").
     'now currently exactly overall roughly approximately approx basically anyway still ever even whole ' +
@@ -60,6 +60,8 @@ function endsWith(word: string, suffix: string): boolean {
  * over-stemming of a full Porter stemmer on the short, proper-noun-heavy vocabulary of this knowledge base.
  * Plain string tests rather than regular expressions: it runs for every word of every phrasing.
  */
+const SMALL_NUMBERS = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'.split(' ');
+
 const ING_NOUNS = new Map([
   ['meeting', 'meeting'],
   ['meetings', 'meeting'],
@@ -69,6 +71,8 @@ const ING_NOUNS = new Map([
 
 export function stem(word: string): string {
   let w = word;
+  // "7 million" and "every 2 years" meet the page's "seven million" and "every two years".
+  if (w.length <= 2 && hasDigit(w)) return SMALL_NUMBERS[Number(w)] ?? w;
   if (w.length <= 3 || hasDigit(w)) return w;
   // Nouns in -ing that name a thing, not the act: the International Council Meeting is not "meet", and
   // "the meaning of life" is not "what does ICM mean".
