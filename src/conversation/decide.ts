@@ -1,9 +1,9 @@
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
-import { KnowledgeIndex, type Candidate, type SearchResult } from '../search/knowledgeIndex';
+import { byRank, KnowledgeIndex, type Candidate, type SearchResult } from '../search/knowledgeIndex';
 import { foldText } from '../search/normalise';
 import { questionType } from '../search/questionType';
-import { followUpCue } from './followUp';
+import { followUpCue, PERSONAL_PRONOUNS } from './followUp';
 import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable, type Command, type SmallTalk } from './intents';
 
 export interface Thresholds {
@@ -58,6 +58,9 @@ export interface DecideContext {
   /** The entries a "did you mean" offered on the previous turn, which "2" or "none of these" refer to. */
   offered?: readonly Entry[];
 }
+
+/** A follow-up answered by an entry that has its subject in the other role (acting, or acted on) is discounted by this factor. */
+const ROLE_MISMATCH_FACTOR = 0.7;
 
 const fixed = (n: number) => n.toFixed(2);
 
@@ -143,7 +146,7 @@ export class Decider {
     const followUp = this.followUpSearch(text, lastEntry, topic, cue === 'pronoun' ? lastEntry.subject : lastEntry.question);
     // A pronoun can only mean the previous subject: "how many people are on it?" after the International
     // Board is about the board, and the movement's size does not answer it.
-    if (cue === 'pronoun') return this.judge(followUp, topic, 'follow-up');
+    if (cue === 'pronoun') return this.judge(this.byRole(followUp, text, lastEntry), topic, 'follow-up');
     const better = (followUp.candidates[0]?.confidence ?? 0) > (search.candidates[0]?.confidence ?? 0);
     return better ? this.judge(followUp, topic, 'follow-up') : this.judge(search, topic, 'words');
   }
@@ -161,6 +164,20 @@ export class Decider {
     const candidates = followUp.candidates.filter((c) => c.entry !== lastEntry && this.index.answersType(c.entry, type));
     const decision = this.judge({ ...followUp, candidates }, topic, 'follow-up');
     return decision.kind === 'unknown' ? { ...decision, reason: `nothing about the previous answer's subject answers a "${type}" question` } : decision;
+  }
+
+  /**
+   * "Who does it appoint?" after the International Board asks whom the board appoints, not who appoints
+   * the board: an entry whose wordings only ever have the subject in the other role answers it less well.
+   */
+  private byRole(result: SearchResult, text: string, lastEntry: Entry): SearchResult {
+    const role = this.index.pronounRole(text, PERSONAL_PRONOUNS);
+    if (!role) return result;
+    const candidates = result.candidates.map((c) => {
+      const roles = this.index.subjectRoles(c.entry, lastEntry.subject, text);
+      return roles.size > 0 && !roles.has(role) ? { ...c, confidence: c.confidence * ROLE_MISMATCH_FACTOR } : c;
+    });
+    return { ...result, candidates: candidates.sort(byRank) };
   }
 
   /**

@@ -6,6 +6,9 @@ import { foldText } from '../search/normalise';
  * nor is "that" before a noun, which names what it means: "how often does that council meet?".
  */
 const PRONOUN = /\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|same|one|(?<!\b(is|are|was|were|be) )there)\b|\b(this|that|these|those)\b(?! (?!(is|was|are|were|does|do|did|has|have|had|will|would|can|could|mean|means|one|ones)\b)[a-z])/;
+/** The personal pronouns, which stand where the previous subject would: "who does it appoint?". */
+export const PERSONAL_PRONOUNS: ReadonlySet<string> = new Set(['it', 'they', 'them', 'he', 'him', 'she', 'her']);
+
 /** Openings that continue the previous question: "and in the UK?", "what about the regional hubs?". */
 const ELLIPSIS = /^(and|but|so|also|what about|how about|same for|same with|then)\b/;
 

@@ -3,8 +3,9 @@ import type { Entry, Topic } from '../knowledge/schema';
 import { isCommonWord } from './commonWords';
 import { countedByNumbers, countedByQuestion } from './counting';
 import { NameFinder } from './names';
-import { foldText, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from './normalise';
+import { foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from './normalise';
 import { mayAskType, questionType, withoutEmptyIdioms, type QuestionType } from './questionType';
+import { roleOf, type Role } from './roles';
 import { TypoIndex } from './typoIndex';
 import { WordTable } from './wordTable';
 
@@ -83,7 +84,7 @@ const COVERAGE_POWER = (1 - MESSAGE_COVERAGE_EXPONENT) / MESSAGE_COVERAGE_EXPONE
 /** Bounds are loosened by this much, so rounding can never prune an entry that scores exactly the minimum. */
 const BOUND_SLACK = 1 + 1e-9;
 /** Best first; ties by id, so the order never depends on the order entries were read in. */
-function byRank(a: Candidate, b: Candidate): number {
+export function byRank(a: Candidate, b: Candidate): number {
   return b.confidence - a.confidence || a.entry.id.localeCompare(b.entry.id);
 }
 /** Entries outside the preferred topic are discounted by this factor. */
@@ -504,6 +505,49 @@ export class KnowledgeIndex {
     return named;
   }
 
+  /**
+   * The roles the subject plays, in the entry's wordings, beside the message's other words: "does the
+   * International Board appoint the Secretary General?" has the board acting, "who picks the International
+   * Board?" has it acted on. Its subject is its rarest words (the board, not "international").
+   */
+  subjectRoles(entry: Entry, subject: string, message: string): Set<Role> {
+    const subjectStems = this.heaviestStems(subject);
+    const verbs = new Set(tokenize(message, this.rewriter).filter((t) => !t.isQuestionWord && !subjectStems.has(t.stem)).map((t) => t.stem));
+    const roles = new Set<Role>();
+    for (const wording of [entry.question, ...entry.phrasings]) {
+      const role = roleOf(this.clauseWords(wording), (w) => subjectStems.has(stem(w)), (w) => verbs.has(stem(w)));
+      if (role) roles.add(role);
+    }
+    return roles;
+  }
+
+  /** The role a pronoun plays in the message: "who does it appoint?" has it acting, "who appoints it?" acted on. */
+  pronounRole(message: string, pronouns: ReadonlySet<string>): Role | undefined {
+    const verbs = new Set(tokenize(message, this.rewriter).filter((t) => !t.isQuestionWord).map((t) => t.stem));
+    return roleOf(this.clauseWords(message), (w) => pronouns.has(w), (w) => verbs.has(stem(w)));
+  }
+
+  /** A text's folded words in order, stop words kept, synonyms rewritten: what word order is read from. */
+  private clauseWords(text: string): string[] {
+    return foldText(this.rewriter.rewrite(text)).split(' ').filter(Boolean);
+  }
+
+  /** The stems of a text's rarest content words: together, at least half its weight. */
+  private heaviestStems(text: string): Set<string> {
+    const tokens = tokenize(text, this.rewriter).filter((t) => !t.isQuestionWord && this.stemIds.has(t.stem));
+    const weight = (t: Token) => this.idf[this.stemIds.get(t.stem)!]!;
+    tokens.sort((a, b) => weight(b) - weight(a));
+    const total = tokens.reduce((sum, t) => sum + weight(t), 0);
+    const heaviest = new Set<string>();
+    let taken = 0;
+    for (const t of tokens) {
+      if (taken >= total / 2) break;
+      heaviest.add(t.stem);
+      taken += weight(t);
+    }
+    return heaviest;
+  }
+
   /** The known content stems of a text, question words left out. */
   private contentStems(text: string): Set<number> {
     const stems = new Set<number>();
@@ -611,8 +655,9 @@ export class KnowledgeIndex {
     const specifiers = [...asked, ...details, ...this.outsideNames(text).map((w) => `outside:${w}`)];
     const counted = type === 'quantity' ? countedByQuestion(foldText(this.rewriter.rewrite(text))) : [];
     const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers, counted };
-    // Question words steer between entries but never pick one: "where when how?" asks nothing.
-    if (messageWeight === 0 || !resolved.some((r) => r.stemId !== undefined && !r.token.isQuestionWord)) return empty;
+    // Question words and numbers steer between entries but never pick one: "where when how?" and "2" ask
+    // nothing (outside a menu, where "2" is a choice).
+    if (messageWeight === 0 || !resolved.some((r) => r.stemId !== undefined && !r.token.isQuestionWord && !isNumberWord(r.token.stem))) return empty;
 
     // What each known stem of the message is worth: to the message's coverage, and to a phrasing's.
     const { messageGain, phrasingGain } = this;

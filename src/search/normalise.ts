@@ -62,6 +62,11 @@ function endsWith(word: string, suffix: string): boolean {
  */
 const SMALL_NUMBERS = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'.split(' ');
 
+/** Whether a stem is a number: in figures, or a small one in words as stem() writes it. */
+export function isNumberWord(stemmed: string): boolean {
+  return hasDigit(stemmed) || SMALL_NUMBERS.includes(stemmed);
+}
+
 const ING_NOUNS = new Map([
   ['meeting', 'meeting'],
   ['meetings', 'meeting'],
