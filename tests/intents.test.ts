@@ -20,7 +20,7 @@ describe('commands and small talk', () => {
 
   const smallTalk: [string, string][] = [
     ['hello', 'greeting'], ['Hi there!', 'greeting'], ['good morning', 'greeting'], ['hey, how are you?', 'greeting'],
-    ['thanks', 'thanks'], ['Thank you so much!', 'thanks'], ['cheers', 'thanks'], ['ok thanks', 'thanks'],
+    ['thanks', 'thanks'], ['Thank you so much!', 'thanks'], ['cheers', 'thanks'], ['ok thanks', 'thanks'], ["cheers that's really useful", 'thanks'],
     ['bye', 'bye'], ['Goodbye!', 'bye'], ["that's all, thanks", 'bye'],
   ];
   for (const [text, kind] of smallTalk) {

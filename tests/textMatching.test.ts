@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { editDistance } from '../src/search/editDistance';
 import { foldText, stem, SynonymRewriter, tokenize } from '../src/search/normalise';
+import { questionType } from '../src/search/questionType';
 
 describe('text normalisation', () => {
   it('folds case, accents, curly apostrophes, possessives and punctuation', () => {
@@ -52,4 +53,22 @@ describe('edit distance', () => {
     expect(editDistance('weather', 'secretariat', 2)).to.equal(3);
     expect(editDistance('abc', 'abc', 0)).to.equal(0);
   });
+});
+
+describe('question types', () => {
+  const cases: [string, string | undefined][] = [
+    ['who appoints the SG?', 'person'],
+    ['when was the SG appointed?', 'time'],
+    ['how long has Salil Shetty been Secretary General?', 'time'],
+    ['how long does he get to stay in the job?', 'duration'],
+    ['how long is it between council meetings?', 'duration'],
+    ['how many members are there?', 'quantity'],
+    ['where is the main office?', 'place'],
+    ['why are staff moving?', 'reason'],
+    ["ICM, what's that when it's at home?", undefined],
+    ['When the Council is not sitting, which body governs?', undefined],
+  ];
+  for (const [text, type] of cases) {
+    it(`"${text}" asks ${type ?? 'no particular type'}`, () => expect(questionType(text)).to.equal(type));
+  }
 });

@@ -38,7 +38,7 @@ const BYE = '(bye|goodbye|good bye|bye bye|see (you|ya)( later| soon)?|cya|later
 
 const SMALL_TALK: [SmallTalk, RegExp][] = [
   ['bye', new RegExp(`^((${THANKS} )?(and )?${BYE}( ${BYE})?( now)?|thats? (all|it|everything)( i needed)?( ${THANKS})?( ${BYE})?|no (more|further) questions|no thanks|nothing else|im (done|finished)|all done)$`)],
-  ['thanks', new RegExp(`^((great |perfect |brilliant |lovely |cool |nice )?${THANKS}( (a lot|so much|very much|again|loads|a million))?|many thanks|great|perfect|brilliant|lovely|cool|nice|awesome|got it|understood|that helps|(very )?helpful|(${THANKS} )?(that|this) (was |is )?(very |really |super )?(helpful|useful|great|interesting))$`)],
+  ['thanks', new RegExp(`^((great |perfect |brilliant |lovely |cool |nice )?${THANKS}( (a lot|so much|very much|again|loads|a million))?|many thanks|great|perfect|brilliant|lovely|cool|nice|awesome|got it|understood|that helps|(very )?helpful|(${THANKS} )?(that|this|thats) (was |is )?(very |really |super |so )?(helpful|useful|great|interesting|handy))$`)],
   ['greeting', /^((hi|hello|hey|hiya|howdy|greetings|yo|hola|good (morning|afternoon|evening)|morning|afternoon|evening)( there| all| everyone| amnesty| friend)*( how are you( doing)?( today)?)?|how are you( doing)?( today)?|hows? it going)$/],
 ];
 

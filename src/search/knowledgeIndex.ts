@@ -93,14 +93,15 @@ const OTHER_TOPIC_FACTOR = 0.9;
 const QUESTION_TYPE_MISMATCH_FACTOR = 0.8;
 /** ...and by this one when its answer could not answer it at all: "how many" to an answer without a number. */
 const UNANSWERABLE_TYPE_FACTOR = 0.6;
-/** What an answer needs to answer "how many" or "when": a number, or words of counting or time. */
+/** What an answer needs to answer "how many", "when" or "how long": a number, or words of counting, time or duration. */
 const ANSWER_SUPPORTS: Partial<Record<QuestionType, RegExp>> = {
   quantity: /\d|\b(two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|half|quarter|majority)\b/i,
   time: /\b(19|20)\d\d\b|\b(every|years|yearly|annual|annually|month|months|week|weeks|days|since|until|biennial)\b/i,
+  duration: /\b(every|years?|months?|weeks?|days?|decades?|biennial|annual|annually)\b/i,
 };
 const ANSWER_SUPPORT_PATTERNS = Object.entries(ANSWER_SUPPORTS) as [QuestionType, RegExp][];
 /** The types whose support is looked for in the answer itself; "where" is supported by an answer that names a place. */
-const ANSWER_CHECKED: ReadonlySet<QuestionType> = new Set(['quantity', 'time', 'place']);
+const ANSWER_CHECKED: ReadonlySet<QuestionType> = new Set(['quantity', 'time', 'duration', 'place']);
 /** An entry that does not name a place, organisation or number the message names is discounted by this factor. */
 const SPECIFIER_MISMATCH_FACTOR = 0.5;
 /** An entry that counts none of what a "how many" question counts is discounted by this factor. */
@@ -130,7 +131,7 @@ interface ResolvedToken {
   fromContext: boolean;
 }
 
-const TYPE_BITS: Record<QuestionType, number> = { person: 1, time: 2, place: 4, quantity: 8, reason: 16 };
+const TYPE_BITS: Record<QuestionType, number> = { person: 1, time: 2, place: 4, quantity: 8, reason: 16, duration: 32 };
 
 /** Lists of (item, credit) pairs, one list per key, in flat typed arrays: far lighter than arrays of arrays at 100,000 entries. */
 class FlatLists {
