@@ -34,7 +34,7 @@ const COMMANDS: [Command, RegExp][] = [
 ];
 
 const THANKS = '(thanks|thank you|thank u|thanx|thx|ty|ta|cheers|much appreciated|appreciate it)';
-const BYE = '(bye|goodbye|good bye|bye bye|see (you|ya)( later| soon)?|cya|later|farewell|ttyl|cheerio|take care)';
+const BYE = '(bye|goodbye|good bye|bye bye|see (you|ya)( later| soon)?|catch (you|ya)( later| soon)?|cya|later|farewell|ttyl|cheerio|take care|im off|(i )?(gotta|got to|have to|must) go|speak soon|talk (later|soon)|good ?night|night|ciao)';
 
 const SMALL_TALK: [SmallTalk, RegExp][] = [
   ['bye', new RegExp(`^((${THANKS} )?(and )?${BYE}( ${BYE})?( now)?|thats? (all|it|everything)( i needed)?( ${THANKS})?( ${BYE})?|no (more|further) questions|no thanks|nothing else|im (done|finished)|all done)$`)],
@@ -60,7 +60,8 @@ export function recogniseSmallTalk(text: string): SmallTalk | undefined {
  */
 const UNANSWERABLE: [string, RegExp][] = [
   ['asks the time or date, which the bot cannot tell', /^(what|whats)( is)?( the)? (time|date|day|year)( is it)?( today| now| please)?$|^what (day|year|month) is it( today)?$/],
-  ['asks how the user can do something; the page describes the movement and gives no instructions', /^((how|where|when|what) (do|can|could|should|would|must) i|(can|could|may|should|must) i|do i (need|have) to|how would i|i want to|i would like to|id like to)\b/],
+  // "I'd like to know…" and "can I ask…" only frame a question.
+  ['asks how the user can do something; the page describes the movement and gives no instructions', /^((how|where|when|what) (do|can|could|should|would|must) i|(can|could|may|should|must) i|do i (need|have) to|how would i|i want to|i would like to|id like to)\b(?! (know|understand|ask|find out|learn|hear|check|see)\b)/],
 ];
 
 /** Why a message is one the page can never answer, or undefined. */
@@ -71,8 +72,8 @@ export function recogniseUnanswerable(text: string): string | undefined {
 
 /** Words around a topic name that only say "I want that topic". */
 const TOPIC_FILLER =
-  /^((can you |could you )?tell me( more)? about|what can you tell me about|what do you (have|know) (on|about)|(have you got |do you have )?anything (on|about)|(can|could) we (talk|chat) about|(i want|i would like|id like|i wanna) to (know|hear|learn) (more )?about|what about|how about|more (on|about)|info(rmation)? (on|about)|questions? (on|about)|lets? talk about|talk about|show me|learn about|about|topic|(the )?(section|part) (on|about))\s+/;
-const TOPIC_TAIL = /\s+(please|pls|plz|info(rmation)?|stuff|questions|topic|section|things|details|menu|options)$/;
+  /^((can you |could you )?tell me( more)? about|what can you tell me about|what do you (have|know) (on|about)|what have you got (on|about)|(have you got |do you have )?anything (on|about)|(can|could) we (talk|chat) about|(i want|i would like|id like|i wanna) to (know|hear|learn) (more )?about|what about|how about|more (on|about)|info(rmation)? (on|about)|questions? (on|about)|lets? talk( about)?|talk about|show me|learn about|about|topic|(the )?(section|part) (on|about)|(give me |can i have |id like )?(an |the )?(overview|summary|intro|introduction) (of|on|to)|overview)\s+/;
+const TOPIC_TAIL = /\s+(please|pls|plz|info(rmation)?|stuff|questions|topic|section|things|details|menu|options|overview|side of things|(at|in|of|for) amnesty( international)?)$/;
 
 /** How far a typed topic name may be from the real one, as fuse.js scores it: "govenance", "membrship", "ofices". */
 const TOPIC_NAME_TOLERANCE = 0.25;
@@ -89,6 +90,15 @@ function topicName(text: string): string {
 export function recogniseTopicRequest(text: string, topics: readonly TopicInfo[]): Topic | undefined {
   const name = topicName(text);
   if (!name) return undefined;
+  // "members and supporters", "accountability and governance": names of one topic, joined.
+  if (name.includes(' and ')) {
+    const parts = name.split(' and ').map((part) => recogniseTopicName(part.replace(/^the /, ''), topics));
+    return parts.every((topic) => topic && topic === parts[0]) ? parts[0] : undefined;
+  }
+  return recogniseTopicName(name, topics);
+}
+
+function recogniseTopicName(name: string, topics: readonly TopicInfo[]): Topic | undefined {
   const { names, oneWordNames } = topicNames(topics);
   const exact = names.find((n) => n.name === name);
   if (exact) return exact.topic;

@@ -10,7 +10,7 @@ const STOP_WORDS = new Set(
     'is are was were be been being am do does did done has have had having it its this that these those ' +
     'i me my we us our you your they them their he she his her one can could would should will shall may might must ' +
     'tell please know want like get got any just also really actually very much more bit true ' +
-    'explain describe info information question ask wondering some ' +
+    'explain describe info information question ask wondering wonder wondered curious interested understand some ' +
     // Fillers that say nothing about which entry is meant ("what does the SG actually do, exactly?").
     'now currently exactly overall roughly approximately approx basically anyway still ever even whole ' +
     'innit lol mate guys yeah em kinda sorta ' +
