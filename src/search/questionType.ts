@@ -24,12 +24,15 @@ const ANY_CUE = /\b(how|what|when|which|since|where|why|for|who|whom|whose|numbe
 /** Turns of phrase that use a question word without asking for its kind of answer. */
 const IDIOMS = /\bwhen it(s| is)? (comes to|at home)\b|\bwhat about\b|\bhow about\b|\bwho knows\b/g;
 
-/** Idioms that ask nothing at all, as a supporter types them: "ICM, what's that when it's at home?". */
-const EMPTY_IDIOMS = /\bwhen it(?:['’`]?s| is)? at home\b/gi;
+/**
+ * Idioms that ask nothing at all, as a supporter types them: "ICM, what's that when it's at home?", and
+ * "between one meeting and the next", which is not a question about the next one.
+ */
+const EMPTY_IDIOMS = /\bwhen it(?:['’`]?s| is)? at home\b|\band the next\b(?= *[?.!]*$)/gi;
 
-/** The text without idioms that ask nothing, so their question words are not matched either. */
+/** The text without idioms that ask nothing, so their words are not matched either. */
 export function withoutEmptyIdioms(text: string): string {
-  return /at home/i.test(text) ? text.replace(EMPTY_IDIOMS, ' ') : text;
+  return /at home|and the next/i.test(text) ? text.replace(EMPTY_IDIOMS, ' ') : text;
 }
 
 /** A leading "when …," clause sets a condition; the question follows it: "When the Council isn't sitting, which body governs?" */
