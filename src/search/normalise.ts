@@ -15,7 +15,10 @@ const STOP_WORDS = new Set(
     'now currently exactly overall roughly approximately approx basically anyway still ever even whole ' +
     'innit lol mate guys yeah em kinda sorta ' +
     // Greetings and courtesies around a real question ("hi, how often is the ICM held? thanks").
-    'hi hello hey hiya thanks thank cheers ok okay'
+    'hi hello hey hiya thanks thank cheers ok okay ' +
+    // Contractions as folding leaves them ("I've" → "ive"), which no word list has; not the negative
+    // ones: "the Secretariat can't?" asks whether it cannot.
+    'ive im youre youve youd weve theyre theyve hes shes thats theres heres lets'
   ).split(/\s+/),
 );
 
