@@ -9,8 +9,10 @@ const PRONOUN = /\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|same|o
 /** The personal pronouns, which stand where the previous subject would: "who does it appoint?". */
 export const PERSONAL_PRONOUNS: ReadonlySet<string> = new Set(['it', 'they', 'them', 'he', 'him', 'she', 'her']);
 
-/** Openings that continue the previous question: "and in the UK?", "what about the regional hubs?". */
-const ELLIPSIS = /^(and|but|so|also|what about|how about|same for|same with|then)\b/;
+/** Openings that continue the previous question: "and in the UK?", "what about the regional hubs?", "just the UK?". */
+const ELLIPSIS = /^(and|but|so|also|what about|how about|same for|same with|then|just|only)\b/;
+/** After such an opening, a question word starts a question of its own: "so what does that board do?". */
+const OWN_QUESTION = /\b(who|whom|whose|what|when|where|why|how|which)\b/;
 
 export interface FollowUpCue {
   kind: 'pronoun' | 'ellipsis';
@@ -27,5 +29,7 @@ export function followUpCue(text: string): FollowUpCue | undefined {
   const folded = foldText(text);
   const pronoun = PRONOUN.exec(folded);
   if (pronoun) return { kind: 'pronoun', beforePronoun: folded.slice(0, pronoun.index) };
-  return ELLIPSIS.test(folded) ? { kind: 'ellipsis', beforePronoun: folded } : undefined;
+  const opening = ELLIPSIS.exec(folded);
+  if (!opening || OWN_QUESTION.test(folded.slice(opening[0].length))) return undefined;
+  return { kind: 'ellipsis', beforePronoun: folded };
 }

@@ -86,6 +86,8 @@ export function stem(word: string): string {
   // "the meaning of life" is not "what does ICM mean".
   const noun = ING_NOUNS.get(w);
   if (noun) return noun;
+  // Adverbs meet their adjectives: "annually" and "annual", "globally" and "global", "frequently".
+  if (w.length > 6 && (endsWith(w, 'ally') || endsWith(w, 'arly') || endsWith(w, 'ently'))) w = w.slice(0, -2);
   if (endsWith(w, 'ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (endsWith(w, 'sses')) w = w.slice(0, -2);
   else if (endsWith(w, 's') && !endsWith(w, 'ss') && !endsWith(w, 'us') && !endsWith(w, 'is')) w = w.slice(0, -1);
