@@ -25,14 +25,16 @@ const ANY_CUE = /\b(how|what|when|which|since|where|why|for|who|whom|whose|numbe
 const IDIOMS = /\bwhen it(s| is)? (comes to|at home)\b|\bwhat about\b|\bhow about\b|\bwho knows\b/g;
 
 /**
- * Idioms that ask nothing at all, as a supporter types them: "ICM, what's that when it's at home?", and
- * "between one meeting and the next", which is not a question about the next one.
+ * Idioms and framings that ask nothing at all, as a supporter types them: "ICM, what's that when it's at
+ * home?", "between one meeting and the next", which is not a question about the next one, "in terms of"
+ * (not a term of office), and "for a school project I need to know…", which is not about schools.
  */
-const EMPTY_IDIOMS = /\bwhen it(?:['’`]?s| is)? at home\b|\band the next\b(?= *[?.!]*$)/gi;
+const EMPTY_IDIOMS =
+  /\bwhen it(?:['’`]?s| is)? at home\b|\band the next\b(?= *[?.!]*$)|\bin terms of\b|\bfor (?:a|my|our) (?:school|uni|university|college|class|homework) (?:project|assignment|essay|presentation)(?:,? i (?:need|have|want) to (?:know|say|explain|describe|find out|write about))?/gi;
 
-/** The text without idioms that ask nothing, so their words are not matched either. */
+/** The text without idioms and framings that ask nothing, so their words are not matched either. */
 export function withoutEmptyIdioms(text: string): string {
-  return /at home|and the next/i.test(text) ? text.replace(EMPTY_IDIOMS, ' ') : text;
+  return /at home|and the next|in terms of|for (a|my|our) /i.test(text) ? text.replace(EMPTY_IDIOMS, ' ') : text;
 }
 
 /** A leading "when …," clause sets a condition; the question follows it: "When the Council isn't sitting, which body governs?" */
