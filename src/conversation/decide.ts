@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
 import { byRank, KnowledgeIndex, type Candidate, type SearchResult } from '../search/knowledgeIndex';
+import { isCommonWord } from '../search/commonWords';
 import { foldText } from '../search/normalise';
 import { questionType } from '../search/questionType';
 import { followUpCue, PERSONAL_PRONOUNS } from './followUp';
@@ -140,9 +141,11 @@ export class Decider {
     const found = followUpCue(text);
     const cue = found?.kind === 'pronoun' && this.index.namesOtherSubject(found.beforePronoun, lastEntry) ? undefined : found?.kind;
     const standsAlone = (search.candidates[0]?.confidence ?? 0) >= this.thresholds.answer;
-    // Without a cue, a message that does not stand alone borrows the subject only if every word of it is
-    // known: "what about the weather?" after an answer must not become a question about that answer.
-    if (!cue && (standsAlone || search.unknownWords.length > 0)) return this.judge(search, topic, 'words');
+    // Without a cue, a message that does not stand alone borrows the subject only if the base knows every
+    // word of it ("tell me about Greenpeace" after an answer is not about that answer), or if it asks a
+    // kind of question in everyday words it does not know: "roughly how many show up?".
+    const borrows = search.unknownWords.every((word) => isCommonWord(word)) && (search.unknownWords.length === 0 || search.questionType !== undefined);
+    if (!cue && (standsAlone || !borrows)) return this.judge(search, topic, 'words');
     const followUp = this.followUpSearch(text, lastEntry, topic, cue === 'pronoun' ? lastEntry.subject : lastEntry.question);
     // A pronoun can only mean the previous subject: "how many people are on it?" after the International
     // Board is about the board, and the movement's size does not answer it.

@@ -12,6 +12,8 @@ const NUMBER_WORDS = new Set([
 const YEAR = /^(19|20)\d\d$/;
 /** Words that ask for a count or a share, before the thing counted. */
 const COUNT_CUE = /\b(how many|how much|number of|numbers of|percentage of|proportion of|share of|percent of)\b/;
+/** Particles after a verb ("how many show up?") end what is counted. */
+const PARTICLES = new Set(['up', 'out', 'off', 'down', 'around', 'away', 'back', 'along', 'together']);
 /** Counting people in general: any count of members, staff or representatives may answer it. */
 const ANYONE = new Set(['people', 'persons', 'person', 'individuals', 'folk', 'folks', 'ppl', 'peeps', 'humans']);
 
@@ -52,7 +54,7 @@ export function countedByQuestion(folded: string): string[] {
   const counted: string[] = [];
   for (const word of folded.slice(cue.index + cue[0].length).split(' ')) {
     if (!word) continue;
-    if (!isContent(word) || counted.length === 2) break;
+    if (!isContent(word) || PARTICLES.has(word) || counted.length === 2) break;
     if (ANYONE.has(word)) return [];
     counted.push(word);
   }

@@ -42,7 +42,7 @@ export interface SearchResult {
 interface AskedFor {
   type?: QuestionType;
   specifiers: string[];
-  /** Stem ids of `counted` (-1 for a word the base does not know). */
+  /** Stem ids of the words of `counted` the base knows. */
   countedStems: number[];
   /** The stems of each subject the message names. */
   namedSubjects: Set<number>[];
@@ -677,8 +677,9 @@ export class KnowledgeIndex {
       const typedStems = new Set<number>();
       for (const r of typed) if (r.stemId !== undefined && !r.token.isQuestionWord) typedStems.add(r.stemId);
       const namedSubjects = this.subjectsNamed(typedStems).map((subject) => new Set(subject));
-      // A counted word the base has never seen, even as a typo, is counted by no entry.
-      const countedStems = counted.map((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId ?? -1);
+      // Counted words the base has never seen, even as typos ("how many show up?"), say nothing of what
+      // is counted: the check is for words it knows.
+      const countedStems = counted.flatMap((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId ?? []);
       return { ...empty, candidates: this.rank(stemsOfMessage, messageWeight, { type, specifiers, countedStems, namedSubjects }, options) };
     } finally {
       for (const id of stemsOfMessage) messageGain[id] = phrasingGain[id] = 0;
