@@ -433,12 +433,12 @@ export class KnowledgeIndex {
       if (id !== undefined && !this.stemOfWord.has(word)) this.stemOfWord.set(word, id);
     }
     this.typos = new TypoIndex([...this.stemOfWord.keys()], (word) => documentFrequency[this.stemOfWord.get(word)!] ?? 0);
-    const subjectIds = new Map<string, number>();
+    const seen = new Set<string>();
     for (const entry of entries) {
       const stems = [...this.contentStems(entry.subject)].sort((a, b) => a - b);
       const key = stems.join(' ');
-      if (subjectIds.has(key)) continue;
-      subjectIds.set(key, this.subjects.length);
+      if (seen.has(key)) continue;
+      seen.add(key);
       // A text that lacks every stem weighing more than what SUBJECT_NAMED_SHARE leaves out cannot name the
       // subject, so it is listed under those stems only (under all of them when none weighs that much).
       const total = stems.reduce((sum, id) => sum + this.idf[id]!, 0);
@@ -457,7 +457,7 @@ export class KnowledgeIndex {
   }
 
   /**
-   * Whether the entry is about what `text` is about: its question and phrasings hold most of the
+   * Whether the entry is about what `text` is about: its question and phrasings hold at least half the
    * inverse-document-frequency weight of the text's content words. Rare words decide it, so
    * "international" alone does not make the International Council Meeting about the International Board;
    * and an answer that only mentions something (the national offices' answer names the regional hubs)
@@ -477,7 +477,6 @@ export class KnowledgeIndex {
     for (let i = start[e]!; i < start[e + 1]!; i++) if (credit[i] === 1 && stems.has(items[i]!)) known += this.idf[items[i]!]!;
     return total === 0 ? 0 : known / total;
   }
-
 
   /**
    * Whether `text` names the subject of some entry other than `except`'s: most of the weight of that
@@ -575,7 +574,7 @@ export class KnowledgeIndex {
     return ((this.entryTypes[entryIndex]! | this.answerTypes[entryIndex]!) & TYPE_BITS[type]) !== 0;
   }
 
-  /** Named places and organisations (by group) and numbers in a text. */
+  /** The places, organisations and issues (by group) and the numbers a text names. */
   private specifiersOf(text: string, folded = foldText(text)): Set<string> {
     const found = new Set<string>();
     for (const group of this.names.find(text, folded)) found.add(`name:${this.names.label(group)}`);
@@ -608,7 +607,6 @@ export class KnowledgeIndex {
     return found;
   }
 
-
   get size(): number {
     return this.entries.length;
   }
@@ -616,7 +614,6 @@ export class KnowledgeIndex {
   entry(id: string): Entry | undefined {
     return this.byId.get(id);
   }
-
 
   /** Maps a word to the knowledge base's vocabulary: exactly, or as a typo of a known word. */
   private resolve(token: Token, fromContext: boolean): ResolvedToken {
@@ -674,9 +671,9 @@ export class KnowledgeIndex {
     try {
       // Subjects the message itself names ("the International Secretariat"): entries about something else
       // answer it less well.
-      const typedStems = new Set<number>();
-      for (const r of typed) if (r.stemId !== undefined && !r.token.isQuestionWord) typedStems.add(r.stemId);
-      const namedSubjects = this.subjectsNamed(typedStems).map((subject) => new Set(subject));
+      const typedIds = new Set<number>();
+      for (const r of typed) if (r.stemId !== undefined && !r.token.isQuestionWord) typedIds.add(r.stemId);
+      const namedSubjects = this.subjectsNamed(typedIds).map((subject) => new Set(subject));
       // Counted words the base has never seen, even as typos ("how many show up?"), say nothing of what
       // is counted: the check is for words it knows.
       const countedStems = counted.flatMap((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId ?? []);

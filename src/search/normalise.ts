@@ -58,11 +58,6 @@ function endsWith(word: string, suffix: string): boolean {
   return word.length > suffix.length && word.endsWith(suffix);
 }
 
-/**
- * A light suffix stripper: enough that "appoints", "appointed" and "appointing" meet, without the
- * over-stemming of a full Porter stemmer on the short, proper-noun-heavy vocabulary of this knowledge base.
- * Plain string tests rather than regular expressions: it runs for every word of every phrasing.
- */
 const SMALL_NUMBERS = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'.split(' ');
 
 /** Whether a stem is a number: in figures, or a small one in words as stem() writes it. */
@@ -79,6 +74,11 @@ const ING_NOUNS = new Map([
   ['gatherings', 'gathering'],
 ]);
 
+/**
+ * A light suffix stripper: enough that "appoints", "appointed" and "appointing" meet, without the
+ * over-stemming of a full Porter stemmer on the short, proper-noun-heavy vocabulary of this knowledge base.
+ * Plain string tests rather than regular expressions: it runs for every word of every phrasing.
+ */
 export function stem(word: string): string {
   let w = word;
   // "7 million" and "every 2 years" meet the page's "seven million" and "every two years".
