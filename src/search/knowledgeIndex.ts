@@ -83,10 +83,6 @@ const ENTRY_UNION_FACTOR = 0.92;
 const COVERAGE_POWER = (1 - MESSAGE_COVERAGE_EXPONENT) / MESSAGE_COVERAGE_EXPONENT;
 /** Bounds are loosened by this much, so rounding can never prune an entry that scores exactly the minimum. */
 const BOUND_SLACK = 1 + 1e-9;
-/** Best first; ties by id, so the order never depends on the order entries were read in. */
-export function byRank(a: Candidate, b: Candidate): number {
-  return b.confidence - a.confidence || a.entry.id.localeCompare(b.entry.id);
-}
 /** Entries outside the preferred topic are discounted by this factor. */
 const OTHER_TOPIC_FACTOR = 0.9;
 /** An entry that never answers the kind of question asked ("when" to a "who" entry) is discounted by this factor. */
@@ -102,7 +98,7 @@ const ANSWER_SUPPORTS: Partial<Record<QuestionType, RegExp>> = {
 const ANSWER_SUPPORT_PATTERNS = Object.entries(ANSWER_SUPPORTS) as [QuestionType, RegExp][];
 /** The types whose support is looked for in the answer itself; "where" is supported by an answer that names a place. */
 const ANSWER_CHECKED: ReadonlySet<QuestionType> = new Set(['quantity', 'time', 'duration', 'place']);
-/** An entry that does not name a place, organisation or number the message names is discounted by this factor. */
+/** An entry that does not name a place, organisation, issue, number or detail the message names is discounted by this factor. */
 const SPECIFIER_MISMATCH_FACTOR = 0.5;
 /** An entry that counts none of what a "how many" question counts is discounted by this factor. */
 const COUNT_MISMATCH_FACTOR = 0.5;
@@ -132,6 +128,11 @@ interface ResolvedToken {
 }
 
 const TYPE_BITS: Record<QuestionType, number> = { person: 1, time: 2, place: 4, quantity: 8, reason: 16, duration: 32 };
+
+/** Best first; ties by id, so the order never depends on the order entries were read in. */
+export function byRank(a: Candidate, b: Candidate): number {
+  return b.confidence - a.confidence || a.entry.id.localeCompare(b.entry.id);
+}
 
 /** Lists of (item, credit) pairs, one list per key, in flat typed arrays: far lighter than arrays of arrays at 100,000 entries. */
 class FlatLists {
