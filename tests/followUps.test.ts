@@ -48,7 +48,7 @@ describe('follow-up questions', () => {
     expect(followUpCue('how many staff work there?')?.kind).to.equal('pronoun');
     expect(followUpCue('how often does that council meet?')).to.equal(undefined);
     expect(followUpCue('what does that mean?')?.kind).to.equal('pronoun');
-    expect(followUpCue('and the council meeting, who goes to that?')?.beforePronoun).to.equal('and the council meeting who goes to ');
+    expect(followUpCue('and the council meeting, who goes to that?')).to.deep.equal({ kind: 'pronoun', beforePronoun: 'and the council meeting who goes to ' });
   });
 
   it('reads a pronoun as what the message named before it, if it named a subject', () => {

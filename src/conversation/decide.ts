@@ -3,7 +3,7 @@ import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
 import { byRank, KnowledgeIndex, type Candidate, type SearchResult } from '../search/knowledgeIndex';
 import { isCommonWord } from '../search/commonWords';
 import { foldText } from '../search/normalise';
-import { questionType } from '../search/questionType';
+import type { QuestionType } from '../search/questionType';
 import { followUpCue, PERSONAL_PRONOUNS } from './followUp';
 import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable, type Command, type SmallTalk } from './intents';
 
@@ -132,8 +132,9 @@ export class Decider {
   private understand(text: string, topic: Topic | undefined, lastEntry: Entry | undefined): Decision {
     const search = this.index.search(text, { preferTopic: topic, minConfidence: this.searchFloor });
     // "How many?", "since when?": a kind of question and nothing it is about.
-    if (this.index.asksOnlyType(text)) {
-      return lastEntry ? this.bareFollowUp(text, lastEntry, topic) : { kind: 'unknown', reason: 'the message asks a kind of question but names nothing to ask it about', search, topic };
+    const bare = this.index.bareQuestionType(text);
+    if (bare) {
+      return lastEntry ? this.bareFollowUp(text, bare, lastEntry, topic) : { kind: 'unknown', reason: 'the message asks a kind of question but names nothing to ask it about', search, topic };
     }
     if (!lastEntry) return this.judge(search, topic, 'words');
     // A pronoun means the previous subject, unless the message names a subject of its own before it, for
@@ -158,8 +159,7 @@ export class Decider {
    * "How many?", "since when?", "why?" after an answer: the previous answer, if it answers that kind of
    * question, or else another entry about the same subject that does; otherwise the bot does not know.
    */
-  private bareFollowUp(text: string, lastEntry: Entry, topic: Topic | undefined): Decision {
-    const type = questionType(text)!;
+  private bareFollowUp(text: string, type: QuestionType, lastEntry: Entry, topic: Topic | undefined): Decision {
     if (this.index.answersType(lastEntry, type)) {
       return { kind: 'answer', entry: lastEntry, confidence: 1, via: 'follow-up', reason: `the previous answer answers a "${type}" question about its subject`, topic };
     }
@@ -176,8 +176,9 @@ export class Decider {
   private byRole(result: SearchResult, text: string, lastEntry: Entry): SearchResult {
     const role = this.index.pronounRole(text, PERSONAL_PRONOUNS);
     if (!role) return result;
+    const rolesOf = this.index.subjectRoles(lastEntry.subject, text);
     const candidates = result.candidates.map((c) => {
-      const roles = this.index.subjectRoles(c.entry, lastEntry.subject, text);
+      const roles = rolesOf(c.entry);
       return roles.size > 0 && !roles.has(role) ? { ...c, confidence: c.confidence * ROLE_MISMATCH_FACTOR } : c;
     });
     return { ...result, candidates: candidates.sort(byRank) };

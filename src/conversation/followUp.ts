@@ -14,11 +14,10 @@ const ELLIPSIS = /^(and|but|so|also|what about|how about|same for|same with|then
 /** After such an opening, a question word starts a question of its own: "so what does that board do?". */
 const OWN_QUESTION = /\b(who|whom|whose|what|when|where|why|how|which)\b/;
 
-export interface FollowUpCue {
-  kind: 'pronoun' | 'ellipsis';
-  /** The message up to its first pronoun: what a pronoun could mean within the message itself. */
-  beforePronoun: string;
-}
+export type FollowUpCue =
+  /** `beforePronoun` is the message up to its first pronoun: what the pronoun could mean within the message itself. */
+  | { kind: 'pronoun'; beforePronoun: string }
+  | { kind: 'ellipsis' };
 
 /**
  * How a message leans on the previous answer's subject: through a pronoun, which can only mean that
@@ -31,5 +30,5 @@ export function followUpCue(text: string): FollowUpCue | undefined {
   if (pronoun) return { kind: 'pronoun', beforePronoun: folded.slice(0, pronoun.index) };
   const opening = ELLIPSIS.exec(folded);
   if (!opening || OWN_QUESTION.test(folded.slice(opening[0].length))) return undefined;
-  return { kind: 'ellipsis', beforePronoun: folded };
+  return { kind: 'ellipsis' };
 }

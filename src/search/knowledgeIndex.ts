@@ -507,19 +507,22 @@ export class KnowledgeIndex {
   }
 
   /**
-   * The roles the subject plays, in the entry's wordings, beside the message's other words: "does the
+   * Reads the roles the subject plays, in an entry's wordings, beside the message's other words: "does the
    * International Board appoint the Secretary General?" has the board acting, "who picks the International
-   * Board?" has it acted on. Its subject is its rarest words (the board, not "international").
+   * Board?" has it acted on. Its subject is its rarest words (the board, not "international"). The subject
+   * and the message are read once, for all the entries asked about.
    */
-  subjectRoles(entry: Entry, subject: string, message: string): Set<Role> {
+  subjectRoles(subject: string, message: string): (entry: Entry) => Set<Role> {
     const subjectStems = this.heaviestStems(subject);
     const verbs = new Set(tokenize(message, this.rewriter).filter((t) => !t.isQuestionWord && !subjectStems.has(t.stem)).map((t) => t.stem));
-    const roles = new Set<Role>();
-    for (const wording of [entry.question, ...entry.phrasings]) {
-      const role = roleOf(this.clauseWords(wording), (w) => subjectStems.has(stem(w)), (w) => verbs.has(stem(w)));
-      if (role) roles.add(role);
-    }
-    return roles;
+    return (entry) => {
+      const roles = new Set<Role>();
+      for (const wording of [entry.question, ...entry.phrasings]) {
+        const role = roleOf(this.clauseWords(wording), (w) => subjectStems.has(stem(w)), (w) => verbs.has(stem(w)));
+        if (role) roles.add(role);
+      }
+      return roles;
+    };
   }
 
   /** The role a pronoun plays in the message: "who does it appoint?" has it acting, "who appoints it?" acted on. */
@@ -560,13 +563,15 @@ export class KnowledgeIndex {
   }
 
   /**
-   * Whether a message asks only a kind of question, of nothing it names: "how many?", "since when?",
-   * "why?". Such a message is about whatever was said before, if anything.
+   * The kind of question a message asks when it asks only that, of nothing it names: "how many?", "since
+   * when?", "why?". Such a message is about whatever was said before, if anything.
    */
-  asksOnlyType(text: string): boolean {
+  bareQuestionType(text: string): QuestionType | undefined {
     const tokens = tokenize(text, this.rewriter);
-    return tokens.length > 0 && questionType(text) !== undefined && tokens.every((t) => t.isQuestionWord || TYPE_CUE_WORDS.has(t.word));
+    if (tokens.length === 0 || !tokens.every((t) => t.isQuestionWord || TYPE_CUE_WORDS.has(t.word))) return undefined;
+    return questionType(text);
   }
+
 
   /** Whether the entry answers that kind of question: a wording of it asks it, or its answer gives a number or a time. */
   answersType(entry: Entry, type: QuestionType): boolean {
