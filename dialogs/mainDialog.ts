@@ -38,6 +38,8 @@ export class MainDialog extends ComponentDialog {
   }
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    // The raw text, as long as the channel sent it: recogniseCommand reads only what boundedMessage leaves
+    // of it, as decide does, so a 64 KB message costs no more here and is no more a command than there.
     const command = recogniseCommand(innerDc.context.activity.text ?? '');
     if (!command) return super.onContinueDialog(innerDc);
     if (command === 'help') {

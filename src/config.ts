@@ -2,15 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS } from './logger';
+import { isLoopbackHost } from './loopback';
 import { containerNameSchema, STORAGE_KINDS, type StorageOptions } from './storage/createStorage';
 
 /** The project root, whether running from src/ under tsx or from dist/src/ after a build. */
 export const PROJECT_ROOT = ((parent) => (basename(parent) === 'dist' ? resolve(parent, '..') : parent))(resolve(__dirname, '..'));
 
 const optionalText = z.string().trim().optional();
-
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * The Direct Line secret travels to this URL, so it must be https; plain http is accepted only on loopback,
@@ -29,10 +27,20 @@ function tokenUrlProblem(value: string): string | undefined {
   } catch {
     return 'must be a URL';
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) return 'must use https (plain http only on loopback)';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) return 'must use https (plain http only on loopback)';
   if (!url.pathname.endsWith('/tokens/generate')) return 'must end in /tokens/generate';
   return undefined;
 }
+
+/** https, or plain http on loopback only (a local stand-in in tests). */
+const httpsUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  } catch {
+    return false;
+  }
+}, 'must be an https URL (plain http only on loopback)');
 
 /** "https://a.org, https://b.org" → ['https://a.org', 'https://b.org'], each checked to be a bare origin. */
 const originList = z
@@ -87,6 +95,24 @@ export const envSchema = z
     AZURE_STORAGE_CONTAINER: containerNameSchema.optional(),
     /** Conversation state untouched for this many days is deleted. */
     STATE_TTL_DAYS: z.coerce.number().positive().default(30),
+    /** Unanswered questions and 👍/👎 older than this many days are deleted, with the same schedule as state. */
+    CURATION_TTL_DAYS: z.coerce.number().positive().default(90),
+    /**
+     * The key of the keyed hash that stands in for channel ids in storage keys and stored state. Every
+     * instance sharing a store needs the same one; SQLite keeps a generated one beside its database if unset.
+     */
+    PSEUDONYM_KEY: z.string().trim().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+    /**
+     * Anonymous mode answers anyone who can reach the port, so it is for loopback; this opts in to it on a
+     * network interface (a private network in front of a test deployment, never the internet).
+     */
+    ALLOW_ANONYMOUS_ON_NETWORK: z.stringbool({ error: 'must be true or false' }).default(false),
+    /**
+     * Where the Bot Framework token issuers publish their signing keys (Bot Framework's own setting names).
+     * Microsoft's defaults; tests point them at a local stand-in.
+     */
+    ToBotFromChannelOpenIdMetadataUrl: httpsUrl.optional(),
+    ToBotFromEmulatorOpenIdMetadataUrl: httpsUrl.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE === 'blob') {
@@ -94,7 +120,17 @@ export const envSchema = z
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when STORAGE is blob' });
       }
     }
+    if (env.STORAGE === 'blob' && !env.PSEUDONYM_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['PSEUDONYM_KEY'], message: 'is required when STORAGE is blob: every instance must hash ids alike' });
+    }
     if (!env.MicrosoftAppId) {
+      if (!isLoopbackHost(env.HOST) && !env.ALLOW_ANONYMOUS_ON_NETWORK) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['HOST'],
+          message: `is ${env.HOST}, a network interface, but MicrosoftAppId is not set, so anyone could talk to the bot unauthenticated; set MicrosoftAppId, or HOST=127.0.0.1, or ALLOW_ANONYMOUS_ON_NETWORK=true to accept that`,
+        });
+      }
       for (const key of ['MicrosoftAppPassword', 'MicrosoftAppTenantId', 'MicrosoftAppType'] as const) {
         if (env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is set but MicrosoftAppId is not' });
       }
@@ -169,5 +205,7 @@ export function storageOptions(config: Config): StorageOptions {
     connectionString: config.AZURE_STORAGE_CONNECTION_STRING,
     container: config.AZURE_STORAGE_CONTAINER,
     ttlDays: config.STATE_TTL_DAYS,
+    curationTtlDays: config.CURATION_TTL_DAYS,
+    pseudonymKey: config.PSEUDONYM_KEY,
   };
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { createAdapter } from './bot/adapter';
+import type { TurnContext } from 'botbuilder';
+import { activityProcessor, createAdapter } from './bot/adapter';
 import { composeBot } from './bot/composeBot';
 import { ConfigError, isAnonymous, loadDotEnv, packageVersion, parseConfig, storageOptions, type Config } from './config';
 import { chatMode, webChatOptions } from './directline/webChat';
@@ -46,14 +47,17 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const knowledge = loadKnowledge(config.KNOWLEDGE_DIR);
   const store = options.store ?? (await openStore(config, logger));
-  const { bot } = composeBot({ knowledge, storage: store.storage, curation: store.curation, logger });
+  const { bot } = composeBot({ knowledge, storage: store.storage, curation: store.curation, pseudonymise: store.pseudonymise, logger });
 
-  const adapter = createAdapter(config, logger);
+  const botAdapter = createAdapter(config, logger);
+  const logic = (context: TurnContext) => bot.run(context);
   const version = packageVersion();
   const webChat = webChatOptions(config);
   const server = createServer({
-    adapter,
-    logic: (context) => bot.run(context),
+    process: activityProcessor(botAdapter, logic, logger),
+    adapter: botAdapter.adapter,
+    logic,
+    anonymous: isAnonymous(config),
     health: async () => {
       const storeUp = await store.ping();
       return { status: storeUp ? 'ok' : 'degraded', store: storeUp ? 'up' : 'down', storage: store.kind, entries: knowledge.entries.length, version };
@@ -74,7 +78,9 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   if (isAnonymous(config)) {
-    logger.warn('anonymous_mode', { reason: 'MicrosoftAppId is not set: requests are not authenticated. Fine for the Emulator and local tests, never for production.' });
+    logger.warn('anonymous_mode', {
+      reason: 'MicrosoftAppId is not set: requests are not authenticated, and replies go to loopback serviceUrls only. Fine for the Emulator and local tests, never for production.',
+    });
   }
   logger.info('listening', { url: `${url}/api/messages`, entries: knowledge.entries.length, version, chat: chatMode(webChat) });
   let closing: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 import { ActivityTypes, type Activity } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog } from 'botbuilder-dialogs';
 import { expect } from 'chai';
-import { createTestBot } from './helpers/bot';
+import { createTestBot, testPseudonymise } from './helpers/bot';
 
 const conversationUpdate = (ids: string[]): Partial<Activity> => ({
   type: ActivityTypes.ConversationUpdate,
@@ -99,7 +99,8 @@ describe('FaqBot through TestAdapter', () => {
         expect(a.text).to.equal('Sorry, something went wrong on my side. Please try again in a moment.');
       })
       .startTest();
-    const key = 'test/conversations/Convo1/';
+    // The key is a keyed hash of the channel and conversation ids, never the ids themselves.
+    const key = `conversations/${testPseudonymise('test\nConvo1')}/`;
     const stored = await storage.read([key]);
     expect(stored[key]).to.have.property('dialogState');
     const errors = logger.lines.map((l) => JSON.parse(l)).filter((l) => l.level === 'error');

@@ -1,9 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { expect } from 'chai';
+import restify from 'restify';
 import { shownText } from './helpers/shown';
 import { ConfigError, directLineDomain, parseConfig } from '../src/config';
-import { ConversationStore } from '../src/directline/conversationStore';
+import { ConversationStore, DEFAULT_LIMITS, type Admission, type Conversation, type StoreLimits } from '../src/directline/conversationStore';
+import { registerLocalDirectLine } from '../src/directline/localDirectLine';
 import { LocalTokens } from '../src/directline/localTokens';
 import { RateLimiter } from '../src/directline/rateLimiter';
 import { startBot, type RunningBot } from '../src/index';
@@ -500,6 +503,11 @@ describe('web chat configuration', () => {
   }
 });
 
+function admitted(admission: Admission): Conversation {
+  if (!admission.admitted) throw new Error(`refused: ${admission.reason}`);
+  return admission.conversation;
+}
+
 describe('local Direct Line building blocks', () => {
   let now = 0;
   const clock = () => now;
@@ -508,13 +516,13 @@ describe('local Direct Line building blocks', () => {
   });
 
   it('ConversationStore caps conversations, expires idle ones, and keeps watermarks counting past dropped activities', () => {
-    const store = new ConversationStore({ maxConversations: 2, maxActivitiesPerConversation: 3, idleMs: 1000 }, clock);
-    const a = store.create('dl_a')!;
-    store.create('dl_b');
-    expect(store.create('dl_c')).to.equal(undefined);
+    const store = new ConversationStore({ ...DEFAULT_LIMITS, maxConversations: 2, maxActivitiesPerConversation: 3, idleMs: 1000, abandonedMs: 1000 }, clock);
+    const a = admitted(store.create('dl_a', 'client'));
+    store.create('dl_b', 'client');
+    expect(store.create('dl_c', 'client')).to.deep.include({ admitted: false, reason: 'store_full' });
     now += 1000;
     expect(store.get(a.id)).to.equal(undefined);
-    const c = store.create('dl_c')!;
+    const c = admitted(store.create('dl_c', 'client'));
     expect(store.size).to.equal(1);
 
     for (let i = 0; i < 5; i += 1) store.append(c, { type: 'message', text: `m${i}` });
@@ -545,6 +553,62 @@ describe('local Direct Line building blocks', () => {
     expect(limiter.take('a').allowed).to.equal(false);
   });
 
+  it('RateLimiter allows a burst smaller than its rate a minute, and forgets a client on request', () => {
+    const limiter = new RateLimiter(20, clock, 10_000, 10);
+    for (let i = 0; i < 10; i += 1) expect(limiter.take('a').allowed).to.equal(true);
+    expect(limiter.take('a')).to.deep.equal({ allowed: false, retryAfterSeconds: 3 });
+    now += 3000;
+    expect(limiter.take('a').allowed).to.equal(true);
+    expect(limiter.take('a').allowed).to.equal(false);
+    limiter.forget('a');
+    expect(limiter.take('a').allowed).to.equal(true);
+  });
+
+  describe('ConversationStore over its total byte cap', () => {
+    const limits: StoreLimits = { ...DEFAULT_LIMITS, maxBytesPerConversation: 40_000, maxTotalBytes: 50_000 };
+    /** About 8.1 KB of JSON once stored: six fit in the store, the seventh does not. */
+    const blob = (n: number) => ({ type: 'message', text: `b${n}`, value: 'x'.repeat(8000) });
+    const texts = (store: ConversationStore, conversation: Conversation) => store.since(conversation, 0).activities.map((a) => a.text);
+
+    it('ends the least recently used abandoned conversation first', () => {
+      const store = new ConversationStore(limits, clock);
+      const old = admitted(store.create('dl_old', 'A'));
+      for (let i = 0; i < 3; i += 1) store.append(old, blob(i));
+      now += limits.abandonedMs;
+      const busy = admitted(store.create('dl_busy', 'B'));
+      for (let i = 0; i < 4; i += 1) store.append(busy, blob(i));
+      expect(store.get(old.id)).to.equal(undefined);
+      expect(texts(store, busy)).to.deep.equal(['b0', 'b1', 'b2', 'b3']);
+      expect(store.bytes).to.be.within(1, limits.maxTotalBytes);
+    });
+
+    it('with none abandoned, trims the conversation that grows, and refuses newcomers while still over', () => {
+      const store = new ConversationStore(limits, clock);
+      const first = admitted(store.create('dl_1', 'A'));
+      for (let i = 0; i < 4; i += 1) store.append(first, blob(i));
+      const second = admitted(store.create('dl_2', 'B'));
+      for (let i = 0; i < 3; i += 1) store.append(second, blob(i));
+      expect(texts(store, first)).to.deep.equal(['b0', 'b1', 'b2', 'b3']);
+      expect(texts(store, second)).to.deep.equal(['b1', 'b2']);
+      expect(store.since(second, 0).watermark).to.equal('3');
+      expect(store.bytes).to.be.at.most(limits.maxTotalBytes);
+
+      // A conversation always keeps its newest activity, so a third one's first tips the store over.
+      const third = admitted(store.create('dl_3', 'C'));
+      store.append(third, blob(0));
+      expect(store.bytes).to.be.above(limits.maxTotalBytes);
+      expect(store.create('dl_4', 'D')).to.deep.equal({ admitted: false, reason: 'store_full', retryAfterSeconds: limits.abandonedMs / 1000 });
+
+      now += limits.abandonedMs;
+      store.get(third.id);
+      admitted(store.create('dl_4', 'D'));
+      // Ending the least recently used one was enough.
+      expect(store.get(first.id)).to.equal(undefined);
+      expect(store.get(second.id)).to.equal(second);
+      expect(store.bytes).to.be.at.most(limits.maxTotalBytes);
+    });
+  });
+
   it('RateLimiter forgets the least recently seen client beyond its cap', () => {
     const limiter = new RateLimiter(1, clock, 2);
     limiter.take('a');
@@ -553,5 +617,239 @@ describe('local Direct Line building blocks', () => {
     // "a" was forgotten to make room, so it starts again with a full bucket; "c" is still counted.
     expect(limiter.take('a').allowed).to.equal(true);
     expect(limiter.take('c').allowed).to.equal(false);
+  });
+});
+
+type Reply = { status: number; body: any; headers: Headers };
+
+/**
+ * The local endpoint alone on a real server, with limits and a clock the test sets, and a stand-in bot that
+ * welcomes each conversation and answers each message with a card of `cardChars` characters. It records the
+ * messages it was run for. The server trusts X-Forwarded-For, so that tests name their clients with it.
+ */
+class LocalEndpoint {
+  now = 1_000_000;
+  readonly turns: string[] = [];
+  readonly store: ConversationStore;
+  readonly logger = memoryLogger();
+  url = '';
+  private readonly server = restify.createServer();
+
+  constructor(
+    readonly limits: StoreLimits = DEFAULT_LIMITS,
+    private readonly cardChars = 0,
+  ) {
+    this.store = new ConversationStore(limits, () => this.now);
+  }
+
+  async start(): Promise<this> {
+    const clock = () => this.now;
+    this.server.use(restify.plugins.bodyParser({ maxBodySize: 64 * 1024, mapParams: false, rejectUnknown: true }));
+    registerLocalDirectLine(this.server, {
+      // Anonymous, as the endpoint only ever is.
+      adapter: new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})),
+      logic: (context) => this.bot(context),
+      tokens: new LocalTokens(clock),
+      store: this.store,
+      limiter: new RateLimiter(1000, clock),
+      trustProxy: true,
+      ownUrl: () => this.url,
+      logger: this.logger,
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async bot(context: TurnContext): Promise<void> {
+    if (context.activity.type !== 'message') {
+      await context.sendActivity('welcome');
+      return;
+    }
+    this.turns.push(context.activity.text ?? '');
+    const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'y'.repeat(this.cardChars) }] };
+    await context.sendActivity({ type: 'message', text: `re: ${context.activity.text}`, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown): Promise<Reply> {
+    const response = await fetch(`${this.url}/directline${path}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json(), headers: response.headers };
+  }
+
+  begin(client: string): Promise<Reply> {
+    return this.call('POST', '/conversations', { authorization: 'Bearer undefined', 'x-forwarded-for': client }, {});
+  }
+
+  /** A conversation that must start, as { conversationId, token, expires_in }. */
+  async started(client: string): Promise<Json> {
+    const reply = await this.begin(client);
+    expect(reply.status, JSON.stringify(reply.body)).to.equal(201);
+    return reply.body as Json;
+  }
+
+  post(conversation: Json, activity: Json): Promise<Reply> {
+    return this.call('POST', `/conversations/${conversation.conversationId}/activities`, bearer(conversation.token), activity);
+  }
+
+  poll(conversation: Json, watermark = ''): Promise<Reply> {
+    return this.call('GET', `/conversations/${conversation.conversationId}/activities?watermark=${watermark}`, bearer(conversation.token));
+  }
+
+  refresh(conversation: Json): Promise<Reply> {
+    return this.call('POST', '/tokens/refresh', bearer(conversation.token));
+  }
+}
+
+describe('local Direct Line limits (real server on 127.0.0.1, clock set by the test)', () => {
+  const A = '198.51.100.1';
+  const B = '198.51.100.2';
+  let endpoint: LocalEndpoint;
+  afterEach(async () => endpoint.stop());
+
+  const minutes = (n: number) => n * 60_000;
+  const texts = (reply: Reply): string[] => reply.body.activities.map((a: Json) => a.text);
+
+  it('rate-limits posts per conversation: past the burst, 429 with Retry-After, and the bot is not run', async () => {
+    endpoint = await new LocalEndpoint().start();
+    const conversation = await endpoint.started(A);
+    for (let i = 0; i < DEFAULT_LIMITS.postBurst; i += 1) expect((await endpoint.post(conversation, { type: 'message', text: `q${i}` })).status).to.equal(200);
+
+    const refused = await endpoint.post(conversation, { type: 'message', text: 'one too many' });
+    expect(refused.status).to.equal(429);
+    expect(refused.body).to.deep.include({ error: 'rate_limited' });
+    expect(refused.body.reason).to.be.a('string');
+    // 20 a minute: the next post is earned back in 3 seconds.
+    expect(refused.headers.get('retry-after')).to.equal('3');
+    expect(endpoint.turns).to.have.length(DEFAULT_LIMITS.postBurst).and.not.include('one too many');
+    const transcript = await endpoint.poll(conversation);
+    expect(texts(transcript)).to.have.length(1 + 2 * DEFAULT_LIMITS.postBurst);
+    expect(texts(transcript)).to.not.include('one too many').and.not.include('re: one too many');
+
+    // A new token opens the same conversation, and the same budget.
+    const refreshed = (await endpoint.refresh(conversation)).body as Json;
+    expect((await endpoint.post(refreshed, { type: 'message', text: 'with a new token' })).status).to.equal(429);
+    // Another conversation of the same client has its own.
+    expect((await endpoint.post(await endpoint.started(A), { type: 'message', text: 'elsewhere' })).status).to.equal(200);
+
+    endpoint.now += 3000;
+    expect((await endpoint.post(conversation, { type: 'message', text: 'after a pause' })).status).to.equal(200);
+    expect(endpoint.turns.at(-1)).to.equal('after a pause');
+    expect(endpoint.logger.lines.join('\n')).to.include('directline_post_rate_limited').and.not.include(conversation.conversationId);
+  });
+
+  it('caps the conversations one client holds, and frees a slot when one expires', async () => {
+    // Idle expiry within the tokens' 30 minutes, and abandonment no sooner, so that only expiry frees the slot here.
+    const idleMs = minutes(20);
+    endpoint = await new LocalEndpoint({ ...DEFAULT_LIMITS, maxConversationsPerClient: 2, idleMs, abandonedMs: idleMs }).start();
+    const first = await endpoint.started(A);
+    endpoint.now += minutes(5);
+    const second = await endpoint.started(A);
+
+    const refused = await endpoint.begin(A);
+    expect(refused.status).to.equal(429);
+    expect(refused.body).to.deep.include({ error: 'too_many_conversations_for_client' });
+    expect(refused.body.reason).to.match(/conversations/);
+    // The first could end in 15 minutes, unless it is used meanwhile.
+    expect(refused.headers.get('retry-after')).to.equal(String(minutes(15) / 1000));
+    expect((await endpoint.begin(B)).status).to.equal(201);
+
+    endpoint.now += minutes(10);
+    expect((await endpoint.poll(second)).status).to.equal(200);
+    expect((await endpoint.begin(A)).status).to.equal(429);
+    endpoint.now += minutes(5);
+    expect((await endpoint.poll(first)).body).to.deep.include({ error: 'conversation_not_found' });
+    await endpoint.started(A);
+    expect((await endpoint.begin(A)).status).to.equal(429);
+  });
+
+  it("ends a client's abandoned conversation when it needs the slot, as a reloaded page does", async () => {
+    endpoint = await new LocalEndpoint({ ...DEFAULT_LIMITS, maxConversationsPerClient: 2 }).start();
+    const closedTab = await endpoint.started(A);
+    const openTab = await endpoint.started(A);
+    expect((await endpoint.begin(A)).headers.get('retry-after')).to.equal('120');
+    endpoint.now += minutes(1);
+    expect((await endpoint.poll(openTab)).status).to.equal(200);
+    expect((await endpoint.begin(A)).headers.get('retry-after')).to.equal('60');
+    endpoint.now += minutes(1);
+    expect((await endpoint.poll(openTab)).status).to.equal(200);
+    await endpoint.started(A);
+    expect((await endpoint.poll(closedTab)).body).to.deep.include({ error: 'conversation_not_found' });
+    expect((await endpoint.poll(openTab)).status).to.equal(200);
+  });
+
+  it('refuses a start with 503 and Retry-After while the store is full of conversations in use', async () => {
+    endpoint = await new LocalEndpoint({ ...DEFAULT_LIMITS, maxConversations: 1 }).start();
+    await endpoint.started(A);
+    const refused = await endpoint.begin(B);
+    expect(refused.status).to.equal(503);
+    expect(refused.body).to.deep.include({ error: 'too_many_conversations' });
+    expect(refused.headers.get('retry-after')).to.equal('120');
+  });
+
+  it('keeps a conversation flooded with 8 KB activities under its byte cap, with watermarks that stay right', async () => {
+    endpoint = await new LocalEndpoint(DEFAULT_LIMITS, 6000).start();
+    const conversation = await endpoint.started(A);
+    const posts = 150;
+    for (let i = 0; i < posts; i += 1) {
+      endpoint.now += 3000; // within the post rate
+      const posted = await endpoint.post(conversation, { type: 'message', text: `n${i}`, value: { blob: 'x'.repeat(7700) } });
+      expect(posted.status, JSON.stringify(posted.body)).to.equal(200);
+    }
+
+    const kept = await endpoint.poll(conversation);
+    const activities = kept.body.activities as Json[];
+    const bytes = activities.reduce((sum, a) => sum + Buffer.byteLength(JSON.stringify(a)), 0);
+    expect(bytes).to.be.at.most(DEFAULT_LIMITS.maxBytesPerConversation).and.equal(endpoint.store.bytes);
+    // The byte cap, not the count cap, is what let the oldest go.
+    expect(activities.length).to.be.below(DEFAULT_LIMITS.maxActivitiesPerConversation);
+    const total = 1 + 2 * posts;
+    expect(kept.body.watermark).to.equal(String(total));
+    const sequences = activities.map((a) => Number(String(a.id).split('|')[1]));
+    expect(sequences).to.deep.equal(Array.from({ length: activities.length }, (_, i) => total - activities.length + i));
+    expect(activities.at(-1)!.text).to.equal(`re: n${posts - 1}`);
+
+    const recent = await endpoint.poll(conversation, String(total - 2));
+    expect(texts(recent)).to.deep.equal([`n${posts - 1}`, `re: n${posts - 1}`]);
+    expect(recent.body.watermark).to.equal(String(total));
+    // A watermark from before what is kept gets what is left, as from the start.
+    expect((await endpoint.poll(conversation, '1')).body).to.deep.equal(kept.body);
+  });
+
+  it('ends a conversation at its lifetime however active it is, and refreshing its token does not extend it', async () => {
+    endpoint = await new LocalEndpoint({ ...DEFAULT_LIMITS, maxConversationsPerClient: 1 }).start();
+    let conversation = await endpoint.started(A);
+    const lifetime = DEFAULT_LIMITS.lifetimeMs;
+    for (let elapsed = minutes(10); elapsed < lifetime; elapsed += minutes(10)) {
+      endpoint.now += minutes(10);
+      expect((await endpoint.post(conversation, { type: 'message', text: `at ${elapsed}` })).status).to.equal(200);
+      const refreshed = await endpoint.refresh(conversation);
+      expect(refreshed.status).to.equal(200);
+      expect(refreshed.body.expires_in).to.equal(Math.min(1800, (lifetime - elapsed) / 1000));
+      conversation = refreshed.body as Json;
+      // Still in use, it keeps its client's only slot.
+      expect((await endpoint.begin(A)).status).to.equal(429);
+    }
+    const turns = endpoint.turns.length;
+
+    endpoint.now += minutes(10);
+    // The token was issued ten minutes ago and is still good; the conversation is not.
+    expect(claimsOf(conversation.token).exp * 1000).to.be.above(endpoint.now);
+    const posted = await endpoint.post(conversation, { type: 'message', text: 'too late' });
+    expect(posted.status).to.equal(404);
+    expect(posted.body).to.deep.include({ error: 'conversation_not_found' });
+    expect(endpoint.turns).to.have.length(turns);
+    expect((await endpoint.poll(conversation)).status).to.equal(404);
+    expect((await endpoint.refresh(conversation)).status).to.equal(403);
+    // Its slot is free again.
+    await endpoint.started(A);
   });
 });

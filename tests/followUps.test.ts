@@ -2,11 +2,12 @@ import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import type { Decision } from '../src/conversation/decide';
 import { followUpCue } from '../src/conversation/followUp';
-import { createTestBot, decider, entry, knowledge } from './helpers/bot';
+import { createTestBot, decider, entry, knowledge, testPseudonymise } from './helpers/bot';
 
 const knowledgeEntryByQuestion = (question: string) => knowledge.entries.find((e) => e.question === question)!;
 
-const CONVERSATION_KEY = 'test/conversations/Convo1/';
+/** TestAdapter's conversation, under the keyed hash the bot stores it by. */
+const CONVERSATION_KEY = `conversations/${testPseudonymise('test\nConvo1')}/`;
 const answered = (d: Decision) => (d.kind === 'answer' ? `${d.entry.id} via ${d.via}` : d.kind);
 
 describe('follow-up questions', () => {

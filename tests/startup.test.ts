@@ -64,7 +64,7 @@ describe('starting the bot as a process', () => {
   it('refuses to start, with one clear line, when its Blob store does not answer', async () => {
     // Port 9 on loopback (discard) has no listener here: the store cannot be reached.
     const connection = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;';
-    const result = await run('src/index.ts', { PORT: '0', STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: connection, AZURE_STORAGE_CONTAINER: 'faq-state' });
+    const result = await run('src/index.ts', { PORT: '0', STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: connection, AZURE_STORAGE_CONTAINER: 'faq-state', PSEUDONYM_KEY: 'any key of at least 32 characters, for the test' });
     expect(result.code).to.equal(1);
     expect(result.stderr).to.match(/^Cannot start the bot\. The state store did not answer \(/m);
     expect(result.stderr).to.not.match(/^\s+at /m);

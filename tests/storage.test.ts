@@ -11,7 +11,7 @@ import { createStorage } from '../src/storage/createStorage';
 import { ETAG_NEW_ITEM, EtagConflictError, isEtagConflict } from '../src/storage/etagConflict';
 import { SqliteStorage } from '../src/storage/sqliteStorage';
 import { StoreTimeoutError } from '../src/storage/withTimeout';
-import { startAzurite, type Azurite } from './helpers/azurite';
+import { startAzurite, TEST_PSEUDONYM_KEY, type Azurite } from './helpers/azurite';
 import { memoryLogger } from './helpers/http';
 import { rejection } from './helpers/rejection';
 
@@ -196,7 +196,7 @@ describe('State storage', () => {
 
     it('rejects incomplete or invalid options with the field named', async () => {
       const problems = async (options: Parameters<typeof createStorage>[0]) => String(await rejection(createStorage(options)));
-      expect(await problems({ kind: 'blob', dataDir: 'x', ttlDays: 30 })).to.include('connectionString').and.include('container');
+      expect(await problems({ kind: 'blob', dataDir: 'x', ttlDays: 30 })).to.include('connectionString').and.include('container').and.include('pseudonymKey');
       expect(await problems({ kind: 'blob', dataDir: 'x', ttlDays: 30, connectionString: 'x', container: 'Bad_Name' })).to.include('container');
       expect(await problems({ kind: 'sqlite', dataDir: 'x', ttlDays: 0 })).to.include('ttlDays');
     });
@@ -254,7 +254,7 @@ describe('State storage', () => {
     });
 
     it('purges state blobs last written before the cutoff, and leaves curation records alone', async () => {
-      const store = await createStorage({ kind: 'blob', dataDir: 'unused', connectionString: azurite.connectionString, container: nextContainer(), ttlDays: 30 });
+      const store = await createStorage({ kind: 'blob', dataDir: 'unused', connectionString: azurite.connectionString, container: nextContainer(), ttlDays: 30, pseudonymKey: TEST_PSEUDONYM_KEY });
       await store.storage.write({ [KEY]: { n: 1 }, 'emulator/users/user-1/': { n: 1 } });
       await store.curation.record({ kind: 'unanswered', question: 'What is the weather?' });
       expect(await store.purgeExpired(new Date(Date.now() + 29 * DAY_MS))).to.equal(0);
@@ -265,7 +265,7 @@ describe('State storage', () => {
     });
 
     it('keeps curation records as blobs: redacted, listed oldest first, filtered by date', async () => {
-      const store = await createStorage({ kind: 'blob', dataDir: 'unused', connectionString: azurite.connectionString, container: nextContainer(), ttlDays: 30 });
+      const store = await createStorage({ kind: 'blob', dataDir: 'unused', connectionString: azurite.connectionString, container: nextContainer(), ttlDays: 30, pseudonymKey: TEST_PSEUDONYM_KEY });
       await store.curation.record({ kind: 'unanswered', question: 'Email me at a.b@example.org', topic: 'membership', at: new Date('2026-03-02T00:00:00Z') });
       await store.curation.record({ kind: 'feedback', entryId: 'icm-frequency', helpful: true, at: new Date('2026-03-01T00:00:00Z') });
       expect(await store.curation.list()).to.deep.equal([

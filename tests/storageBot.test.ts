@@ -9,10 +9,11 @@ import { expect } from 'chai';
 import { apology } from '../src/bot/replies';
 import { PROJECT_ROOT } from '../src/config';
 import { startBot, type RunningBot, type StartOptions } from '../src/index';
+import { keyedPseudonymiser } from '../src/privacy';
 import { createStorage } from '../src/storage/createStorage';
 import { CURATION_BLOB_PREFIX } from '../src/storage/curationLog';
 import { STATE_DB_FILE } from '../src/storage/sqliteStorage';
-import { startAzurite, type Azurite } from './helpers/azurite';
+import { startAzurite, statePseudonym, TEST_PSEUDONYM_KEY, type Azurite } from './helpers/azurite';
 import { BlobProxy, holdPoint } from './helpers/blobProxy';
 import { health, joinMembers, REPLIES, say } from './helpers/conversation';
 import { memoryLogger } from './helpers/http';
@@ -62,6 +63,7 @@ describe('persistent state through the real bot (issue #5)', function () {
     STORAGE: 'blob',
     AZURE_STORAGE_CONNECTION_STRING: connectionString,
     AZURE_STORAGE_CONTAINER: container,
+    PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
   });
   const start = async (env: Record<string, string>, options: StartOptions = {}): Promise<RunningBot> => {
     const bot = await startBot({ PORT: '0', LOG_LEVEL: 'error', ...env }, { logger: memoryLogger(), ...options });
@@ -74,8 +76,10 @@ describe('persistent state through the real bot (issue #5)', function () {
     return proxy;
   };
   /** The conversation's state as stored, read the way the bot reads it. */
-  const storedConversation = async (container: string, key: string) => {
-    const store = await createStorage({ kind: 'blob', dataDir: 'unused', connectionString: azurite.connectionString, container, ttlDays: 30 });
+  const storedConversation = async (container: string, channelId: string, conversationId: string) => {
+    const store = await createStorage({ kind: 'blob', dataDir: 'unused', connectionString: azurite.connectionString, container, ttlDays: 30, pseudonymKey: TEST_PSEUDONYM_KEY });
+    // Stored under a keyed hash of the ids, never the ids themselves.
+    const key = `conversations/${keyedPseudonymiser(TEST_PSEUDONYM_KEY)(`${channelId}\n${conversationId}`)}/`;
     try {
       return (await store.storage.read([key]))[key];
     } finally {
@@ -117,7 +121,7 @@ describe('persistent state through the real bot (issue #5)', function () {
       const alone = (await say(b.url, 'fresh-on-b', 'who appoints them?', speaker)).messages[0];
       expect(alone).to.include(REPLIES.boardElection).and.not.include(REPLIES.secretaryGeneralAppointment);
 
-      const stored = await storedConversation(container, 'directline/conversations/alternating/');
+      const stored = await storedConversation(container, 'directline', 'alternating');
       expect(stored?.followUp).to.deep.equal({ lastEntryId: 'icm-frequency' });
       // The state keeps entry ids and dialog positions, never what the user wrote.
       expect(JSON.stringify(stored)).to.not.include('secretary general?').and.not.include('who appoints');
@@ -137,7 +141,7 @@ describe('persistent state through the real bot (issue #5)', function () {
         const held = holdPoint();
         let holding = true;
         proxy.intercept = async (request) => {
-          if (holding && request.method === 'PUT' && request.blob.includes(conversation)) {
+          if (holding && request.method === 'PUT' && request.blob.includes(statePseudonym(conversation))) {
             holding = false;
             await held.pass();
           }
@@ -155,13 +159,13 @@ describe('persistent state through the real bot (issue #5)', function () {
         expect(welcomed.status).to.equal(200);
         expect(welcomed.messages).to.have.length(1);
         expect(welcomed.messages[0]).to.include(REPLIES.welcome);
-        const writes = proxy.requests.slice(firstRequest).filter((r) => r.method === 'PUT' && r.blob.includes(conversation));
+        const writes = proxy.requests.slice(firstRequest).filter((r) => r.method === 'PUT' && r.blob.includes(statePseudonym(conversation)));
         expect(writes.map((r) => r.status)).to.deep.equal([existing ? 412 : 409, 201]);
 
         // Both changes are there: B's follow-up context, and A's welcome (user-2 is not welcomed again).
         expect((await say(a.url, conversation, 'who appoints them?')).messages[0]).to.include(REPLIES.secretaryGeneralAppointment);
         expect((await joinMembers(b.url, conversation, ['user-2'])).messages).to.deep.equal([]);
-        const stored = await storedConversation(container, `emulator/conversations/${conversation}/`);
+        const stored = await storedConversation(container, 'emulator', conversation);
         expect(stored?.welcomedMembers).to.have.length(existing ? 2 : 1);
       });
     }
@@ -291,9 +295,9 @@ describe('persistent state through the real bot (issue #5)', function () {
       // (That state younger than the TTL is kept is tested on the store itself, in tests/storage.test.ts.)
       await sleep(1000);
       expect(await tool('statePurge.ts', { ...blobEnv(container), STATE_TTL_DAYS: '0.00001' })).to.equal(
-        'Deleted 1 conversation state item(s) not written for 0.00001 days (blob storage).\n',
+        'Deleted 1 conversation state item(s) not written for 0.00001 days (blob storage).\nDeleted 0 curation record(s) older than 90 days.\n',
       );
-      expect(await storedConversation(container, 'emulator/conversations/to-purge/')).to.equal(undefined);
+      expect(await storedConversation(container, 'emulator', 'to-purge')).to.equal(undefined);
       expect((await say(bot.url, 'to-purge', 'who appoints them?')).messages[0]).to.include(REPLIES.boardElection);
       expect(await curationBlobNames(container)).to.have.length(1);
     });

@@ -3,7 +3,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { startAzurite, type Azurite } from './helpers/azurite';
+import { startAzurite, statePseudonym, TEST_PSEUDONYM_KEY, type Azurite } from './helpers/azurite';
 import { BlobProxy, holdPoint } from './helpers/blobProxy';
 import { startBotProcess, type BotProcess } from './helpers/botProcess';
 import { REPLIES, say } from './helpers/conversation';
@@ -84,12 +84,12 @@ describe('restarting the bot as a process (npm start), on SQLite and on Blob sto
     // running when SIGTERM arrives, for as long as the test chooses.
     const proxy = await new BlobProxy(azurite).start();
     closers.push(() => proxy.close());
-    const first = await launch({ STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: proxy.connectionString, AZURE_STORAGE_CONTAINER: container });
+    const first = await launch({ STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: proxy.connectionString, AZURE_STORAGE_CONTAINER: container, PSEUDONYM_KEY: TEST_PSEUDONYM_KEY });
     expect((await say(first.url, 'in-flight', 'governance')).messages[0]).to.include(REPLIES.governanceOverview);
 
     const held = holdPoint();
     proxy.intercept = async (request) => {
-      if (request.method === 'PUT' && request.blob.includes('in-flight')) await held.pass();
+      if (request.method === 'PUT' && request.blob.includes(statePseudonym('in-flight'))) await held.pass();
     };
     const inFlight = say(first.url, 'in-flight', 'who is the secretary general?');
     await held.reached;
@@ -113,7 +113,7 @@ describe('restarting the bot as a process (npm start), on SQLite and on Blob sto
     expect(ms).to.be.below(EXIT_DEADLINE_MS);
 
     // The in-flight turn's state was saved before the exit: its follow-up resolves on the next process.
-    const second = await launch({ STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_CONTAINER: container });
+    const second = await launch({ STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_CONTAINER: container, PSEUDONYM_KEY: TEST_PSEUDONYM_KEY });
     expect((await say(second.url, 'in-flight', 'who appoints them?')).messages[0]).to.include(REPLIES.secretaryGeneralAppointment);
     expect((await stop(second)).code).to.equal(0);
   });

@@ -16,6 +16,7 @@ import {
 } from 'botbuilder';
 import { expect } from 'chai';
 import restify from 'restify';
+import { keyedPseudonymiser } from '../src/privacy';
 import { BlobStateStorage } from '../src/storage/blobStorage';
 import {
   ConsistentConversationState,
@@ -48,10 +49,12 @@ class Gate {
  * A tiny bot: each message appends its text to a list in conversation state and replies with the list.
  * It replies (and traces) before saving, so a run that is thrown away has already "sent" its reply.
  */
+const testPseudonyms = keyedPseudonymiser('a test key that is at least 32 characters long');
+
 function listBot(storage: Storage) {
-  const conversationState = new ConsistentConversationState(storage);
+  const conversationState = new ConsistentConversationState(storage, testPseudonyms);
   // A second state in the same store, as UserState would be: both are saved in one write.
-  const userState = new ConsistentConversationState(storage, 'second');
+  const userState = new ConsistentConversationState(storage, testPseudonyms, 'second');
   const items = conversationState.createProperty<string[]>('items');
   const runs: string[] = [];
   const gates = new Map<string, Gate>();
@@ -189,7 +192,7 @@ describe('runConsistentTurn: no lost updates, no duplicate replies', function ()
 
   it('gives up with StateConflictError after maxAttempts, sending nothing', async () => {
     const storage = new MemoryStorage();
-    const state = new ConsistentConversationState(storage);
+    const state = new ConsistentConversationState(storage, testPseudonyms);
     const count = state.createProperty<number>('count');
     let runs = 0;
     const adapter = new TestAdapter((context) =>
@@ -237,7 +240,7 @@ describe('runConsistentTurn: no lost updates, no duplicate replies', function ()
     const dir = mkdtempSync(join(tmpdir(), 'faq-turns-'));
     dirs.push(dir);
     const storage = new SqliteStorage({ dataDir: dir });
-    const state = new ConsistentConversationState(storage);
+    const state = new ConsistentConversationState(storage, testPseudonyms);
     const items = state.createProperty<string[]>('items');
     const adapter = new TestAdapter((context) =>
       runConsistentTurn(context, {
@@ -257,7 +260,7 @@ describe('runConsistentTurn: no lost updates, no duplicate replies', function ()
 
   it('a second save in the same turn writes against the eTag of the first; another writer in between is a conflict', async () => {
     const storage = new MemoryStorage();
-    const state = new ConsistentConversationState(storage);
+    const state = new ConsistentConversationState(storage, testPseudonyms);
     const items = state.createProperty<string[]>('items');
     let interfere = true;
     let runs = 0;
@@ -286,7 +289,7 @@ describe('runConsistentTurn: no lost updates, no duplicate replies', function ()
 
   it('clear() writes the empty state against the eTag read, so a concurrent change is not overwritten', async () => {
     const storage = new MemoryStorage();
-    const state = new ConsistentConversationState(storage);
+    const state = new ConsistentConversationState(storage, testPseudonyms);
     const adapter = new TestAdapter(async () => undefined);
     const context = new TurnContext(adapter, TurnContext.applyConversationReference({ type: 'message' }, adapter.conversation, true));
     const key = conversationKey(adapter, state);
@@ -345,7 +348,7 @@ describe('runConsistentTurn: no lost updates, no duplicate replies', function ()
       },
       delete: (keys) => memory.delete(keys),
     };
-    const state = new ConsistentConversationState(storage);
+    const state = new ConsistentConversationState(storage, testPseudonyms);
     const items = state.createProperty<string[]>('items');
     const adapter = new TestAdapter(async (context) => {
       try {

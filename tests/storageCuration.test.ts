@@ -170,13 +170,15 @@ describe('curation', () => {
   });
 
   describe('storage settings from the environment', () => {
-    it('defaults to SQLite under data/ with a 30-day retention, blanks meaning unset', () => {
+    it('defaults to SQLite under data/ with a 30-day retention for state and 90 days for curation, blanks meaning unset', () => {
       expect(storageOptions(parseConfig({ STORAGE: ' ', STATE_TTL_DAYS: '' }))).to.deep.equal({
         kind: 'sqlite',
         dataDir: resolve(PROJECT_ROOT, 'data'),
         connectionString: undefined,
         container: undefined,
         ttlDays: 30,
+        curationTtlDays: 90,
+        pseudonymKey: undefined,
       });
     });
 
@@ -192,7 +194,7 @@ describe('curation', () => {
       };
       expect(problems({ STORAGE: 'postgres' })).to.include('STORAGE');
       expect(problems({ STATE_TTL_DAYS: 'soon' })).to.include('STATE_TTL_DAYS');
-      expect(problems({ STORAGE: 'blob' })).to.include('AZURE_STORAGE_CONNECTION_STRING');
+      expect(problems({ STORAGE: 'blob' })).to.include('AZURE_STORAGE_CONNECTION_STRING').and.include('PSEUDONYM_KEY');
       expect(problems({ STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: 'x', AZURE_STORAGE_CONTAINER: 'No_Such' })).to.include('AZURE_STORAGE_CONTAINER');
     });
   });

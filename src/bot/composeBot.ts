@@ -5,6 +5,7 @@ import { Responder } from '../../dialogs/respond';
 import { Decider, type DeciderOptions } from '../conversation/decide';
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Logger } from '../logger';
+import type { Pseudonymiser } from '../privacy';
 import { ConsistentConversationState } from '../storage/consistentTurn';
 import type { CurationLog } from '../storage/curationLog';
 import { FaqBot } from './faqBot';
@@ -15,6 +16,8 @@ export interface ComposeOptions {
   storage: Storage;
   /** Where unanswered questions are kept for curators; none in tools that only probe the bot. */
   curation?: CurationLog;
+  /** Stands in for channel ids in storage keys and stored state: the store's, shared by its instances. */
+  pseudonymise: Pseudonymiser;
   logger: Logger;
   /** Replaces MainDialog, for tests of the bot's own behaviour around a dialog. */
   dialog?: Dialog;
@@ -22,10 +25,10 @@ export interface ComposeOptions {
 }
 
 /** The bot with its state and dialogs, the same for the server, the tests and `npm run ask`. */
-export function composeBot({ knowledge, storage, curation, logger, dialog, decider: deciderOptions }: ComposeOptions): { bot: FaqBot; decider: Decider } {
+export function composeBot({ knowledge, storage, curation, pseudonymise, logger, dialog, decider: deciderOptions }: ComposeOptions): { bot: FaqBot; decider: Decider } {
   const decider = new Decider(knowledge, deciderOptions);
   // Saved against the eTag it was read with, so two instances never silently overwrite each other.
-  const conversationState = new ConsistentConversationState(storage);
+  const conversationState = new ConsistentConversationState(storage, pseudonymise);
   const accessors = createConversationAccessors(conversationState);
   const bot = new FaqBot({
     dialog: dialog ?? new MainDialog(new Responder(decider, accessors.followUp)),
@@ -33,6 +36,7 @@ export function composeBot({ knowledge, storage, curation, logger, dialog, decid
     states: [conversationState],
     curation,
     isEntry: (id) => decider.index.entry(id) !== undefined,
+    pseudonymise,
     topics: knowledge.topics,
     logger,
   });

@@ -1,12 +1,12 @@
-import { TeamsActivityHandler, type TurnContext } from 'botbuilder';
+import { ActivityTypes, Channels, TeamsActivityHandler, type Activity, type TurnContext } from 'botbuilder';
 import { runDialog, type Dialog } from 'botbuilder-dialogs';
 import { TURN_DECISION } from '../../dialogs/respond';
 import type { Decision } from '../conversation/decide';
 import type { TopicInfo } from '../knowledge/schema';
 import { errorFields, type LogFields, type Logger } from '../logger';
-import { pseudonymise } from '../privacy';
+import type { Pseudonymiser } from '../privacy';
 import { runConsistentTurn, type ConsistentState } from '../storage/consistentTurn';
-import type { CurationLog } from '../storage/curationLog';
+import type { CurationInput, CurationLog } from '../storage/curationLog';
 import { readIncoming } from './incoming';
 import * as replies from './replies';
 import type { ConversationAccessors } from './state';
@@ -23,12 +23,24 @@ export interface FaqBotOptions {
   curation?: CurationLog;
   /** Whether an answer id from a 👍/👎 button is one of ours: a client can send any id it likes. */
   isEntry: (id: string) => boolean;
+  /** Stands in for member ids in what the conversation remembers. */
+  pseudonymise: Pseudonymiser;
   topics: readonly TopicInfo[];
   logger: Logger;
 }
 
-/** Where a turn's 👍/👎 is kept until the turn's state is saved. */
-const TURN_FEEDBACK = Symbol('turnFeedback');
+/**
+ * One conversation may leave at most this many unanswered questions for curators: a real supporter
+ * rarely has more, and a script in one conversation could otherwise write thousands and top the report.
+ */
+export const MAX_UNANSWERED_PER_CONVERSATION = 3;
+/** A real conversation has one or two people to welcome; 4,000 in one update would be 4,000 replies. */
+export const MAX_WELCOMES_PER_UPDATE = 3;
+/** The welcomed members remembered per conversation, newest kept: enough for any real group chat. */
+export const MAX_REMEMBERED_MEMBERS = 20;
+
+/** What a turn leaves for curators, set in the turn (where the quota is kept) and recorded after its save. */
+const TURN_CURATION = Symbol('turnCuration');
 
 export class FaqBot extends TeamsActivityHandler {
   constructor(private readonly options: FaqBotOptions) {
@@ -37,12 +49,13 @@ export class FaqBot extends TeamsActivityHandler {
     this.onMessage(async (context, next) => {
       const incoming = readIncoming(context.activity);
       if (incoming.kind === 'feedback') {
-        context.turnState.set(TURN_FEEDBACK, incoming);
+        await this.keepFeedback(context, incoming.entryId, incoming.helpful);
         await context.sendActivity(replies.feedbackThanks(incoming.helpful));
       } else if (incoming.kind === 'text') {
         // The dialogs read the message as the user meant it: without "@Bot", or the question a button asked.
         context.activity.text = incoming.text;
         await runDialog(options.dialog, context, options.accessors.dialogState);
+        await this.keepUnanswered(context, incoming.text);
       } else {
         await context.sendActivity(replies.textOnly());
       }
@@ -59,35 +72,55 @@ export class FaqBot extends TeamsActivityHandler {
     this.onMembersAdded(async (context, next) => {
       if (context.activity.channelId === 'msteams') return next();
       const welcomed = await options.accessors.welcomedMembers.get(context, []);
+      let welcomes = 0;
       for (const member of context.activity.membersAdded ?? []) {
+        if (welcomes === MAX_WELCOMES_PER_UPDATE) break;
         // The bot is added to the conversation too; it needs no welcome.
         if (member.id === context.activity.recipient.id) continue;
-        const key = pseudonymise(member.id);
+        const key = options.pseudonymise(member.id);
         if (welcomed.includes(key)) continue;
         welcomed.push(key);
+        welcomes += 1;
         await context.sendActivity(replies.welcome(options.topics));
       }
-      await options.accessors.welcomedMembers.set(context, welcomed);
+      await options.accessors.welcomedMembers.set(context, welcomed.slice(-MAX_REMEMBERED_MEMBERS));
       await next();
     });
   }
 
+  /** A 👍/👎 on one of our answers, once per answer per conversation; later votes are thanked and not kept. */
+  private async keepFeedback(context: TurnContext, entryId: string, helpful: boolean): Promise<void> {
+    if (!this.options.isEntry(entryId)) return;
+    const quota = await this.options.accessors.curationQuota.get(context, { unanswered: 0, voted: [] });
+    if (quota.voted.includes(entryId)) return;
+    await this.options.accessors.curationQuota.set(context, { ...quota, voted: [...quota.voted, entryId] });
+    const record: CurationInput = { kind: 'feedback', entryId, helpful };
+    context.turnState.set(TURN_CURATION, record);
+  }
+
+  /** A question the bot could not answer, as it was matched (without the @mention), within the conversation's quota. */
+  private async keepUnanswered(context: TurnContext, question: string): Promise<void> {
+    const decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
+    if (decision?.kind !== 'unknown' || !decision.search) return;
+    const quota = await this.options.accessors.curationQuota.get(context, { unanswered: 0, voted: [] });
+    if (quota.unanswered >= MAX_UNANSWERED_PER_CONVERSATION) return;
+    await this.options.accessors.curationQuota.set(context, { ...quota, unanswered: quota.unanswered + 1 });
+    const record: CurationInput = { kind: 'unanswered', question, topic: decision.topic };
+    context.turnState.set(TURN_CURATION, record);
+  }
+
   /**
-   * 👍 or 👎 on an answer is kept with the answer's id only, and a question the bot could not answer
-   * redacted and without any id, for `npm run report`. Recorded after the turn's state is saved, so a turn
-   * that runs twice is recorded once; a store that fails here costs the record, not the user's answer.
+   * Kept for `npm run report`: 👍/👎 with the answer's id only, and an unanswered question redacted and
+   * without any id. Recorded after the turn's state (and with it the quota) is saved, so a turn that runs
+   * twice is recorded once; a store that fails here costs the record, not the user's answer.
    */
   private async recordForCurators(context: TurnContext): Promise<void> {
+    const record = context.turnState.get(TURN_CURATION) as CurationInput | undefined;
+    if (!record) return;
     const { curation, logger } = this.options;
-    const feedback = context.turnState.get(TURN_FEEDBACK) as { entryId: string; helpful: boolean } | undefined;
-    const decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
+    if (record.kind === 'feedback') logger.info('feedback', { entryId: record.entryId, helpful: record.helpful });
     try {
-      if (feedback && this.options.isEntry(feedback.entryId)) {
-        logger.info('feedback', { entryId: feedback.entryId, helpful: feedback.helpful });
-        await curation?.record({ kind: 'feedback', entryId: feedback.entryId, helpful: feedback.helpful });
-      } else if (decision?.kind === 'unknown' && decision.search && context.activity.text) {
-        await curation?.record({ kind: 'unanswered', question: context.activity.text, topic: decision.topic });
-      }
+      await curation?.record(record);
     } catch (err) {
       logger.warn('curation_record_failed', errorFields(err));
     }
@@ -95,6 +128,7 @@ export class FaqBot extends TeamsActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     const started = performance.now();
+    dropTracesOutsideEmulator(context);
     try {
       await runConsistentTurn(context, { states: this.options.states, turn: (attempt) => super.run(attempt) });
       await this.recordForCurators(context);
@@ -107,6 +141,20 @@ export class FaqBot extends TeamsActivityHandler {
       });
     }
   }
+}
+
+/**
+ * runDialog sends a trace of the dialog state, the user's words included. Adapters drop traces outside
+ * the Emulator when they post replies, but under expectReplies every activity goes back in the HTTP
+ * response, whatever the channel; so they are dropped here. The array is botbuilder's own, which it sends
+ * once the handlers have run: removing from it is how a handler holds an activity back.
+ */
+function dropTracesOutsideEmulator(context: TurnContext): void {
+  if (context.activity.channelId === Channels.Emulator) return;
+  context.onSendActivities(async (_context, activities: Partial<Activity>[], next) => {
+    for (let i = activities.length - 1; i >= 0; i--) if (activities[i]!.type === ActivityTypes.Trace) activities.splice(i, 1);
+    return next();
+  });
 }
 
 /** What a turn decided, as log fields: entry ids and scores, never the user's text. */

@@ -12,12 +12,23 @@ export interface FollowUpMemory {
   offeredIds?: string[];
 }
 
+/**
+ * What this conversation has already given the curators, so that one conversation cannot flood their
+ * report: a few unanswered questions, and one vote per answer.
+ */
+export interface CurationQuota {
+  unanswered: number;
+  /** Entry ids this conversation has voted on. At most one per entry, so bounded by the knowledge base. */
+  voted: string[];
+}
+
 /** Everything the bot keeps about a conversation, each through its own accessor. */
 export interface ConversationAccessors {
   dialogState: StatePropertyAccessor<DialogState>;
-  /** Pseudonymised ids of the members already welcomed here, so nobody is welcomed twice. */
+  /** Pseudonymised ids of the members most recently welcomed here, so nobody is welcomed twice. */
   welcomedMembers: StatePropertyAccessor<string[]>;
   followUp: StatePropertyAccessor<FollowUpMemory>;
+  curationQuota: StatePropertyAccessor<CurationQuota>;
 }
 
 export function createConversationAccessors(conversationState: ConversationState): ConversationAccessors {
@@ -25,5 +36,6 @@ export function createConversationAccessors(conversationState: ConversationState
     dialogState: conversationState.createProperty<DialogState>('dialogState'),
     welcomedMembers: conversationState.createProperty<string[]>('welcomedMembers'),
     followUp: conversationState.createProperty<FollowUpMemory>('followUp'),
+    curationQuota: conversationState.createProperty<CurationQuota>('curationQuota'),
   };
 }

@@ -2,7 +2,7 @@ import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
 import { byRank, KnowledgeIndex, type Candidate, type SearchResult } from '../search/knowledgeIndex';
 import { isCommonWord } from '../search/commonWords';
-import { foldText } from '../search/normalise';
+import { boundedMessage, foldText } from '../search/normalise';
 import type { QuestionType } from '../search/questionType';
 import { followUpCue, PERSONAL_PRONOUNS } from './followUp';
 import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable, type Command, type SmallTalk } from './intents';
@@ -23,11 +23,8 @@ export interface Thresholds {
 export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.56, clarifyFloor: 0.55, clarifyMargin: 0.02 };
 export const MAX_OPTIONS = 3;
 
-/**
- * Only this much of a message is read. A real question is far shorter, and reading a 64 KB body word by
- * word took over a second: a cheap way to tie the bot up.
- */
-export const MAX_MESSAGE_CHARS = 500;
+/** How much of a message is read, for the bot layer (src/bot/incoming.ts), which knows decide rather than the search. */
+export { MAX_MESSAGE_CHARS } from '../search/normalise';
 
 /** How an answer was reached: from the message's own words, with the previous answer's subject, or picked from a list. */
 export type AnswerSource = 'words' | 'follow-up' | 'picked';
@@ -110,7 +107,7 @@ export class Decider {
   }
 
   decide(message: string, context: DecideContext = {}): Decision {
-    const text = message.slice(0, MAX_MESSAGE_CHARS);
+    const text = boundedMessage(message);
     const { topic } = context;
     if (context.offered?.length) {
       const pick = recogniseOfferPick(text, context.offered);

@@ -1,4 +1,4 @@
-import { foldText } from '../search/normalise';
+import { foldMessage } from '../search/normalise';
 
 /**
  * Words that point back at something said before: "how often is it held?", "who appoints them?",
@@ -25,7 +25,7 @@ export type FollowUpCue =
  * continues it; or not at all.
  */
 export function followUpCue(text: string): FollowUpCue | undefined {
-  const folded = foldText(text);
+  const folded = foldMessage(text);
   const pronoun = PRONOUN.exec(folded);
   if (pronoun) return { kind: 'pronoun', beforePronoun: folded.slice(0, pronoun.index) };
   const opening = ELLIPSIS.exec(folded);

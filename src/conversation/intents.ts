@@ -1,30 +1,81 @@
 import Fuse from 'fuse.js';
 import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
-import { foldText } from '../search/normalise';
+import { foldMessage, foldText } from '../search/normalise';
 
 /** Commands that work anywhere in a conversation, even in the middle of a topic menu. */
 export type Command = 'help' | 'cancel' | 'restart';
 export type SmallTalk = 'greeting' | 'thanks' | 'bye';
+
+/** Phrases that may be peeled off an end of a message, and the most words any of them has. */
+interface Fillers {
+  pattern: RegExp;
+  maxWords: number;
+}
+
+/**
+ * Each phrase is a pattern of whole words. None repeats a part with a space in it, so a phrase has at
+ * most as many words as its pattern has spaces, plus one: only that many words at an end are tested.
+ */
+function fillers(...phrases: string[]): Fillers {
+  return { pattern: new RegExp(`^(?:${phrases.join('|')})$`), maxWords: Math.max(...phrases.map((p) => p.split(' ').length)) };
+}
+
+/**
+ * A folded text's words, split once, with fillers dropped from either end by moving an index. Each drop
+ * tests only the few words at that end, so peeling any number of fillers is linear in the text; running
+ * a pattern over the whole text until it changed nothing was quadratic: 65 KB of " x" took seconds.
+ * The longest filler at an end is dropped, which is what the patterns this replaced matched.
+ */
+class Peeler {
+  private readonly words: string[];
+  private first = 0;
+  private end: number;
+
+  constructor(folded: string) {
+    this.words = folded ? folded.split(' ') : [];
+    this.end = this.words.length;
+  }
+
+  /** Drops the longest filler that starts the text, if a word follows it. */
+  dropLeading(phrases: Fillers): boolean {
+    for (let n = Math.min(phrases.maxWords, this.end - this.first - 1); n > 0; n--) {
+      if (phrases.pattern.test(this.words.slice(this.first, this.first + n).join(' '))) {
+        this.first += n;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Drops the longest filler that ends the text, if a word comes before it. */
+  dropTrailing(phrases: Fillers): boolean {
+    for (let n = Math.min(phrases.maxWords, this.end - this.first - 1); n > 0; n--) {
+      if (phrases.pattern.test(this.words.slice(this.end - n, this.end).join(' '))) {
+        this.end -= n;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  get text(): string {
+    return this.words.slice(this.first, this.end).join(' ');
+  }
+}
 
 /**
  * Courtesies and fillers around a command or small talk ("ok, start over please", "cheers mate"). They
  * are peeled off both ends before the patterns below, which must then match the whole message: small
  * talk is recognised only when it is all the message says.
  */
-const EDGE_FILLER = /^(ok(ay)?|oh|um+|er+|so|well|please|pls|plz|mate|bot|then|now|again|just|right|great|lol)\s+|\s+(ok(ay)?|please|pls|plz|mate|bot|then|now|thanks|thank you|lol|for now|x+)$/;
+const LEADING_FILLERS = fillers('ok(ay)?', 'oh', 'um+', 'er+', 'so', 'well', 'please', 'pls', 'plz', 'mate', 'bot', 'then', 'now', 'again', 'just', 'right', 'great', 'lol');
+const TRAILING_FILLERS = fillers('ok(ay)?', 'please', 'pls', 'plz', 'mate', 'bot', 'then', 'now', 'thanks', 'thank you', 'lol', 'for now', 'x+');
 
-/** The folded text with `peel` applied until it changes nothing more: fillers come in any number. */
-function peeled(text: string, peel: (folded: string) => string): string {
-  let folded = foldText(text);
-  for (let previous = ''; previous !== folded; ) {
-    previous = folded;
-    folded = peel(folded);
-  }
-  return folded;
-}
-
+/** The folded message without its fillers, peeled one at a time, from the start while it has any. */
 function core(text: string): string {
-  return peeled(text, (folded) => folded.replace(EDGE_FILLER, ''));
+  const words = new Peeler(foldMessage(text));
+  while (words.dropLeading(LEADING_FILLERS) || words.dropTrailing(TRAILING_FILLERS));
+  return words.text;
 }
 
 const COMMANDS: [Command, RegExp][] = [
@@ -71,15 +122,48 @@ export function recogniseUnanswerable(text: string): string | undefined {
 }
 
 /** Words around a topic name that only say "I want that topic". */
-const TOPIC_FILLER =
-  /^((can you |could you )?tell me( more)? about|what can you tell me about|what do you (have|know) (on|about)|what have you got (on|about)|(have you got |do you have )?anything (on|about)|(can|could) we (talk|chat) about|(i want|i would like|id like|i wanna) to (know|hear|learn) (more )?about|what about|how about|more (on|about)|info(rmation)? (on|about)|questions? (on|about)|lets? talk( about)?|talk about|show me|learn about|about|topic|(the )?(section|part) (on|about)|(give me |can i have |id like )?(an |the )?(overview|summary|intro|introduction) (of|on|to)|overview)\s+/;
-const TOPIC_TAIL = /\s+(please|pls|plz|info(rmation)?|stuff|questions|topic|section|things|details|menu|options|overview|side of things|(at|in|of|for) amnesty( international)?)$/;
+const TOPIC_FILLERS = fillers(
+  '(can you |could you )?tell me( more)? about',
+  'what can you tell me about',
+  'what do you (have|know) (on|about)',
+  'what have you got (on|about)',
+  '(have you got |do you have )?anything (on|about)',
+  '(can|could) we (talk|chat) about',
+  '(i want|i would like|id like|i wanna) to (know|hear|learn) (more )?about',
+  'what about',
+  'how about',
+  'more (on|about)',
+  'info(rmation)? (on|about)',
+  'questions? (on|about)',
+  'lets? talk( about)?',
+  'talk about',
+  'show me',
+  'learn about',
+  'about',
+  'topic',
+  '(the )?(section|part) (on|about)',
+  '(give me |can i have |id like )?(an |the )?(overview|summary|intro|introduction) (of|on|to)',
+  'overview',
+);
+const TOPIC_TAILS = fillers(
+  'please', 'pls', 'plz', 'info(rmation)?', 'stuff', 'questions', 'topic', 'section', 'things', 'details', 'menu', 'options', 'overview',
+  'side of things', '(at|in|of|for) amnesty( international)?',
+);
+const ARTICLES = fillers('the', 'amnesty', 'amnestys', 'its');
 
 /** How far a typed topic name may be from the real one, as fuse.js scores it: "govenance", "membrship", "ofices". */
 const TOPIC_NAME_TOLERANCE = 0.25;
 
+/** The folded message without what surrounds a topic name: a tail, a filler and an article a round, until a round drops none. */
 function topicName(text: string): string {
-  return peeled(text, (folded) => folded.replace(TOPIC_TAIL, '').replace(TOPIC_FILLER, '').replace(/^(the|amnesty|amnestys|amnesty internationals|its) /, ''));
+  const words = new Peeler(foldMessage(text));
+  for (;;) {
+    // All three are tried every round, in this order: the order decides what is left of "about info".
+    const tail = words.dropTrailing(TOPIC_TAILS);
+    const filler = words.dropLeading(TOPIC_FILLERS);
+    const article = words.dropLeading(ARTICLES);
+    if (!tail && !filler && !article) return words.text;
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { errorFields, type Logger } from '../logger';
 import { pseudonymise } from '../privacy';
 import { botActivitySchema, MAX_POSTED_ACTIVITY_CHARS, postedActivitySchema, watermarkSchema } from './activitySchemas';
 import { clientAddress } from './clientAddress';
-import type { Conversation, ConversationStore } from './conversationStore';
+import type { Conversation, ConversationStore, Refusal } from './conversationStore';
 import { newUserId, TOKEN_LIFETIME_SECONDS, type LocalTokens } from './localTokens';
 import type { RateLimiter } from './rateLimiter';
 
@@ -27,6 +27,7 @@ export interface LocalDirectLineOptions {
   adapter: CloudAdapter;
   logic: (context: TurnContext) => Promise<void>;
   tokens: LocalTokens;
+  /** Holds the conversations within their limits, and rates each conversation's posts. */
   store: ConversationStore;
   /** Limits conversation starts per client, since they need no token. */
   limiter: RateLimiter;
@@ -83,8 +84,19 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
     return conversation;
   }
 
+  /** A token for the conversation; near the end of its lifetime, expires_in says so rather than promise 30 minutes. */
   function conversationReply(conversation: Conversation) {
-    return { conversationId: conversation.id, token: tokens.issue({ user: conversation.userId, conv: conversation.id }), expires_in: TOKEN_LIFETIME_SECONDS };
+    const token = tokens.issue({ user: conversation.userId, conv: conversation.id });
+    return { conversationId: conversation.id, token, expires_in: Math.min(TOKEN_LIFETIME_SECONDS, store.secondsLeft(conversation)) };
+  }
+
+  function refuseStart(res: Response, refusal: Refusal): void {
+    res.header('Retry-After', String(refusal.retryAfterSeconds));
+    if (refusal.reason === 'client_full') {
+      sendError(res, 429, 'too_many_conversations_for_client', `this address holds as many conversations as it may; close one or try again in ${refusal.retryAfterSeconds} s`);
+    } else {
+      sendError(res, 503, 'too_many_conversations', `the local endpoint holds as many conversations as it can; try again in ${refusal.retryAfterSeconds} s`);
+    }
   }
 
   server.post(`${prefix}/conversations`, async (req: Request, res: Response) => {
@@ -102,18 +114,20 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
       }
       userId = claims.user;
     }
-    const decision = limiter.take(clientAddress(req, trustProxy));
+    const client = clientAddress(req, trustProxy);
+    const decision = limiter.take(client);
     if (!decision.allowed) {
       res.header('Retry-After', String(decision.retryAfterSeconds));
       sendError(res, 429, 'rate_limited', `too many conversations started; try again in ${decision.retryAfterSeconds} s`);
       return;
     }
-    const conversation = store.create(userId);
-    if (!conversation) {
-      res.header('Retry-After', '60');
-      sendError(res, 503, 'too_many_conversations', 'the local endpoint holds as many conversations as it can; try again later');
+    const admission = store.create(userId, client);
+    if (!admission.admitted) {
+      logger.debug('directline_conversation_refused', { reason: admission.reason, conversations: store.size });
+      refuseStart(res, admission);
       return;
     }
+    const { conversation } = admission;
     logger.debug('directline_conversation_started', { conversation: pseudonymise(conversation.id), conversations: store.size });
     // As Azure Direct Line does for a token that names its user: one conversationUpdate with both members,
     // which is the bot's one welcome path. Its id is never shown, so replies to it lose their replyToId.
@@ -144,6 +158,15 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
   server.post(`${prefix}/conversations/:conversationId/activities`, async (req: Request, res: Response) => {
     const conversation = authorised(req, res);
     if (!conversation) return;
+    // Before anything else: a refused post costs no parsing, no transcript and no turn of the bot.
+    const decision = store.admitPost(conversation);
+    if (!decision.allowed) {
+      // Debug only: a line for every refused post would let the flood reach the logs.
+      logger.debug('directline_post_rate_limited', { conversation: pseudonymise(conversation.id) });
+      res.header('Retry-After', String(decision.retryAfterSeconds));
+      sendError(res, 429, 'rate_limited', `too many activities posted to this conversation; try again in ${decision.retryAfterSeconds} s`);
+      return;
+    }
     const posted = readActivity(req, res, postedActivitySchema);
     if (!posted) return;
     if (JSON.stringify(posted).length > MAX_POSTED_ACTIVITY_CHARS) {

@@ -1,7 +1,7 @@
 /**
- * A token bucket per client: each client may spend `perMinute` requests at once, and earns them back at
- * `perMinute` a minute. Buckets that have filled up again are forgotten, so memory is bounded by the clients
- * active in the last minute, and by `maxClients` beyond that.
+ * A token bucket per client: each client may spend `burst` requests at once (by default `perMinute`), and
+ * earns them back at `perMinute` a minute. Buckets that have filled up again are forgotten, so memory is
+ * bounded by the clients active in the last minute, and by `maxClients` beyond that.
  */
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -16,17 +16,18 @@ export class RateLimiter {
   private readonly refillPerMs: number;
 
   constructor(
-    private readonly perMinute: number,
+    perMinute: number,
     private readonly now: () => number = Date.now,
     private readonly maxClients = 10_000,
+    private readonly burst = perMinute,
   ) {
     this.refillPerMs = perMinute / 60_000;
   }
 
   take(client: string): RateDecision {
     const now = this.now();
-    const bucket = this.buckets.get(client) ?? { tokens: this.perMinute, updated: now };
-    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.updated) * this.refillPerMs);
+    const bucket = this.buckets.get(client) ?? { tokens: this.burst, updated: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.updated) * this.refillPerMs);
     bucket.updated = now;
     // Re-inserting keeps the map in least-recently-used order, for eviction.
     this.buckets.delete(client);
@@ -37,9 +38,14 @@ export class RateLimiter {
     return { allowed: true };
   }
 
+  /** Lets a client's bucket go now, for a client that cannot come back (an ended conversation). */
+  forget(client: string): void {
+    this.buckets.delete(client);
+  }
+
   private forgetIdle(now: number): void {
     for (const [client, bucket] of this.buckets) {
-      if (bucket.tokens + (now - bucket.updated) * this.refillPerMs >= this.perMinute) this.buckets.delete(client);
+      if (bucket.tokens + (now - bucket.updated) * this.refillPerMs >= this.burst) this.buckets.delete(client);
     }
     // Still too many clients mid-burst: let the least recently seen go, which at worst gives them a fresh bucket.
     for (const client of this.buckets.keys()) {

@@ -3,7 +3,7 @@ import type { Entry, Topic } from '../knowledge/schema';
 import { isCommonWord } from './commonWords';
 import { countedByNumbers, countedByQuestion } from './counting';
 import { NameFinder } from './names';
-import { foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from './normalise';
+import { boundedMessage, foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from './normalise';
 import { mayAskType, questionType, withoutEmptyIdioms, type QuestionType } from './questionType';
 import { roleOf, type Role } from './roles';
 import { TypoIndex } from './typoIndex';
@@ -486,7 +486,7 @@ export class KnowledgeIndex {
    */
   namesOtherSubject(text: string, except: Entry): boolean {
     const excepted = this.contentStems(except.subject);
-    return this.subjectsNamed(this.contentStems(text)).some((subject) => !subject.every((id) => excepted.has(id)));
+    return this.subjectsNamed(this.contentStems(boundedMessage(text))).some((subject) => !subject.every((id) => excepted.has(id)));
   }
 
   /** The subjects a text with these content stems names: most of their words' weight is there. */
@@ -514,7 +514,7 @@ export class KnowledgeIndex {
    */
   subjectRoles(subject: string, message: string): (entry: Entry) => Set<Role> {
     const subjectStems = this.heaviestStems(subject);
-    const verbs = new Set(tokenize(message, this.rewriter).filter((t) => !t.isQuestionWord && !subjectStems.has(t.stem)).map((t) => t.stem));
+    const verbs = new Set(tokenize(boundedMessage(message), this.rewriter).filter((t) => !t.isQuestionWord && !subjectStems.has(t.stem)).map((t) => t.stem));
     return (entry) => {
       const roles = new Set<Role>();
       for (const wording of [entry.question, ...entry.phrasings]) {
@@ -527,8 +527,9 @@ export class KnowledgeIndex {
 
   /** The role a pronoun plays in the message: "who does it appoint?" has it acting, "who appoints it?" acted on. */
   pronounRole(message: string, pronouns: ReadonlySet<string>): Role | undefined {
-    const verbs = new Set(tokenize(message, this.rewriter).filter((t) => !t.isQuestionWord).map((t) => t.stem));
-    return roleOf(this.clauseWords(message), (w) => pronouns.has(w), (w) => verbs.has(stem(w)));
+    const text = boundedMessage(message);
+    const verbs = new Set(tokenize(text, this.rewriter).filter((t) => !t.isQuestionWord).map((t) => t.stem));
+    return roleOf(this.clauseWords(text), (w) => pronouns.has(w), (w) => verbs.has(stem(w)));
   }
 
   /** A text's folded words in order, stop words kept, synonyms rewritten: what word order is read from. */
@@ -566,7 +567,8 @@ export class KnowledgeIndex {
    * The kind of question a message asks when it asks only that, of nothing it names: "how many?", "since
    * when?", "why?". Such a message is about whatever was said before, if anything.
    */
-  bareQuestionType(text: string): QuestionType | undefined {
+  bareQuestionType(message: string): QuestionType | undefined {
+    const text = boundedMessage(message);
     const tokens = tokenize(text, this.rewriter);
     if (tokens.length === 0 || !tokens.every((t) => t.isQuestionWord || TYPE_CUE_WORDS.has(t.word))) return undefined;
     return questionType(text);
@@ -637,8 +639,9 @@ export class KnowledgeIndex {
     return idf * (r.token.isQuestionWord ? QUESTION_WORD_WEIGHT : 1) * (r.fromContext ? CONTEXT_WEIGHT : 1);
   }
 
+  /** Ranks entries for a message. This, like every method that reads a message, reads only what boundedMessage leaves of it. */
   search(message: string, options: SearchOptions = {}): SearchResult {
-    const text = withoutEmptyIdioms(message);
+    const text = withoutEmptyIdioms(boundedMessage(message));
     const typed = tokenize(text, this.rewriter).map((t) => this.resolve(t, false));
     const typedStems = new Set(typed.map((r) => r.token.stem));
     // The previous subject's places and organisations are left behind: "and worldwide?" after a

@@ -27,6 +27,44 @@ const QUESTION_WORDS = new Set(['who', 'what', 'when', 'where', 'why', 'how', 'w
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
+/**
+ * Only this much of a message is read. A real question is far shorter, and reading a 64 KB body word by
+ * word took over a second: a cheap way to tie the bot up.
+ */
+export const MAX_MESSAGE_CHARS = 500;
+
+/**
+ * Nor more of it than folds to this many characters. Compatibility characters decompose into several
+ * letters ("㌖" into six, "ﷺ" into eighteen), so 500 characters could fold to 9,000; a real message
+ * grows by a few characters at most.
+ */
+export const MAX_FOLDED_CHARS = 2 * MAX_MESSAGE_CHARS;
+
+/**
+ * The part of a message the bot reads: its first MAX_MESSAGE_CHARS characters, and of those only as many
+ * as fold to at most MAX_FOLDED_CHARS. Every matcher and the search cut a message with this before
+ * anything else, so no input costs more than a message of that size.
+ */
+export function boundedMessage(text: string): string {
+  const cut = text.slice(0, MAX_MESSAGE_CHARS);
+  // Folding never lengthens plain ASCII, and never makes a text longer than its decomposition.
+  if (isPrintableAscii(cut) || cut.normalize('NFKD').length <= MAX_FOLDED_CHARS) return cut;
+  // Characters decompose one at a time, so the lengths of their decompositions add up.
+  let decomposed = 0;
+  let end = 0;
+  for (const char of cut) {
+    decomposed += char.normalize('NFKD').length;
+    if (decomposed > MAX_FOLDED_CHARS) break;
+    end += char.length;
+  }
+  return cut.slice(0, end);
+}
+
+/** foldText of the part of a message the bot reads. */
+export function foldMessage(text: string): string {
+  return foldText(boundedMessage(text));
+}
+
 /** Whether foldText takes its plain-ASCII path for the text. */
 export function isPrintableAscii(text: string): boolean {
   return PRINTABLE_ASCII.test(text);

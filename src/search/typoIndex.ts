@@ -3,6 +3,13 @@ import { editDistance } from './editDistance';
 /** Words shorter than this are never corrected: too many short words are one edit from each other. */
 export const MIN_CORRECTABLE_LENGTH = 4;
 
+/**
+ * Words longer than this are never corrected: no word a supporter means is longer ("internationalisation"
+ * has 20 letters), and a lookup builds every string up to two deletions away, about n²/2 strings of n
+ * letters, so a 3,000-letter "word" from a hostile message took 40 seconds and the whole heap.
+ */
+export const MAX_CORRECTABLE_LENGTH = 24;
+
 /** One typo in a short word, two in a long one. */
 export function maxEdits(word: string): number {
   return word.length >= 8 ? 2 : 1;
@@ -81,9 +88,9 @@ export class TypoIndex {
     for (let i = lo; i < this.keys.length && this.keys[i]! < low + MAX_WORDS; i++) into.add(this.keys[i]! - low);
   }
 
-  /** The closest vocabulary word within maxEdits(word), or undefined. */
+  /** The closest vocabulary word within maxEdits(word), or undefined; words too short or too long to correct are not looked up. */
   correct(word: string): TypoMatch | undefined {
-    if (word.length < MIN_CORRECTABLE_LENGTH) return undefined;
+    if (word.length < MIN_CORRECTABLE_LENGTH || word.length > MAX_CORRECTABLE_LENGTH) return undefined;
     const limit = maxEdits(word);
     const variants = new Set([word]);
     deletions(word, limit, variants);

@@ -8,6 +8,8 @@ import { withTimeout } from './withTimeout';
 /** Leaves room for the apology inside the 5 s a user should wait at most when the store is down. */
 export const DEFAULT_STORE_TIMEOUT_MS = 3000;
 
+const HEALTH_BLOB = 'health/ping';
+
 export interface BlobStateStorageOptions {
   connectionString: string;
   container: string;
@@ -82,12 +84,17 @@ export class BlobStateStorage implements Storage {
     return this.call('state delete', async () => (await this.blobs()).delete(keys));
   }
 
-  /** True if the container answers within the timeout; never throws, never hangs. */
+  /**
+   * True if a write succeeds within the timeout; never throws, never hangs. A write, because a store that
+   * answers reads but refuses writes (a revoked SAS permission, a full account) fails every turn's save.
+   * One small blob that every instance overwrites; its "/" keeps it out of the state purge.
+   */
   async ping(): Promise<boolean> {
     try {
       await this.call('store ping', async (signal) => {
         await this.blobs();
-        await this.container.getProperties({ abortSignal: signal });
+        const body = new Date().toISOString();
+        await this.container.getBlockBlobClient(HEALTH_BLOB).upload(body, Buffer.byteLength(body), { abortSignal: signal });
       });
       return true;
     } catch {

@@ -10,6 +10,7 @@ import {
   type StorageKeyFactory,
   type StoreItem,
 } from 'botbuilder';
+import type { Pseudonymiser } from '../privacy';
 import { ETAG_NEW_ITEM, EtagConflictError, isEtagConflict } from './etagConflict';
 
 /**
@@ -108,14 +109,28 @@ class ConditionalSaver {
 
 const savers = new WeakMap<BotState, ConditionalSaver>();
 
-/** ConversationState whose saveChanges is rejected with an eTag conflict if another turn saved first. */
+/**
+ * ConversationState whose saveChanges is rejected with an eTag conflict if another turn saved first, and
+ * whose storage keys hold a keyed hash of the channel and conversation ids rather than the ids themselves.
+ */
 export class ConsistentConversationState extends ConversationState {
   private readonly saver: ConditionalSaver;
 
-  constructor(storage: Storage, namespace?: string) {
-    super(storage, namespace);
+  constructor(
+    storage: Storage,
+    private readonly pseudonymise: Pseudonymiser,
+    private readonly keySuffix = '',
+  ) {
+    super(storage, keySuffix);
     this.saver = new ConditionalSaver(this, storage, this.storageKey);
     savers.set(this, this.saver);
+  }
+
+  override getStorageKey(context: TurnContext): string | undefined {
+    // The base class checks that both ids are there; its key, which holds them, is not kept.
+    super.getStorageKey(context);
+    const { channelId, conversation } = context.activity;
+    return `conversations/${this.pseudonymise(`${channelId}\n${conversation.id}`)}/${this.keySuffix}`;
   }
 
   override load(context: TurnContext, force = false): Promise<StateObject> {

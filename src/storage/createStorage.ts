@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { z } from 'zod';
 import { errorFields, type Logger } from '../logger';
+import { keyedPseudonymiser, type Pseudonymiser } from '../privacy';
 import { BlobStateStorage, DEFAULT_STORE_TIMEOUT_MS } from './blobStorage';
 import { blobCurationLog, memoryCurationLog, sqliteCurationLog, type CurationLog } from './curationLog';
+import { sqlitePseudonymKey } from './pseudonymKey';
 import { SqliteStorage } from './sqliteStorage';
 
 export const STORAGE_KINDS = ['sqlite', 'blob', 'memory'] as const;
@@ -25,6 +28,10 @@ export const storageOptionsSchema = z
     container: containerNameSchema.optional(),
     /** Conversation state not written for this many days is deleted. */
     ttlDays: z.number().positive(),
+    /** Curation records older than this many days are deleted, on the same schedule. */
+    curationTtlDays: z.number().positive().default(90),
+    /** The key of the pseudonyms in storage keys; required for blob (shared by instances), generated for the others if absent. */
+    pseudonymKey: z.string().min(32).optional(),
     /** Bound on each store call (Blob) or on waiting for the database lock (SQLite). */
     timeoutMs: z.number().int().positive().default(DEFAULT_STORE_TIMEOUT_MS),
     /** Whether SQLite deletes expired state at open and then on a schedule; tools that only read turn it off. */
@@ -34,7 +41,7 @@ export const storageOptionsSchema = z
   })
   .superRefine((options, ctx) => {
     if (options.kind !== 'blob') return;
-    for (const key of ['connectionString', 'container'] as const) {
+    for (const key of ['connectionString', 'container', 'pseudonymKey'] as const) {
       if (!options[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required for blob storage' });
     }
   });
@@ -45,34 +52,44 @@ export interface StateStore {
   kind: StorageKind;
   storage: Storage;
   curation: CurationLog;
-  /** Whether the store answers now; bounded by the timeout, never throws. For GET /healthz. */
+  /** Stands in for channel ids in storage keys and stored state, the same on every instance sharing the store. */
+  pseudonymise: Pseudonymiser;
+  /** Whether the store can be written now; bounded by the timeout, never throws. For GET /healthz. */
   ping(): Promise<boolean>;
   /** Deletes state last written more than ttlDays before `now`; returns how many items. */
   purgeExpired(now?: Date): Promise<number>;
+  /** Deletes curation records made more than curationTtlDays before `now`; returns how many. */
+  purgeExpiredCuration(now?: Date): Promise<number>;
   /** Stops the retention schedule and releases the store. Safe to call twice. */
   close(): Promise<void>;
 }
 
 /**
- * Opens the configured store. SQLite also deletes expired state at open and then every purgeIntervalMs
- * (on a timer that does not keep the process alive), unless schedulePurge is false. Blob storage is shared by every instance, so its
- * retention runs once, as `npm run state:purge` on a schedule, rather than in each instance. Memory is for
- * tests: it forgets on restart, and has no timestamps to expire.
+ * Opens the configured store. SQLite also deletes expired state and curation records at open and then
+ * every purgeIntervalMs (on a timer that does not keep the process alive), unless schedulePurge is false.
+ * Blob storage is shared by every instance, so its retention runs once, as `npm run state:purge` on a
+ * schedule, rather than in each instance. Memory is for tests: it forgets on restart.
  */
 export async function createStorage(input: StorageOptions, logger?: Logger): Promise<StateStore> {
   const options = storageOptionsSchema.parse(input);
   const cutoff = (now: Date) => new Date(now.getTime() - options.ttlDays * DAY_MS);
+  const curationCutoff = (now: Date) => new Date(now.getTime() - options.curationTtlDays * DAY_MS);
 
   switch (options.kind) {
-    case 'memory':
+    case 'memory': {
+      const curation = memoryCurationLog();
       return {
         kind: 'memory',
         storage: new MemoryStorage(),
-        curation: memoryCurationLog(),
+        curation,
+        // Memory forgets on restart, so a key that does too loses nothing.
+        pseudonymise: keyedPseudonymiser(options.pseudonymKey ?? randomBytes(32)),
         ping: async () => true,
         purgeExpired: async () => 0,
+        purgeExpiredCuration: (now = new Date()) => curation.purgeOlderThan(curationCutoff(now)),
         close: async () => undefined,
       };
+    }
 
     case 'blob': {
       const storage = await new BlobStateStorage({
@@ -80,22 +97,34 @@ export async function createStorage(input: StorageOptions, logger?: Logger): Pro
         container: options.container!,
         timeoutMs: options.timeoutMs,
       }).open();
+      const curation = blobCurationLog(storage.container, options.timeoutMs);
       return {
         kind: 'blob',
         storage,
-        curation: blobCurationLog(storage.container, options.timeoutMs),
+        curation,
+        pseudonymise: keyedPseudonymiser(options.pseudonymKey!),
         ping: () => storage.ping(),
         purgeExpired: (now = new Date()) => storage.purgeOlderThan(cutoff(now)),
+        purgeExpiredCuration: (now = new Date()) => curation.purgeOlderThan(curationCutoff(now)),
         close: () => storage.close(),
       };
     }
 
     case 'sqlite': {
-      const storage = new SqliteStorage({ dataDir: options.dataDir, busyTimeoutMs: options.timeoutMs });
+      const storage = openSqlite(options.dataDir, options.timeoutMs);
+      // A folder that cannot be written may still open (and read) fine, then fail every turn: refuse to start instead.
+      if (!(await storage.ping())) {
+        await storage.close();
+        throw new Error(`DATA_DIR ${options.dataDir} cannot be written (read-only, or the disk is full)`);
+      }
+      const pseudonymKey = options.pseudonymKey ?? sqlitePseudonymKey(options.dataDir);
+      const curation = sqliteCurationLog(storage.database);
       const purgeExpired = (now = new Date()) => storage.purgeOlderThan(cutoff(now));
+      const purgeExpiredCuration = (now = new Date()) => curation.purgeOlderThan(curationCutoff(now));
       const scheduledPurge = async () => {
         try {
           logger?.info('state_purged', { deleted: await purgeExpired(), ttlDays: options.ttlDays });
+          logger?.info('curation_purged', { deleted: await purgeExpiredCuration(), ttlDays: options.curationTtlDays });
         } catch (err) {
           logger?.error('state_purge_failed', errorFields(err));
         }
@@ -109,14 +138,25 @@ export async function createStorage(input: StorageOptions, logger?: Logger): Pro
       return {
         kind: 'sqlite',
         storage,
-        curation: sqliteCurationLog(storage.database),
+        curation,
+        pseudonymise: keyedPseudonymiser(pseudonymKey),
         ping: () => storage.ping(),
         purgeExpired,
+        purgeExpiredCuration,
         close: async () => {
           clearInterval(timer);
           await storage.close();
         },
       };
     }
+  }
+}
+
+/** The database under `dataDir`, or an error that names the folder: SQLite's own says only "unable to open database file". */
+function openSqlite(dataDir: string, busyTimeoutMs: number): SqliteStorage {
+  try {
+    return new SqliteStorage({ dataDir, busyTimeoutMs });
+  } catch (err) {
+    throw new Error(`DATA_DIR ${dataDir} cannot be written (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
 }

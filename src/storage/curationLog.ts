@@ -43,12 +43,15 @@ export interface CurationLog {
   record(input: CurationInput): Promise<void>;
   /** Every record at or after `since` (all if omitted), oldest first. */
   list(since?: Date): Promise<CurationRecord[]>;
+  /** Deletes records made before `cutoff` (CURATION_TTL_DAYS); returns how many. */
+  purgeOlderThan(cutoff: Date): Promise<number>;
 }
 
 /** Where records are kept; the validation and redaction in front of it are the same for every store. */
 interface CurationBackend {
   append(record: CurationRecord): Promise<void>;
   list(since?: Date): Promise<CurationRecord[]>;
+  purgeOlderThan(cutoff: Date): Promise<number>;
 }
 
 function curationLog(backend: CurationBackend): CurationLog {
@@ -58,14 +61,20 @@ function curationLog(backend: CurationBackend): CurationLog {
       await backend.append({ ...parsed, at: parsed.at ?? new Date() });
     },
     list: (since) => backend.list(since),
+    purgeOlderThan: (cutoff) => backend.purgeOlderThan(cutoff),
   };
 }
 
 export function memoryCurationLog(): CurationLog {
-  const records: CurationRecord[] = [];
+  let records: CurationRecord[] = [];
   return curationLog({
     append: async (record) => void records.push(record),
     list: async (since) => records.filter((r) => !since || r.at >= since).sort((a, b) => a.at.getTime() - b.at.getTime()),
+    purgeOlderThan: async (cutoff) => {
+      const before = records.length;
+      records = records.filter((r) => r.at >= cutoff);
+      return before - records.length;
+    },
   });
 }
 
@@ -94,6 +103,7 @@ export function sqliteCurationLog(db: Database.Database): CurationLog {
   `);
   const insert = db.prepare('INSERT INTO curation (kind, entry_id, helpful, question, topic, at) VALUES (@kind, @entryId, @helpful, @question, @topic, @at)');
   const select = db.prepare<[number], CurationRow>('SELECT kind, entry_id, helpful, question, topic, at FROM curation WHERE at >= ? ORDER BY at, id');
+  const purge = db.prepare<[number]>('DELETE FROM curation WHERE at < ?');
   return curationLog({
     async append(record) {
       insert.run(
@@ -111,6 +121,7 @@ export function sqliteCurationLog(db: Database.Database): CurationLog {
         ),
       );
     },
+    purgeOlderThan: async (cutoff) => purge.run(cutoff.getTime()).changes,
   });
 }
 
@@ -147,6 +158,21 @@ export function blobCurationLog(container: ContainerClient, timeoutMs: number): 
         records.push(...batch.filter((r): r is CurationRecord => r !== undefined));
       }
       return records.sort((a, b) => a.at.getTime() - b.at.getTime());
+    },
+    async purgeOlderThan(cutoff) {
+      // Names start with the record's time, so the listing alone says which are older.
+      const before = `${CURATION_BLOB_PREFIX}${cutoff.toISOString()}`;
+      let deleted = 0;
+      for await (const blob of listBlobs(container, CURATION_BLOB_PREFIX, timeoutMs)) {
+        if (blob.name >= before) continue;
+        await withTimeout('curation purge', timeoutMs, (abortSignal) => container.deleteBlob(blob.name, { abortSignal })).then(
+          () => (deleted += 1),
+          (err: unknown) => {
+            if (!(err instanceof RestError && err.statusCode === 404)) throw err;
+          },
+        );
+      }
+      return deleted;
     },
   });
 }

@@ -54,6 +54,7 @@ export class SqliteStorage implements Storage {
         updated_at INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS state_updated_at ON state (updated_at);
+      CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at INTEGER NOT NULL);
     `);
     this.sql = prepareStatements(this.db);
   }
@@ -101,9 +102,13 @@ export class SqliteStorage implements Storage {
     return this.sql.purge.run(cutoff.getTime()).changes;
   }
 
+  /**
+   * Whether the store can be written now. A read (SELECT 1) succeeds on a full disk or a folder made
+   * read-only, while every turn's save fails; so this writes one row, as a turn would.
+   */
   async ping(): Promise<boolean> {
     try {
-      this.db.prepare('SELECT 1').get();
+      this.sql.touchHealth.run(this.now().getTime());
       return true;
     } catch {
       return false;
@@ -126,6 +131,7 @@ function prepareStatements(db: Database.Database) {
     updateMatching: db.prepare('UPDATE state SET value = @value, etag = @etag, updated_at = @updatedAt WHERE key = @key AND etag = @expected'),
     remove: db.prepare<[string]>('DELETE FROM state WHERE key = ?'),
     purge: db.prepare<[number]>('DELETE FROM state WHERE updated_at < ?'),
+    touchHealth: db.prepare<[number]>('INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at'),
   };
 }
 

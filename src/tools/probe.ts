@@ -4,6 +4,7 @@ import { composeBot } from '../bot/composeBot';
 import type { DeciderOptions, Decision } from '../conversation/decide';
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import { createLogger } from '../logger';
+import { pseudonymise } from '../privacy';
 
 export interface ProbedTurn {
   decision?: Decision;
@@ -15,7 +16,7 @@ export interface ProbedTurn {
  * decided it and what it replied. Used by `npm run ask` and `npm run eval`.
  */
 export function probeConversation(knowledge: KnowledgeBase, deciderOptions: DeciderOptions = {}): (text: string) => Promise<ProbedTurn> {
-  const { bot } = composeBot({ knowledge, storage: new MemoryStorage(), logger: createLogger('error'), decider: deciderOptions });
+  const { bot } = composeBot({ knowledge, storage: new MemoryStorage(), pseudonymise, logger: createLogger('error'), decider: deciderOptions });
   let decision: Decision | undefined;
   const adapter = new TestAdapter((context) => bot.run(context)).use({
     onTurn: async (context, next) => {

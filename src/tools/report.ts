@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadDotEnv, parseConfig, storageOptions } from '../config';
+import { stripControls } from '../redact';
 import { createStorage } from '../storage/createStorage';
 import type { CurationRecord } from '../storage/curationLog';
 
@@ -13,7 +14,7 @@ const USAGE = 'usage: npm run report -- [--limit N] [--since YYYY-MM-DD]';
 
 
 export interface UnansweredRow {
-  /** Folded for counting: lower case, single spaces, no trailing punctuation. */
+  /** Folded for counting: no controls, lower case, single spaces, no trailing punctuation. */
   question: string;
   count: number;
   lastAsked: Date;
@@ -33,8 +34,15 @@ export interface CurationReport {
   leastHelpful: AnswerRow[];
 }
 
+/** Escape sequences go before counting, so a question dressed in them counts with the plain one. */
+const TRAILING_PUNCTUATION = new Set([' ', '?', '!', '.', ',', ';', ':']);
+
 export function foldQuestion(question: string): string {
-  return question.toLowerCase().replace(/\s+/g, ' ').trim().replace(/[\s?!.,;:]+$/, '');
+  const folded = stripControls(question).toLowerCase().replace(/\s+/g, ' ').trim();
+  // A loop, not /[\s?!.,;:]+$/: that pattern retries from every mark of a long run not at the end ("a???…?b").
+  let end = folded.length;
+  while (end > 0 && TRAILING_PUNCTUATION.has(folded[end - 1]!)) end -= 1;
+  return folded.slice(0, end);
 }
 
 /**
@@ -86,17 +94,22 @@ function table(headers: string[], rows: string[][]): string {
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/**
+ * Questions are what users typed, and could hold escape sequences that recolour, retitle or hyperlink the
+ * curator's terminal. Every string read from the store is stripped here, whatever built the report: the
+ * store may hold records written before stripping existed, or by other hands.
+ */
 export function formatReport(report: CurationReport): string {
   const unanswered = report.unanswered.length
     ? table(
         ['asked', 'last asked', 'question'],
-        report.unanswered.map((row) => [String(row.count), row.lastAsked.toISOString().slice(0, 10), clip(row.question, 100)]),
+        report.unanswered.map((row) => [String(row.count), row.lastAsked.toISOString().slice(0, 10), clip(stripControls(row.question), 100)]),
       )
     : '(none)';
   const answers = report.leastHelpful.length
     ? table(
         ['entry', '👍', '👎', 'helpful'],
-        report.leastHelpful.map((row) => [row.entryId, String(row.helpful), String(row.unhelpful), `${Math.round(row.shareHelpful * 100)}%`]),
+        report.leastHelpful.map((row) => [stripControls(row.entryId), String(row.helpful), String(row.unhelpful), `${Math.round(row.shareHelpful * 100)}%`]),
       )
     : '(no answer has a 👎)';
   return `Most frequent unanswered questions\n\n${unanswered}\n\nLeast helpful answers\n\n${answers}\n\n(${report.records} records)\n`;
@@ -137,7 +150,7 @@ if (require.main === module) {
   ).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`${stripControls(error instanceof Error ? error.message : String(error))}\n`);
       process.exitCode = 1;
     },
   );

@@ -2,9 +2,10 @@ import { loadDotEnv, parseConfig, storageOptions } from '../config';
 import { createStorage } from '../storage/createStorage';
 
 /**
- * `npm run state:purge`: deletes conversation state not written for STATE_TTL_DAYS days and prints how
- * many items went. Blob storage is shared by every instance, so its retention is this command run on a
- * schedule (cron, an Azure Container Apps job, a WebJob); SQLite also purges by itself while the bot runs.
+ * `npm run state:purge`: deletes conversation state not written for STATE_TTL_DAYS days, and curation
+ * records older than CURATION_TTL_DAYS, and prints how many went. Blob storage is shared by every
+ * instance, so its retention is this command run on a schedule (cron, an Azure Container Apps job, a
+ * WebJob); SQLite also purges by itself while the bot runs.
  */
 async function main(): Promise<void> {
   loadDotEnv();
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
   try {
     const deleted = await store.purgeExpired();
     process.stdout.write(`Deleted ${deleted} conversation state item(s) not written for ${options.ttlDays} days (${store.kind} storage).\n`);
+    const curation = await store.purgeExpiredCuration();
+    process.stdout.write(`Deleted ${curation} curation record(s) older than ${options.curationTtlDays} days.\n`);
   } finally {
     await store.close();
   }

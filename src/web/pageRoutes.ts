@@ -90,7 +90,7 @@ export function registerPageRoutes(server: Server, options: PageOptions): void {
     }
     const asset = assets.get(file);
     if (!asset) {
-      res.send(404, { error: 'not_found', reason: `no static file ${file}` });
+      res.send(404, { error: 'not_found', reason: 'no such static file' });
       return;
     }
     // Unversioned names: browsers revalidate, so a deployment's changes show at once.

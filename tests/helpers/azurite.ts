@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { keyedPseudonymiser } from '../../src/privacy';
 
 /** Azurite's well-known development account; it is public and only ever valid against the emulator. */
 const ACCOUNT = 'devstoreaccount1';
@@ -135,4 +136,12 @@ export async function startAzurite(): Promise<Azurite> {
       rmSync(location, { recursive: true, force: true });
     },
   };
+}
+
+/** The pseudonym key every bot and store on the tests' Azurite shares, as instances of one deployment do. */
+export const TEST_PSEUDONYM_KEY = 'a pseudonym key the blob tests share, 32+ characters';
+
+/** The pseudonym an emulator conversation's state blob is named after, for tests that hold its write. */
+export function statePseudonym(conversationId: string, channelId = 'emulator'): string {
+  return keyedPseudonymiser(TEST_PSEUDONYM_KEY)(`${channelId}\n${conversationId}`);
 }

@@ -9,7 +9,11 @@ import { createConversationAccessors } from '../../src/bot/state';
 import { PROJECT_ROOT } from '../../src/config';
 import { Decider, type DeciderOptions } from '../../src/conversation/decide';
 import { loadKnowledge } from '../../src/knowledge/loadKnowledge';
+import { keyedPseudonymiser } from '../../src/privacy';
 import { memoryLogger } from './http';
+
+/** The keyed hash the test bot's storage keys use, so tests can find what it stored. */
+export const testPseudonymise = keyedPseudonymiser('the test bot key, at least 32 characters');
 
 export const knowledge = loadKnowledge(resolve(PROJECT_ROOT, 'knowledge'));
 export const decider = new Decider(knowledge);
@@ -24,7 +28,7 @@ export function entry(id: string) {
 export function createTestBot(options: { storage?: Storage; dialog?: Dialog; decider?: DeciderOptions } = {}) {
   const storage = options.storage ?? new MemoryStorage();
   const logger = memoryLogger();
-  const { bot } = composeBot({ knowledge, storage, logger, dialog: options.dialog, decider: options.decider });
+  const { bot } = composeBot({ knowledge, storage, pseudonymise: testPseudonymise, logger, dialog: options.dialog, decider: options.decider });
   const adapter = new TestAdapter((context) => bot.run(context));
   adapter.onTurnError = turnErrorHandler(logger);
   return { adapter, storage, logger };

@@ -28,12 +28,19 @@ export interface BotProcess {
 const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
+export interface LaunchOptions {
+  /** Wraps the command line, e.g. to run the bot in a mount namespace of its own; the wrapper must exec it. */
+  wrap?: (command: string[]) => string[];
+}
+
 /**
  * Runs the bot the way `npm start` does, as its own process (`node --import=tsx src/index.ts`), with only
  * PATH and `env` in its environment, and resolves once it logs that it is listening.
  */
-export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
-  const child = spawn(process.execPath, ['--import=tsx', resolve(PROJECT_ROOT, 'src/index.ts')], {
+export async function startBotProcess(env: Record<string, string>, options: LaunchOptions = {}): Promise<BotProcess> {
+  const command = [process.execPath, '--import=tsx', resolve(PROJECT_ROOT, 'src/index.ts')];
+  const [file, ...args] = options.wrap ? options.wrap(command) : command;
+  const child = spawn(file!, args, {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,0 +1,42 @@
+import { expect } from 'chai';
+import type { CurationRecord } from '../src/storage/curationLog';
+import { buildReport, foldQuestion, formatReport, type CurationReport } from '../src/tools/report';
+
+/** What a terminal would act on rather than print: C0 and C1 controls, bidi overrides and isolates. */
+const UNPRINTABLE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+
+const at = (day: number) => new Date(Date.UTC(2026, 2, day));
+const unanswered = (question: string, day = 1): CurationRecord => ({ kind: 'unanswered', question, at: at(day) });
+
+const COLOURED = 'who \u001b[1;31mfunds\u001b[0m amnesty?';
+const HYPERLINKED = 'who funds \u001b]8;;http://evil.example\u0007amnesty\u001b]8;;\u0007';
+const DISGUISED = 'who\u200b funds\u202e amnesty\u0007';
+
+describe('report: text from users reaches the terminal inert', () => {
+  it('folds escape sequences, controls and invisible characters away', () => {
+    for (const question of [COLOURED, HYPERLINKED, DISGUISED]) expect(foldQuestion(question)).to.equal('who funds amnesty');
+  });
+
+  it('counts questions that differ only by escape sequences together', () => {
+    const report = buildReport([unanswered('Who funds Amnesty?', 1), unanswered(COLOURED, 2), unanswered(HYPERLINKED, 3), unanswered(DISGUISED, 4)]);
+    expect(report.unanswered.map((row) => [row.question, row.count])).to.deep.equal([['who funds amnesty', 4]]);
+  });
+
+  it('prints no escape sequence, control or bidi override, and no hidden link target', () => {
+    const text = formatReport(buildReport([unanswered(COLOURED), unanswered(`${HYPERLINKED} now`), unanswered('\u009b2Jcleared \u001b]0;title\u001b\\ screen')]));
+    expect(text).to.not.match(UNPRINTABLE);
+    expect(text).to.not.include('evil.example');
+    expect(text).to.include('who funds amnesty now').and.include('cleared screen');
+  });
+
+  it('strips a report it did not build, as a report read from elsewhere may not have been folded', () => {
+    const report: CurationReport = {
+      records: 2,
+      unanswered: [{ question: `red \u001b[31malert\u001b[0m\n1  2026-01-01  forged row`, count: 1, lastAsked: at(1) }],
+      leastHelpful: [{ entryId: 'icm\u001b[8m-frequency', helpful: 0, unhelpful: 1, shareHelpful: 0 }],
+    };
+    const text = formatReport(report);
+    expect(text).to.not.match(UNPRINTABLE);
+    expect(text).to.include('red alert 1  2026-01-01  forged row').and.match(/icm-frequency\s+0\s+1\s+0%/);
+  });
+});
