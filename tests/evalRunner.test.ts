@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { PROJECT_ROOT } from '../src/config';
+import { loadOutOfScopeQuestions, OUT_OF_SCOPE_FILE, scoreOutOfScope } from './eval/outOfScopeCorpus';
 import { decideCase, judge, loadCases } from './eval/runEval';
 import { decider, entry, knowledge } from './helpers/bot';
 
@@ -29,5 +30,23 @@ describe('evaluation runner', () => {
     expect(decision?.kind).to.equal('answer');
     expect(decision?.kind === 'answer' && decision.entry).to.equal(entry('icm-frequency'));
     expect(decision?.kind === 'answer' && decision.topic).to.equal('governance');
+  });
+
+  it('loads the sealed split without showing it: at least 550 cases in every category, each naming a real entry', () => {
+    const cases = loadCases(resolve(PROJECT_ROOT, 'tests/eval/sealed.yaml'), knowledge);
+    expect(cases.length).to.be.at.least(550);
+    expect(new Set(cases.map((c) => c.category)).size).to.equal(8);
+  });
+
+  it('loads the out-of-scope corpus: at least 1,000 distinct questions', () => {
+    const questions = loadOutOfScopeQuestions(resolve(PROJECT_ROOT, OUT_OF_SCOPE_FILE));
+    expect(questions.length).to.be.at.least(1000);
+    expect(new Set(questions.map((q) => q.toLowerCase())).size).to.equal(questions.length);
+  });
+
+  it('counts an out-of-scope question answered with an entry as a fact, and an offer as a detour', async () => {
+    const figures = await scoreOutOfScope(knowledge, ['who is the secretary general?', "what's the weather in London?"]);
+    expect(figures).to.deep.include({ questions: 2, facts: 1, offers: 0 });
+    expect(figures.answered).to.deep.equal([{ question: 'who is the secretary general?', entryId: 'current-secretary-general' }]);
   });
 });

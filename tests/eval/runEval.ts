@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../../src/config';
 import { DEFAULT_THRESHOLDS, type DeciderOptions, type Decision, type Thresholds } from '../../src/conversation/decide';
 import { loadKnowledge, type KnowledgeBase } from '../../src/knowledge/loadKnowledge';
 import { probeConversation } from '../../src/tools/probe';
+import { corpusReport, loadOutOfScopeQuestions, OUT_OF_SCOPE_FILE, scoreOutOfScope } from './outOfScopeCorpus';
 
 /** An evaluation case: a message, optionally after earlier turns, and what the bot should do with it. */
 const caseSchema = z.strictObject({
@@ -189,6 +190,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${report(split.title, results)}\n`);
     if (values.verbose) process.stdout.write(`${describeMisses(results)}\n`);
     process.stdout.write('\n');
+  }
+  if (!values.split || values.split === 'out-of-scope') {
+    const questions = loadOutOfScopeQuestions(resolve(PROJECT_ROOT, OUT_OF_SCOPE_FILE));
+    process.stdout.write(`${corpusReport(await scoreOutOfScope(kb, questions), values.verbose)}\n`);
   }
 }
 

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { KnowledgeBase } from '../../src/knowledge/loadKnowledge';
+import { probeConversation } from '../../src/tools/probe';
+
+export const OUT_OF_SCOPE_FILE = 'tests/eval/out-of-scope.yaml';
+
+/** Issue #7's target: at most this share of everyday questions from other domains may get a fact. */
+export const OUT_OF_SCOPE_FACT_TARGET = 0.002;
+
+/** Everyday questions from other domains, written blind to the knowledge base: none should get a fact. */
+export function loadOutOfScopeQuestions(file: string): string[] {
+  const parsed = z.strictObject({ questions: z.array(z.string().trim().min(1)).min(1) }).safeParse(parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data.questions;
+}
+
+export interface CorpusFigures {
+  questions: number;
+  /** Answered with a knowledge-base entry: the failure the target counts. */
+  facts: number;
+  /** Which questions got which entry, for --verbose. */
+  answered: { question: string; entryId: string }[];
+  /** Offered "did you mean" options: no fact yet, but a detour. */
+  offers: number;
+}
+
+/** Each question in a conversation of its own, through the real bot. */
+export async function scoreOutOfScope(kb: KnowledgeBase, questions: readonly string[]): Promise<CorpusFigures> {
+  const figures: CorpusFigures = { questions: questions.length, facts: 0, answered: [], offers: 0 };
+  for (const say of questions) {
+    const { decision } = await probeConversation(kb)(say);
+    if (decision?.kind === 'answer') {
+      figures.facts += 1;
+      figures.answered.push({ question: say, entryId: decision.entry.id });
+    }
+    if (decision?.kind === 'clarify') figures.offers += 1;
+  }
+  return figures;
+}
+
+export function corpusReport(f: CorpusFigures, verbose = false): string {
+  const p = (n: number) => `${((100 * n) / f.questions).toFixed(2)}%`;
+  const misses = verbose ? f.answered.map((a) => `  wrong         ${a.question} → answer ${a.entryId}`) : [];
+  return [
+    `Out-of-scope corpus (${OUT_OF_SCOPE_FILE}): everyday questions from other domains, written blind to the knowledge base`,
+    `given a fact:         ${f.facts} of ${f.questions} (${p(f.facts)}; issue #7's target ≤ ${(100 * OUT_OF_SCOPE_FACT_TARGET).toFixed(1)}%)`,
+    `offered "did you mean": ${f.offers} (${p(f.offers)})`,
+    ...misses,
+  ].join('\n');
+}

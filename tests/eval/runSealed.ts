@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PROJECT_ROOT } from '../../src/config';
+import { loadKnowledge } from '../../src/knowledge/loadKnowledge';
+import { evaluate, figures, loadCases, type EvalResult } from './runEval';
+
+/**
+ * `npm run eval:sealed`: the sealed split's totals, and nothing of its cases. It is run rarely, to report
+ * how the bot does on questions nobody tuned for; tuning happens on the development split and cross-
+ * validation. Every run is appended to sealed-runs.log, which is committed, so how often the split was
+ * looked at is on the record.
+ */
+
+const SEALED_FILE = 'tests/eval/sealed.yaml';
+const RUNS_LOG = 'tests/eval/sealed-runs.log';
+
+function share(results: EvalResult[]): string {
+  return results.length === 0 ? '-' : `${((100 * results.filter((r) => r.verdict === 'correct').length) / results.length).toFixed(1)}%`;
+}
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  const kb = loadKnowledge(resolve(PROJECT_ROOT, 'knowledge'));
+  const results = await evaluate(kb, loadCases(resolve(PROJECT_ROOT, SEALED_FILE), kb));
+  const f = figures(results);
+  const p = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const line = [
+    `cases ${results.length}`,
+    `in-scope correct ${p(f.inScopeCorrect)}`,
+    `wrong ${p(f.wrong)}`,
+    `out-of-scope and near-miss abstained ${p(f.outOfScopeAbstained)}`,
+    `follow-ups correct ${share(results.filter((r) => r.case.category === 'follow-up'))}`,
+    `small talk given a fact ${f.smallTalkFacts}`,
+  ].join(', ');
+  process.stdout.write(`Sealed split (${SEALED_FILE}), totals only:\n${line}\n`);
+  appendFileSync(resolve(PROJECT_ROOT, RUNS_LOG), `${new Date().toISOString()} commit ${commit()} (uncommitted changes not shown): ${line}\n`);
+  process.stdout.write(`Recorded in ${RUNS_LOG}.\n`);
+}
+
+void main();
