@@ -78,7 +78,9 @@ export class Responder {
         await this.memory.set(context, { lastEntryId: decision.entry.id });
         return;
       case 'clarify':
-        await this.memory.set(context, { lastEntryId: memory.lastEntryId, offeredIds: decision.options.map((e) => e.id) });
+        // Options about one subject make it what "it" or "they" means next: "who appoints them?" after a
+        // choice between questions about the Secretary General. Options about several keep what was before.
+        await this.memory.set(context, { lastEntryId: sharedSubject(decision.options)?.id ?? memory.lastEntryId, offeredIds: decision.options.map((e) => e.id) });
         return;
       case 'command':
         // Help keeps the user's place; cancel and start over forget it.
@@ -92,4 +94,10 @@ export class Responder {
         return;
     }
   }
+}
+
+/** The first option, if every option is about the same subject; it stands for that subject in follow-ups. */
+function sharedSubject(options: readonly Entry[]): Entry | undefined {
+  const [first] = options;
+  return first && options.every((e) => e.subject === first.subject) ? first : undefined;
 }

@@ -143,6 +143,16 @@ describe('"did you mean"', () => {
       .startTest();
   });
 
+  it('makes the options\' common subject what "them" means next: "who appoints them?" after options about the Secretary General', async () => {
+    const { adapter } = createTestBot();
+    await adapter
+      .send('Tell me about the Secretary General')
+      .assertReply((a) => expect((a.attachments![0]!.content as { text: string }).text).to.match(/^Did you mean one of these\?/))
+      .send('who appoints them?')
+      .assertReply((a) => expect(a.text).to.include(entry('secretary-general-appointment').answer))
+      .startTest();
+  });
+
   it('recognises "2", "the first one" and "neither" against the options offered', () => {
     const options = [entry('icm-role'), entry('icm-frequency')];
     const decision = decider.decide('2', { offered: options });

@@ -23,11 +23,13 @@ describe('commands and small talk', () => {
     ['thanks', 'thanks'], ['Thank you so much!', 'thanks'], ['cheers', 'thanks'], ['ok thanks', 'thanks'], ["cheers that's really useful", 'thanks'],
     ['bye', 'bye'], ['Goodbye!', 'bye'], ["that's all, thanks", 'bye'],
   ];
+  const aboutBot = ["what's your name?", 'Who made you?', 'are you a robot', 'r u a bot', 'Am I talking to a real person?', 'is this a human', 'how old are you?'];
+  for (const text of aboutBot) smallTalk.push([text, 'aboutBot']);
   for (const [text, kind] of smallTalk) {
     it(`"${text}" is small talk (${kind})`, () => expect(recogniseSmallTalk(text)).to.equal(kind));
   }
 
-  for (const text of ['hello, how often is the ICM held?', 'thanks, and who appoints the SG?', 'help me find the London office address']) {
+  for (const text of ['hello, how often is the ICM held?', 'thanks, and who appoints the SG?', 'help me find the London office address', 'who made the International Board?', 'how old is the Secretary General?']) {
     it(`"${text}" is a question, not small talk or a command`, () => {
       expect(recogniseSmallTalk(text)).to.equal(undefined);
       expect(recogniseCommand(text)).to.equal(undefined);

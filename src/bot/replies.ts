@@ -115,6 +115,9 @@ const SMALL_TALK_REPLIES: Record<SmallTalk, string> = {
   greeting: 'Hello! What would you like to know about Amnesty International\'s movement?',
   thanks: "You're welcome. Is there anything else you'd like to know?",
   bye: 'Goodbye, and thank you for your interest in Amnesty International.',
+  // Honest about what it is, and nothing it cannot vouch for: no invented name, maker or age.
+  aboutBot:
+    "I'm an automated FAQ bot, not a person, so I have no name or age of my own. I answer questions about how Amnesty International's movement works (its governance, membership and offices) from Amnesty International UK's page \"The International Movement\", as of 2013.",
 };
 
 export function smallTalk(kind: SmallTalk): Partial<Activity> {

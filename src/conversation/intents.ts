@@ -4,7 +4,8 @@ import { foldMessage, foldText } from '../search/normalise';
 
 /** Commands that work anywhere in a conversation, even in the middle of a topic menu. */
 export type Command = 'help' | 'cancel' | 'restart';
-export type SmallTalk = 'greeting' | 'thanks' | 'bye';
+/** Courtesies, and questions about the bot itself (its name, its maker, whether it is a person), which no fact answers. */
+export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'aboutBot';
 
 /** Phrases that may be peeled off an end of a message, and the most words any of them has. */
 interface Fillers {
@@ -98,9 +99,29 @@ export function recogniseCommand(text: string): Command | undefined {
   return COMMANDS.find(([, pattern]) => pattern.test(folded))?.[0];
 }
 
+/**
+ * The bot asked about itself: what it is called, who made it, whether a person is answering, its age.
+ * Read against the whole message, so "who appoints the Secretary General" is never one of these.
+ */
+const ABOUT_BOT = new RegExp(
+  `^(${[
+    '(what|whats) (is )?(your|ur) name',
+    '(what|how) (should|do|can) i call you',
+    '(who|what) (made|built|created|programmed|designed|wrote|owns|runs) (you|u|this( bot| chatbot)?)',
+    '(are|r) (you|u) (a |an )?(real )?(robot|bot|chatbot|chat bot|human|person|machine|computer|ai|human being|real person|alive|automated)',
+    '(am i|are we|is this) (talking|speaking|chatting) (to|with) (a )?(real )?(person|human|human being|bot|robot|machine|computer|ai|someone|anyone)',
+    'is (this|that) (a )?(real )?(person|human|bot|robot|chatbot|machine|ai)',
+    'is (there )?(a |anyone |someone )?(real )?(person|human) (there|here)',
+    'how old (are you|r u)',
+    'whats your age',
+  ].join('|')})$`,
+);
+
 export function recogniseSmallTalk(text: string): SmallTalk | undefined {
   const folded = core(text);
   if (!folded) return undefined;
+  // Also before peeling: "bot" is a filler at the end ("thanks bot"), but "are you a bot" is about the bot.
+  if (ABOUT_BOT.test(folded) || ABOUT_BOT.test(foldMessage(text))) return 'aboutBot';
   return SMALL_TALK.find(([, pattern]) => pattern.test(folded))?.[0];
 }
 
