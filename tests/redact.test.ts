@@ -1,6 +1,16 @@
 import { expect } from 'chai';
 import { redact, stripControls } from '../src/redact';
 
+/** One test per case: the input comes out as expected. */
+function itRedacts(cases: readonly [string, string][]): void {
+  for (const [input, expected] of cases) it(`redacts ${JSON.stringify(input)}`, () => expect(redact(input)).to.equal(expected));
+}
+
+/** One test per input: it comes out unchanged. */
+function itKeeps(inputs: readonly string[]): void {
+  for (const input of inputs) it(`keeps ${JSON.stringify(input)}`, () => expect(redact(input)).to.equal(input));
+}
+
 /** Anything a terminal or a bidi-aware viewer would act on rather than show. */
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
 
@@ -46,9 +56,7 @@ describe('redact: compatibility forms and hidden characters', () => {
     ['mail jo\u00ad@example.org', 'mail [email]'],
     ['\u001b[31m07700 900123\u001b[0m', '[phone]'],
   ];
-  for (const [input, expected] of redacts) {
-    it(`redacts ${JSON.stringify(input)}`, () => expect(redact(input)).to.equal(expected));
-  }
+  itRedacts(redacts);
 });
 
 describe('redact: card numbers', () => {
@@ -67,9 +75,7 @@ describe('redact: card numbers', () => {
     ['4111 1111 1111 1111 and 5105 1051 0510 5100', '[card] and [card]'],
     ['ｃａｒｄ ４１１１ １１１１ １１１１ １１１１', 'card [card]'],
   ];
-  for (const [input, expected] of redacts) {
-    it(`redacts ${JSON.stringify(input)}`, () => expect(redact(input)).to.equal(expected));
-  }
+  itRedacts(redacts);
 
   const keeps = [
     '4111 1111 1111 1112',
@@ -94,9 +100,7 @@ describe('redact: UK postcodes', () => {
   }
 
   const keeps = ['offices in SW1 and EC1', 'print it on A4 2pm tomorrow', 'the M25 motorway', 'SW1A1AAB', 'B33 8THE'];
-  for (const input of keeps) {
-    it(`keeps ${JSON.stringify(input)}`, () => expect(redact(input)).to.equal(input));
-  }
+  itKeeps(keeps);
 });
 
 describe('redact: international numbers without + or 00', () => {
@@ -106,14 +110,10 @@ describe('redact: international numbers without + or 00', () => {
     ['15550100199', '[phone]'],
     ['my number is 4915112345670.', 'my number is [phone].'],
   ];
-  for (const [input, expected] of redacts) {
-    it(`redacts ${JSON.stringify(input)}`, () => expect(redact(input)).to.equal(expected));
-  }
+  itRedacts(redacts);
 
   const keeps = ['3 million', '325,000 members', '7,000,000 people', 'pi is 3.14159265358979', '1234567890', '1234567890123456'];
-  for (const input of keeps) {
-    it(`keeps ${JSON.stringify(input)}`, () => expect(redact(input)).to.equal(input));
-  }
+  itKeeps(keeps);
 });
 
 describe('redact: hostile input', () => {
