@@ -27,16 +27,19 @@ function tokenUrlProblem(value: string): string | undefined {
   } catch {
     return 'must be a URL';
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) return 'must use https (plain http only on loopback)';
+  if (!isHttpsOrLoopbackHttp(url)) return 'must use https (plain http only on loopback)';
   if (!url.pathname.endsWith('/tokens/generate')) return 'must end in /tokens/generate';
   return undefined;
 }
 
-/** https, or plain http on loopback only (a local stand-in in tests). */
+/** https, or plain http on loopback only: a local stand-in in tests, never a service across a network. */
+function isHttpsOrLoopbackHttp(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
 const httpsUrl = z.string().refine((value) => {
   try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+    return isHttpsOrLoopbackHttp(new URL(value));
   } catch {
     return false;
   }

@@ -102,7 +102,7 @@ describe('hardening: no request can kill, stall or abuse the bot (issue #6)', fu
       const unknownRoute = await fetch(`${bot.url}/${canary}`);
       expect(unknownRoute.status).to.equal(404);
       expect(await unknownRoute.text()).to.not.include('canary');
-      expect((await fetch(`${bot.url}/healthz`)).headers.get('x-content-type-options')).to.equal('nosniff');
+      for (const path of ['/healthz', '/', '/static/chat.js']) expect((await fetch(`${bot.url}${path}`)).headers.get('x-content-type-options'), path).to.equal('nosniff');
 
       // A recipient nested 6,000 deep once made restify log the whole request, user text and tenant included.
       // Written out by hand: JSON.stringify itself runs out of stack at this depth.

@@ -9,7 +9,7 @@ import { runConsistentTurn, type ConsistentState } from '../storage/consistentTu
 import type { CurationInput, CurationLog } from '../storage/curationLog';
 import { readIncoming } from './incoming';
 import * as replies from './replies';
-import type { ConversationAccessors } from './state';
+import type { ConversationAccessors, CurationQuota } from './state';
 
 export interface FaqBotOptions {
   dialog: Dialog;
@@ -38,6 +38,9 @@ export const MAX_UNANSWERED_PER_CONVERSATION = 3;
 export const MAX_WELCOMES_PER_UPDATE = 3;
 /** The welcomed members remembered per conversation, newest kept: enough for any real group chat. */
 export const MAX_REMEMBERED_MEMBERS = 20;
+
+/** A conversation that has given the curators nothing so far. */
+const NO_CURATION_YET: CurationQuota = { unanswered: 0, voted: [] };
 
 /** What a turn leaves for curators, set in the turn (where the quota is kept) and recorded after its save. */
 const TURN_CURATION = Symbol('turnCuration');
@@ -91,7 +94,7 @@ export class FaqBot extends TeamsActivityHandler {
   /** A 👍/👎 on one of our answers, once per answer per conversation; later votes are thanked and not kept. */
   private async keepFeedback(context: TurnContext, entryId: string, helpful: boolean): Promise<void> {
     if (!this.options.isEntry(entryId)) return;
-    const quota = await this.options.accessors.curationQuota.get(context, { unanswered: 0, voted: [] });
+    const quota = await this.options.accessors.curationQuota.get(context, NO_CURATION_YET);
     if (quota.voted.includes(entryId)) return;
     await this.options.accessors.curationQuota.set(context, { ...quota, voted: [...quota.voted, entryId] });
     const record: CurationInput = { kind: 'feedback', entryId, helpful };
@@ -102,7 +105,7 @@ export class FaqBot extends TeamsActivityHandler {
   private async keepUnanswered(context: TurnContext, question: string): Promise<void> {
     const decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
     if (decision?.kind !== 'unknown' || !decision.search) return;
-    const quota = await this.options.accessors.curationQuota.get(context, { unanswered: 0, voted: [] });
+    const quota = await this.options.accessors.curationQuota.get(context, NO_CURATION_YET);
     if (quota.unanswered >= MAX_UNANSWERED_PER_CONVERSATION) return;
     await this.options.accessors.curationQuota.set(context, { ...quota, unanswered: quota.unanswered + 1 });
     const record: CurationInput = { kind: 'unanswered', question, topic: decision.topic };

@@ -61,7 +61,8 @@ export function registerPageRoutes(server: Server, options: PageOptions): void {
   // About 3.9 MB, a quarter of that gzipped; compressed once, on first use, not at every start-up.
   let webChatGzipped: Promise<Buffer> | undefined;
 
-  const common = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'strict-origin-when-cross-origin' };
+  // nosniff is on every response already (src/http/server.ts).
+  const common = { 'Referrer-Policy': 'strict-origin-when-cross-origin' };
 
   server.get('/', async (_req: Request, res: Response) => {
     const nonce = randomBytes(16).toString('base64');
