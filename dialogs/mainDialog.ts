@@ -6,8 +6,8 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { recogniseCommand } from '../src/conversation/intents';
-import type { Topic } from '../src/knowledge/schema';
+import { recogniseCommand } from '../src/faq/analysis/intents';
+import type { Topic } from '../src/faq/knowledge/schema';
 import { GOVERNANCE_DIALOG, GovernanceDialog } from './governanceDialog';
 import { MEMBERSHIP_DIALOG, MembershipDialog } from './membershipDialog';
 import { OFFICES_DIALOG, OfficesDialog } from './officesDialog';

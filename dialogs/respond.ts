@@ -1,6 +1,6 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { Decider, Decision } from '../src/conversation/decide';
-import type { Entry, Topic } from '../src/knowledge/schema';
+import type { Entry, Topic } from '../src/faq/knowledge/schema';
 import * as replies from '../src/bot/replies';
 import type { FollowUpMemory } from '../src/bot/state';
 

@@ -8,7 +8,7 @@ import {
   type FoundChoice,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { Topic } from '../src/knowledge/schema';
+import type { Topic } from '../src/faq/knowledge/schema';
 import * as replies from '../src/bot/replies';
 import type { Responder } from './respond';
 

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS } from './logger';
 import { isLoopbackHost } from './loopback';
 import { containerNameSchema, STORAGE_KINDS, type StorageOptions } from './storage/createStorage';
 
-/** The project root, whether running from src/ under tsx or from dist/src/ after a build. */
-export const PROJECT_ROOT = ((parent) => (basename(parent) === 'dist' ? resolve(parent, '..') : parent))(resolve(__dirname, '..'));
+export { PROJECT_ROOT } from './projectRoot';
+import { PROJECT_ROOT } from './projectRoot';
 
 const optionalText = z.string().trim().optional();
 

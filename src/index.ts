@@ -5,7 +5,7 @@ import { composeBot } from './bot/composeBot';
 import { ConfigError, isAnonymous, loadDotEnv, packageVersion, parseConfig, storageOptions, type Config } from './config';
 import { chatMode, webChatOptions } from './directline/webChat';
 import { createServer } from './http/server';
-import { KnowledgeError, loadKnowledge } from './knowledge/loadKnowledge';
+import { KnowledgeError, loadKnowledge } from './faq/knowledge/loadKnowledge';
 import { createLogger, errorFields, type Logger } from './logger';
 import { createStorage, type StateStore } from './storage/createStorage';
 

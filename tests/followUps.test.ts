@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import type { Decision } from '../src/conversation/decide';
-import { followUpCue } from '../src/conversation/followUp';
+import { followUpCue } from '../src/faq/analysis/followUp';
 import { createTestBot, decider, entry, knowledge, testPseudonymise } from './helpers/bot';
 
 const knowledgeEntryByQuestion = (question: string) => knowledge.entries.find((e) => e.question === question)!;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { recogniseCommand, recogniseSmallTalk, recogniseTopicRequest } from '../src/conversation/intents';
-import type { TopicInfo } from '../src/knowledge/schema';
+import { recogniseCommand, recogniseSmallTalk, recogniseTopicRequest } from '../src/faq/analysis/intents';
+import type { TopicInfo } from '../src/faq/knowledge/schema';
 import { SOURCE } from './helpers/tempKnowledge';
 
 const topics: TopicInfo[] = [

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatProblem, KnowledgeError, loadKnowledge, type KnowledgeProblem } from '../src/knowledge/loadKnowledge';
+import { formatProblem, KnowledgeError, loadKnowledge, type KnowledgeProblem } from '../src/faq/knowledge/loadKnowledge';
 import { topicFile, validEntry, writeKnowledgeDir } from './helpers/tempKnowledge';
 
 function problemsOf(files: Record<string, unknown>): KnowledgeProblem[] {

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../src/config';
 import { startBot, type RunningBot } from '../src/index';
-import { loadKnowledge } from '../src/knowledge/loadKnowledge';
+import { loadKnowledge } from '../src/faq/knowledge/loadKnowledge';
 import { PlaygroundError, readPlaygroundEnv, startPlayground, type RunningPlayground } from '../src/tools/playground';
 import { memoryLogger } from './helpers/http';
 

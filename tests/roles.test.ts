@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { roleOf } from '../src/search/roles';
+import { roleOf } from '../src/faq/analysis/roles';
 import { decider, entry } from './helpers/bot';
 
 const role = (clause: string, subject: string, verb: string) =>

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import type { Entry } from '../src/knowledge/schema';
+import type { Entry } from '../src/faq/knowledge/schema';
 import { KnowledgeIndex, type SearchOptions } from '../src/search/knowledgeIndex';
-import { foldText, SynonymRewriter } from '../src/search/normalise';
-import { WordTable } from '../src/search/wordTable';
+import { foldText, SynonymRewriter } from '../src/faq/analysis/normalise';
+import { WordTable } from '../src/faq/analysis/wordTable';
 import { decider, knowledge } from './helpers/bot';
 import { syntheticKnowledge } from './helpers/syntheticKnowledge';
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { PROJECT_ROOT } from '../src/config';
-import { loadKnowledge } from '../src/knowledge/loadKnowledge';
-import { SynonymRewriter, tokenize } from '../src/search/normalise';
+import { loadKnowledge } from '../src/faq/knowledge/loadKnowledge';
+import { SynonymRewriter, tokenize } from '../src/faq/analysis/normalise';
 
 /**
  * The knowledge base must answer every fact of the source page, and state nothing the page does not

@@ -6,7 +6,7 @@ import { deflateSync } from 'node:zlib';
 import AdmZip from 'adm-zip';
 import { expect } from 'chai';
 import { PROJECT_ROOT } from '../src/config';
-import { loadKnowledge } from '../src/knowledge/loadKnowledge';
+import { loadKnowledge } from '../src/faq/knowledge/loadKnowledge';
 import { probeConversation } from '../src/tools/probe';
 import {
   APP_PACKAGE_DIR,

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { MAX_MESSAGE_CHARS, type Decision } from '../src/conversation/decide';
-import { followUpCue } from '../src/conversation/followUp';
-import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable } from '../src/conversation/intents';
-import { boundedMessage, foldMessage, MAX_FOLDED_CHARS } from '../src/search/normalise';
-import { MAX_CORRECTABLE_LENGTH, TypoIndex } from '../src/search/typoIndex';
+import { followUpCue } from '../src/faq/analysis/followUp';
+import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable } from '../src/faq/analysis/intents';
+import { boundedMessage, foldMessage, MAX_FOLDED_CHARS } from '../src/faq/analysis/normalise';
+import { MAX_CORRECTABLE_LENGTH, TypoIndex } from '../src/faq/analysis/typoIndex';
 import { decider, entry, knowledge } from './helpers/bot';
 import { HOSTILE_MESSAGES as HOSTILE } from './helpers/hostileMessages';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { editDistance } from '../src/search/editDistance';
-import { foldText, stem, SynonymRewriter, tokenize } from '../src/search/normalise';
-import { questionType } from '../src/search/questionType';
+import { editDistance } from '../src/faq/analysis/editDistance';
+import { foldText, stem, SynonymRewriter, tokenize } from '../src/faq/analysis/normalise';
+import { questionType } from '../src/faq/analysis/questionType';
 
 describe('text normalisation', () => {
   it('folds case, accents, curly apostrophes, possessives and punctuation', () => {

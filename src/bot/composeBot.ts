@@ -3,7 +3,7 @@ import type { Dialog } from 'botbuilder-dialogs';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { Responder } from '../../dialogs/respond';
 import { Decider, type DeciderOptions } from '../conversation/decide';
-import type { KnowledgeBase } from '../knowledge/loadKnowledge';
+import type { KnowledgeBase } from '../faq/knowledge/loadKnowledge';
 import type { Logger } from '../logger';
 import type { Pseudonymiser } from '../privacy';
 import { ConsistentConversationState } from '../storage/consistentTurn';

@@ -2,7 +2,7 @@ import { ActivityTypes, Channels, TeamsActivityHandler, type Activity, type Turn
 import { runDialog, type Dialog } from 'botbuilder-dialogs';
 import { TURN_DECISION } from '../../dialogs/respond';
 import type { Decision } from '../conversation/decide';
-import type { TopicInfo } from '../knowledge/schema';
+import type { TopicInfo } from '../faq/knowledge/schema';
 import { errorFields, type LogFields, type Logger } from '../logger';
 import type { Pseudonymiser } from '../privacy';
 import { runConsistentTurn, type ConsistentState } from '../storage/consistentTurn';

@@ -1,8 +1,8 @@
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type CardAction } from 'botbuilder';
 import type { Choice } from 'botbuilder-dialogs';
-import type { SmallTalk } from '../conversation/intents';
+import type { SmallTalk } from '../faq/analysis/intents';
 import { answerCard, questionListCard } from '../cards/adaptiveCards';
-import type { Entry, Source, TopicInfo } from '../knowledge/schema';
+import type { Entry, Source, TopicInfo } from '../faq/knowledge/schema';
 
 /**
  * Everything the bot says, and how it is laid out. Channel differences are handled here and nowhere else,

@@ -1,11 +1,11 @@
-import type { KnowledgeBase } from '../knowledge/loadKnowledge';
-import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
+import type { KnowledgeBase } from '../faq/knowledge/loadKnowledge';
+import type { Entry, Topic, TopicInfo } from '../faq/knowledge/schema';
 import { byRank, KnowledgeIndex, type Candidate, type SearchResult } from '../search/knowledgeIndex';
-import { isCommonWord } from '../search/commonWords';
-import { boundedMessage, foldText } from '../search/normalise';
-import type { QuestionType } from '../search/questionType';
-import { followUpCue, PERSONAL_PRONOUNS } from './followUp';
-import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable, type Command, type SmallTalk } from './intents';
+import { isCommonWord } from '../faq/analysis/commonWords';
+import { boundedMessage, foldText } from '../faq/analysis/normalise';
+import type { QuestionType } from '../faq/analysis/questionType';
+import { followUpCue, PERSONAL_PRONOUNS } from '../faq/analysis/followUp';
+import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable, type Command, type SmallTalk } from '../faq/analysis/intents';
 
 export interface Thresholds {
   /** The bot answers outright at or above this confidence. */
@@ -24,7 +24,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.56, clarifyFloor: 0.55
 export const MAX_OPTIONS = 3;
 
 /** How much of a message is read, for the bot layer (src/bot/incoming.ts), which knows decide rather than the search. */
-export { MAX_MESSAGE_CHARS } from '../search/normalise';
+export { MAX_MESSAGE_CHARS } from '../faq/analysis/normalise';
 
 /** How an answer was reached: from the message's own words, with the previous answer's subject, or picked from a list. */
 export type AnswerSource = 'words' | 'follow-up' | 'picked';

@@ -1,13 +1,13 @@
-import type { KnowledgeBase } from '../knowledge/loadKnowledge';
-import type { Entry, Topic } from '../knowledge/schema';
-import { isCommonWord } from './commonWords';
-import { countedByNumbers, countedByQuestion } from './counting';
-import { NameFinder } from './names';
-import { boundedMessage, foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from './normalise';
-import { mayAskType, questionType, withoutEmptyIdioms, type QuestionType } from './questionType';
-import { roleOf, type Role } from './roles';
-import { TypoIndex } from './typoIndex';
-import { WordTable } from './wordTable';
+import type { KnowledgeBase } from '../faq/knowledge/loadKnowledge';
+import type { Entry, Topic } from '../faq/knowledge/schema';
+import { isCommonWord } from '../faq/analysis/commonWords';
+import { countedByNumbers, countedByQuestion } from '../faq/analysis/counting';
+import { NameFinder } from '../faq/analysis/names';
+import { boundedMessage, foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from '../faq/analysis/normalise';
+import { mayAskType, questionType, withoutEmptyIdioms, type QuestionType } from '../faq/analysis/questionType';
+import { roleOf, type Role } from '../faq/analysis/roles';
+import { TypoIndex } from '../faq/analysis/typoIndex';
+import { WordTable } from '../faq/analysis/wordTable';
 
 export interface Candidate {
   entry: Entry;

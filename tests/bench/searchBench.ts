@@ -1,6 +1,6 @@
 import { DEFAULT_THRESHOLDS } from '../../src/conversation/decide';
 import { KnowledgeIndex } from '../../src/search/knowledgeIndex';
-import { SynonymRewriter } from '../../src/search/normalise';
+import { SynonymRewriter } from '../../src/faq/analysis/normalise';
 import { syntheticKnowledge } from '../helpers/syntheticKnowledge';
 
 /**

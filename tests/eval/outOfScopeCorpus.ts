@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { KnowledgeBase } from '../../src/knowledge/loadKnowledge';
+import type { KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
 import { probeConversation } from '../../src/tools/probe';
 
 export const OUT_OF_SCOPE_FILE = 'tests/eval/out-of-scope.yaml';

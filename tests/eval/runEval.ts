@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../../src/config';
 import { DEFAULT_THRESHOLDS, type DeciderOptions, type Decision, type Thresholds } from '../../src/conversation/decide';
-import { loadKnowledge, type KnowledgeBase } from '../../src/knowledge/loadKnowledge';
+import { loadKnowledge, type KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
 import { probeConversation } from '../../src/tools/probe';
 import { corpusReport, loadOutOfScopeQuestions, OUT_OF_SCOPE_FILE, scoreOutOfScope } from './outOfScopeCorpus';
 

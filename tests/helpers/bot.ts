@@ -8,7 +8,7 @@ import { composeBot } from '../../src/bot/composeBot';
 import { createConversationAccessors } from '../../src/bot/state';
 import { PROJECT_ROOT } from '../../src/config';
 import { Decider, type DeciderOptions } from '../../src/conversation/decide';
-import { loadKnowledge } from '../../src/knowledge/loadKnowledge';
+import { loadKnowledge } from '../../src/faq/knowledge/loadKnowledge';
 import { keyedPseudonymiser } from '../../src/privacy';
 import { memoryLogger } from './http';
 

@@ -1,4 +1,4 @@
-import type { Entry, Topic } from '../../src/knowledge/schema';
+import type { Entry, Topic } from '../../src/faq/knowledge/schema';
 
 /**
  * Synthetic knowledge bases and queries of any size, for `npm run bench:search` and for the tests that

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../../config';
+import { PROJECT_ROOT } from '../../projectRoot';
 
 /**
  * Word vectors small enough to load at start-up: a vocabulary of about 55,000 words (`npm run

@@ -1,4 +1,4 @@
-import { foldMessage } from '../search/normalise';
+import { foldMessage } from './normalise';
 
 /**
  * Words that point back at something said before: "how often is it held?", "who appoints them?",

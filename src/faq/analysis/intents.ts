@@ -1,6 +1,6 @@
 import Fuse from 'fuse.js';
 import type { Entry, Topic, TopicInfo } from '../knowledge/schema';
-import { foldMessage, foldText } from '../search/normalise';
+import { foldMessage, foldText } from './normalise';
 
 /** Commands that work anywhere in a conversation, even in the middle of a topic menu. */
 export type Command = 'help' | 'cancel' | 'restart';
