@@ -73,13 +73,13 @@ describe('starting the bot as a process', () => {
 
 describe('npm run kb:check', () => {
   it('validates the real knowledge base without starting the bot', async () => {
-    const result = await run('src/knowledge/kbCheck.ts', {});
+    const result = await run('src/tools/kbCheck.ts', {});
     expect(result.code).to.equal(0);
     expect(result.stdout).to.match(/^Knowledge base OK: \d+ entries \(governance \d+, membership \d+, offices \d+\)/);
   });
 
   it('fails on an invalid file with the file, the entry and the field', async () => {
-    const result = await run('src/knowledge/kbCheck.ts', {}, [badKnowledge()]);
+    const result = await run('src/tools/kbCheck.ts', {}, [badKnowledge()]);
     expect(result.code).to.equal(1);
     expect(result.stderr).to.match(/governance\.yaml, entry "icm-frequency", field "answer": must be at most 80 words/);
   });
