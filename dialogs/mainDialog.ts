@@ -6,9 +6,11 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { recogniseCommand } from '../src/faq/analysis/intents';
+import * as replies from '../src/bot/replies';
+import { recogniseCommand, recognisePersonRequest } from '../src/faq/analysis/intents';
 import type { Topic } from '../src/faq/knowledge/schema';
 import { GOVERNANCE_DIALOG, GovernanceDialog } from './governanceDialog';
+import { HANDOFF_CONSENT, HANDOFF_DIALOG, HANDOFF_START, type HandoffDialog, type HandoffStart } from './handoffDialog';
 import { MEMBERSHIP_DIALOG, MembershipDialog } from './membershipDialog';
 import { OFFICES_DIALOG, OfficesDialog } from './officesDialog';
 import type { Responder } from './respond';
@@ -24,20 +26,31 @@ const TOPIC_DIALOGS: Record<Topic, string> = {
 };
 
 /**
- * Routes every message: commands, small talk, topic menus and questions. "help", "cancel" and
- * "start over" are caught here before any topic dialog sees them, so they work anywhere.
+ * Routes every message: commands, small talk, topic menus, asking a person, and questions. "help",
+ * "cancel" and "start over" are caught here before any topic dialog sees them, so they work anywhere;
+ * so is "Ask the supporter care team" clicked on an earlier card.
  */
 export class MainDialog extends ComponentDialog {
-  constructor(private readonly responder: Responder) {
+  /** handoff: the dialog of asking a person, when handoff is configured. */
+  constructor(
+    private readonly responder: Responder,
+    private readonly handoff?: HandoffDialog,
+  ) {
     super(MAIN_DIALOG);
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.afterTopic.bind(this)]));
     this.addDialog(new GovernanceDialog(responder));
     this.addDialog(new MembershipDialog(responder));
     this.addDialog(new OfficesDialog(responder));
+    if (handoff) this.addDialog(handoff);
     this.initialDialogId = ROUTE;
   }
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const start = this.handoffStart(innerDc);
+    if (start) {
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(HANDOFF_DIALOG, start);
+    }
     // The raw text, as long as the channel sent it: recogniseCommand reads only what boundedMessage leaves
     // of it, as decide does, so a 64 KB message costs no more here and is no more a command than there.
     const command = recogniseCommand(innerDc.context.activity.text ?? '');
@@ -52,7 +65,20 @@ export class MainDialog extends ComponentDialog {
     return result;
   }
 
+  /** "Ask the supporter care team" was clicked this turn, and handoff is configured. */
+  private handoffStart(dc: DialogContext): HandoffStart | undefined {
+    return this.handoff ? (dc.context.turnState.get(HANDOFF_START) as HandoffStart | undefined) : undefined;
+  }
+
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const start = this.handoffStart(step);
+    if (start) return step.beginDialog(HANDOFF_DIALOG, start);
+    if (this.handoff && recognisePersonRequest(step.context.activity.text ?? '')) return step.beginDialog(HANDOFF_DIALOG, {});
+    if (step.context.turnState.get(HANDOFF_CONSENT)) {
+      // A consent card's button, clicked after its question was sent or cancelled.
+      await step.context.sendActivity(replies.handoffStale());
+      return step.endDialog();
+    }
     const decision = await this.responder.decide(step.context);
     if (decision.kind === 'topic') {
       await this.responder.openTopic(step.context, decision.topic);

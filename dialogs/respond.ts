@@ -3,6 +3,12 @@ import type { Decider, Decision } from '../src/conversation/decide';
 import type { Entry, Topic } from '../src/faq/knowledge/schema';
 import * as replies from '../src/bot/replies';
 import type { FollowUpMemory } from '../src/bot/state';
+import { keptQuestion } from '../src/handoff/ticket';
+
+/** Whether a question can be passed to a person now; absent when handoff is not configured. */
+export interface HandoffAvailability {
+  available(): Promise<boolean>;
+}
 
 /** Where a turn's decision is kept for the bot's log line and for `npm run ask`. */
 export const TURN_DECISION = Symbol('turnDecision');
@@ -22,6 +28,7 @@ export class Responder {
   constructor(
     readonly decider: Decider,
     private readonly memory: StatePropertyAccessor<FollowUpMemory>,
+    readonly handoff?: HandoffAvailability,
   ) {}
 
   /** Decides a message in the light of what was answered and offered before; `topic` is the dialog it arrived in. */
@@ -67,6 +74,12 @@ export class Responder {
         return;
       case 'unknown':
         await context.sendActivity(replies.dontKnow(topics));
+        if (await this.handoff?.available()) {
+          // A real question comes with the offer, and the entry the bot nearly gave; "none of these" does not.
+          const nearest = decision.search?.candidates[0]?.entry.id;
+          const question = decision.search ? keptQuestion(context.activity.text ?? '') : '';
+          await context.sendActivity(replies.handoffOffer({ ...(question ? { question } : {}), ...(nearest ? { entryId: nearest } : {}) }, context.activity.channelId));
+        }
         return;
     }
   }

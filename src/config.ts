@@ -106,6 +106,29 @@ export const envSchema = z
      */
     PSEUDONYM_KEY: z.string().trim().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
     /**
+     * Asking a person: the Microsoft 365 tenant of the supporter care team. Set, it turns handoff on; only a
+     * Teams channel of this tenant can be made the experts' channel, and only there can questions be answered.
+     */
+    HANDOFF_TENANT_ID: z.string().trim().regex(/^[0-9a-f-]{36}$/i, 'must be a tenant id (a GUID)').optional(),
+    /** A question open longer than this is brought up again in the experts' channel. */
+    HANDOFF_SLA_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+    /** A ticket, and with it an email address, is kept at most this long; it is closed unanswered then. */
+    HANDOFF_TTL_DAYS: z.coerce.number().positive().default(14),
+    /** Where answers are emailed from, to supporters who left the chat: smtp://user:pass@host:587 or smtps://…. */
+    SMTP_URL: z
+      .string()
+      .trim()
+      .refine((value) => {
+        try {
+          return ['smtp:', 'smtps:'].includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      }, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    /** The From address of those emails, e.g. "Amnesty International UK <supportercare@amnesty.org.uk>". */
+    SMTP_FROM: optionalText,
+    /**
      * Anonymous mode answers anyone who can reach the port, so it is for loopback; this opts in to it on a
      * network interface (a private network in front of a test deployment, never the internet).
      */
@@ -125,6 +148,11 @@ export const envSchema = z
     }
     if (env.STORAGE === 'blob' && !env.PSEUDONYM_KEY) {
       ctx.addIssue({ code: 'custom', path: ['PSEUDONYM_KEY'], message: 'is required when STORAGE is blob: every instance must hash ids alike' });
+    }
+    if (env.SMTP_URL && !env.SMTP_FROM) ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set' });
+    // Tickets live in the state store, whose own retention would delete them first.
+    if (env.HANDOFF_TENANT_ID && env.HANDOFF_TTL_DAYS > env.STATE_TTL_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['HANDOFF_TTL_DAYS'], message: `must be at most STATE_TTL_DAYS (${env.STATE_TTL_DAYS}): tickets are kept in the state store` });
     }
     if (!env.MicrosoftAppId) {
       if (!isLoopbackHost(env.HOST) && !env.ALLOW_ANONYMOUS_ON_NETWORK) {

@@ -1,11 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import type { TurnContext } from 'botbuilder';
 import { activityProcessor, createAdapter } from './bot/adapter';
-import { composeBot } from './bot/composeBot';
+import { composeBot, type HandoffSetup } from './bot/composeBot';
+import { connectorMessenger } from './bot/proactive';
 import { ConfigError, isAnonymous, loadDotEnv, packageVersion, parseConfig, storageOptions, type Config } from './config';
 import { chatMode, webChatOptions } from './directline/webChat';
 import { createServer } from './http/server';
 import { KnowledgeError, loadKnowledge } from './faq/knowledge/loadKnowledge';
+import { HandoffDesk, type HandoffDeskOptions } from './handoff/handoffDesk';
+import { smtpMailer } from './handoff/mailer';
+import type { Messenger } from './handoff/messenger';
+import { TicketStore } from './handoff/ticketStore';
 import { createLogger, errorFields, type Logger } from './logger';
 import { createStorage, type StateStore } from './storage/createStorage';
 
@@ -20,7 +25,12 @@ export interface StartOptions {
   /** Replaces the store the configuration names (STORAGE), for tests that share or break one. */
   store?: StateStore;
   logger?: Logger;
+  /** For tests of asking a person: a clock, how long a supporter counts as still in the chat, how often to sweep. */
+  handoff?: Pick<HandoffDeskOptions, 'now' | 'chatPresenceMs'> & { sweepIntervalMs?: number; messenger?: Messenger };
 }
+
+/** How often each instance looks for tickets to remind the experts of, or to close for age. */
+const HANDOFF_SWEEP_MS = 5 * 60 * 1000;
 
 /** Turns still running this long after a stop signal are cut off, so the process exits within 10 s. */
 const DRAIN_MS = 8000;
@@ -47,9 +57,10 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const knowledge = loadKnowledge(config.KNOWLEDGE_DIR);
   const store = options.store ?? (await openStore(config, logger));
-  const { bot } = composeBot({ knowledge, storage: store.storage, curation: store.curation, pseudonymise: store.pseudonymise, logger });
-
   const botAdapter = createAdapter(config, logger);
+  const handoff = handoffSetup(config, store, botAdapter.authentication, knowledge, logger, options.handoff);
+  const { bot } = composeBot({ knowledge, storage: store.storage, curation: store.curation, pseudonymise: store.pseudonymise, logger, ...(handoff ? { handoff } : {}) });
+
   const logic = (context: TurnContext) => bot.run(context);
   const version = packageVersion();
   const webChat = webChatOptions(config);
@@ -82,9 +93,11 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
       reason: 'MicrosoftAppId is not set: requests are not authenticated, and replies go to loopback serviceUrls only. Fine for the Emulator and local tests, never for production.',
     });
   }
-  logger.info('listening', { url: `${url}/api/messages`, entries: knowledge.entries.length, version, chat: chatMode(webChat) });
+  logger.info('listening', { url: `${url}/api/messages`, entries: knowledge.entries.length, version, chat: chatMode(webChat), handoff: handoff !== undefined });
+  const sweeper = handoff && startSweeping(handoff.desk, options.handoff?.sweepIntervalMs ?? HANDOFF_SWEEP_MS, logger);
   let closing: Promise<void> | undefined;
   const close = async () => {
+    clearInterval(sweeper);
     await new Promise<void>((resolve) => {
       // Keep-alive connections would hold close() open until they time out: idle ones are closed as soon
       // as they are idle, busy ones once their turn has answered, and any left at DRAIN_MS are cut.
@@ -101,6 +114,40 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
     logger.info('stopped', {});
   };
   return { url, close: () => (closing ??= close()) };
+}
+
+/** The supporter care team's desk, when HANDOFF_TENANT_ID turns it on. */
+function handoffSetup(
+  config: Config,
+  store: StateStore,
+  authentication: Parameters<typeof connectorMessenger>[0],
+  knowledge: ReturnType<typeof loadKnowledge>,
+  logger: Logger,
+  overrides: StartOptions['handoff'],
+): HandoffSetup | undefined {
+  if (!config.HANDOFF_TENANT_ID) return undefined;
+  const mailer = config.SMTP_URL && config.SMTP_FROM ? smtpMailer(config.SMTP_URL, config.SMTP_FROM) : undefined;
+  const desk = new HandoffDesk({
+    store: new TicketStore(store.storage),
+    messenger: overrides?.messenger ?? connectorMessenger(authentication, config.MicrosoftAppId),
+    settings: { tenantId: config.HANDOFF_TENANT_ID, slaHours: config.HANDOFF_SLA_HOURS, ttlDays: config.HANDOFF_TTL_DAYS },
+    logger,
+    curation: store.curation,
+    entryQuestion: (id) => knowledge.entries.find((entry) => entry.id === id)?.question,
+    ...(mailer ? { mailer } : {}),
+    ...(overrides?.now ? { now: overrides.now } : {}),
+    ...(overrides?.chatPresenceMs !== undefined ? { chatPresenceMs: overrides.chatPresenceMs } : {}),
+  });
+  return { desk, slaHours: config.HANDOFF_SLA_HOURS, email: mailer !== undefined };
+}
+
+/** Reminders and expiry on a timer that does not keep the process alive; a failed sweep is logged and tried again. */
+function startSweeping(desk: HandoffDesk, intervalMs: number, logger: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    desk.sweep().catch((err: unknown) => logger.warn('handoff_sweep_failed', errorFields(err)));
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }
 
 async function main(): Promise<void> {

@@ -38,6 +38,10 @@ describe('configuration', () => {
     ['an unknown log level', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL: /],
     ['an unknown app type', { MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppType: 'Personal' }, /^MicrosoftAppType: /],
     ['an app id without a password', { MicrosoftAppId: 'a' }, /^MicrosoftAppPassword: is required when MicrosoftAppId is set/],
+    ['a handoff tenant that is not a tenant id', { HANDOFF_TENANT_ID: 'amnesty.org.uk' }, /^HANDOFF_TENANT_ID: must be a tenant id/],
+    ['tickets kept longer than the state store keeps anything', { HANDOFF_TENANT_ID: '72f988bf-0000-0000-0000-000000000001', HANDOFF_TTL_DAYS: '40', STATE_TTL_DAYS: '30' }, /^HANDOFF_TTL_DAYS: must be at most STATE_TTL_DAYS/],
+    ['an SMTP URL that is not one', { SMTP_URL: 'https://mail.example.org', SMTP_FROM: 'a@example.org' }, /^SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/],
+    ['an SMTP URL without a From address', { SMTP_URL: 'smtp://mail.example.org:587' }, /^SMTP_FROM: is required when SMTP_URL is set/],
     ['a password without an app id', { MicrosoftAppPassword: 'p' }, /^MicrosoftAppPassword: is set but MicrosoftAppId is not/],
     ['a single-tenant bot without a tenant', { MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }, /^MicrosoftAppTenantId: is required when MicrosoftAppType is SingleTenant/],
   ];

@@ -34,9 +34,21 @@ describe('report: text from users reaches the terminal inert', () => {
       records: 2,
       unanswered: [{ question: `red \u001b[31malert\u001b[0m\n1  2026-01-01  forged row`, count: 1, lastAsked: at(1) }],
       leastHelpful: [{ entryId: 'icm\u001b[8m-frequency', helpful: 0, unhelpful: 1, shareHelpful: 0 }],
+      suggestions: [{ question: 'who \u001b[1mpays\u001b[0m the board?', answer: 'Board members are\u202e volunteers.', at: at(2) }],
     };
     const text = formatReport(report);
     expect(text).to.not.match(UNPRINTABLE);
     expect(text).to.include('red alert 1  2026-01-01  forged row').and.match(/icm-frequency\s+0\s+1\s+0%/);
+    expect(text).to.include('Q: who pays the board?').and.include('A: Board members are volunteers.');
+  });
+});
+
+describe("report: experts' answers suggested for the knowledge base", () => {
+  it('lists them newest first, each with its question and answer', () => {
+    const suggestion = (question: string, answer: string, day: number): CurationRecord => ({ kind: 'suggestion', question, answer, at: at(day) });
+    const report = buildReport([suggestion('Are board members paid?', 'No, they are volunteers.', 1), unanswered('who funds amnesty', 2), suggestion('When is the next ICM?', 'In 2015.', 3)]);
+    expect(report.suggestions.map((row) => row.question)).to.deep.equal(['When is the next ICM?', 'Are board members paid?']);
+    const text = formatReport(report);
+    expect(text).to.match(/Experts' answers suggested for the knowledge base\n\n2026-03-03  Q: When is the next ICM\?\n\s+A: In 2015\./);
   });
 });

@@ -88,6 +88,13 @@ function curationContract(name: string, open: () => Promise<{ log: CurationLog; 
       expect(records[2]).to.not.have.property('topic');
     });
 
+    it("keeps an expert's suggested answer with its question, both redacted", async () => {
+      await log.record({ kind: 'suggestion', question: 'Are board members paid? me@example.org', answer: 'No: they are volunteers. Call 07700 900123.', at: new Date('2026-03-04T00:00:00Z') });
+      expect(await log.list()).to.deep.equal([
+        { kind: 'suggestion', question: 'Are board members paid? [email]', answer: 'No: they are volunteers. Call [phone].', at: new Date('2026-03-04T00:00:00Z') },
+      ]);
+    });
+
     it('lists only records at or after `since`', async () => {
       await log.record({ kind: 'feedback', entryId: 'a', helpful: true, at: new Date('2026-01-01T00:00:00Z') });
       await log.record({ kind: 'feedback', entryId: 'b', helpful: true, at: new Date('2026-02-01T00:00:00Z') });
@@ -121,6 +128,21 @@ describe('curation', () => {
   curationContract('sqlite (same file as state)', async () => {
     const store = await createStorage({ kind: 'sqlite', dataDir: tempDir(), ttlDays: 30 });
     return { log: store.curation, close: () => store.close() };
+  });
+
+  it('sqlite: a database made before suggestions existed gains their column and keeps its records', async () => {
+    const dir = tempDir();
+    const old = new SqliteStorage({ dataDir: dir });
+    old.database.exec('CREATE TABLE curation (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, entry_id TEXT, helpful INTEGER, question TEXT, topic TEXT, at INTEGER NOT NULL)');
+    old.database.prepare("INSERT INTO curation (kind, question, at) VALUES ('unanswered', 'who funds amnesty', 1)").run();
+    await old.close();
+    const store = await createStorage({ kind: 'sqlite', dataDir: dir, ttlDays: 30, curationTtlDays: 100_000 });
+    try {
+      await store.curation.record({ kind: 'suggestion', question: 'q', answer: 'a' });
+      expect((await store.curation.list()).map((r) => r.kind)).to.deep.equal(['unanswered', 'suggestion']);
+    } finally {
+      await store.close();
+    }
   });
 
   describe('report', () => {

@@ -35,7 +35,7 @@ export type ActivityProcessor = (authHeader: string, activity: Activity) => Prom
  * set on the request before the client's retry policy runs, so it ends the retries too, and it closes the
  * connection rather than leaving it open to a peer that never answers.
  */
-class BoundedConnectorFactory extends ConnectorFactory {
+export class BoundedConnectorFactory extends ConnectorFactory {
   constructor(private readonly inner: ConnectorFactory) {
     super();
   }

@@ -1,13 +1,18 @@
-import { ActivityTypes, Channels, TeamsActivityHandler, type Activity, type TurnContext } from 'botbuilder';
+import { ActivityTypes, Channels, TeamsActivityHandler, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import { HANDOFF_CONSENT, HANDOFF_REQUEST, HANDOFF_START, type HandoffConsent, type HandoffRequest, type HandoffStart } from '../../dialogs/handoffDialog';
 import { runDialog, type Dialog } from 'botbuilder-dialogs';
 import { TURN_DECISION } from '../../dialogs/respond';
 import type { Decision } from '../conversation/decide';
 import type { TopicInfo } from '../faq/knowledge/schema';
+import { recogniseExpertsSetup } from '../faq/analysis/intents';
+import type { HandoffDesk, OpenOutcome } from '../handoff/handoffDesk';
+import { keptQuestion, type AskedFrom } from '../handoff/ticket';
 import { errorFields, type LogFields, type Logger } from '../logger';
 import type { Pseudonymiser } from '../privacy';
 import { runConsistentTurn, type ConsistentState } from '../storage/consistentTurn';
 import type { CurationInput, CurationLog } from '../storage/curationLog';
 import { readIncoming } from './incoming';
+import { addressOf } from './proactive';
 import * as replies from './replies';
 import type { ConversationAccessors, CurationQuota } from './state';
 
@@ -27,6 +32,8 @@ export interface FaqBotOptions {
   pseudonymise: Pseudonymiser;
   topics: readonly TopicInfo[];
   logger: Logger;
+  /** Asking a person, when handoff is configured. */
+  handoff?: { desk: HandoffDesk; slaHours: number };
 }
 
 /**
@@ -51,14 +58,32 @@ export class FaqBot extends TeamsActivityHandler {
 
     this.onMessage(async (context, next) => {
       const incoming = readIncoming(context.activity);
+      const { handoff } = options;
       if (incoming.kind === 'feedback') {
         await this.keepFeedback(context, incoming.entryId, incoming.helpful);
         await context.sendActivity(replies.feedbackThanks(incoming.helpful));
+        if (!incoming.helpful && options.isEntry(incoming.entryId) && (await handoff?.desk.available())) {
+          await context.sendActivity(replies.handoffOffer({ entryId: incoming.entryId, rated: true }, context.activity.channelId));
+        }
+      } else if (incoming.kind === 'text' && handoff && context.activity.channelId === 'msteams' && recogniseExpertsSetup(incoming.text)) {
+        await this.registerExperts(context, handoff.desk);
       } else if (incoming.kind === 'text') {
         // The dialogs read the message as the user meant it: without "@Bot", or the question a button asked.
         context.activity.text = incoming.text;
         await runDialog(options.dialog, context, options.accessors.dialogState);
         await this.keepUnanswered(context, incoming.text);
+      } else if (handoff && incoming.kind !== 'empty') {
+        // A handoff card's button: the dialogs read what it said from the turn state; cards send no text.
+        context.activity.text = '';
+        if (incoming.kind === 'handoffOffer') {
+          const question = incoming.question ? keptQuestion(incoming.question) : '';
+          const start: HandoffStart = { ...(question ? { question } : {}), ...(incoming.entryId && options.isEntry(incoming.entryId) ? { entryId: incoming.entryId, rated: incoming.rated ?? false } : {}) };
+          context.turnState.set(HANDOFF_START, start);
+        } else {
+          const consent: HandoffConsent = incoming.kind === 'handoffSend' ? { send: true, email: incoming.email } : { send: false };
+          context.turnState.set(HANDOFF_CONSENT, consent);
+        }
+        await runDialog(options.dialog, context, options.accessors.dialogState);
       } else {
         await context.sendActivity(replies.textOnly());
       }
@@ -89,6 +114,49 @@ export class FaqBot extends TeamsActivityHandler {
       await options.accessors.welcomedMembers.set(context, welcomed.slice(-MAX_REMEMBERED_MEMBERS));
       await next();
     });
+  }
+
+  /** "use this channel for questions" in Teams: this channel now takes supporters' questions, if it may. */
+  private async registerExperts(context: TurnContext, desk: HandoffDesk): Promise<void> {
+    const address = addressOf(context.activity);
+    const outcome = address ? await desk.registerExperts(address) : 'not a channel';
+    await context.sendActivity(outcome === 'registered' ? replies.expertsRegistered() : replies.expertsRefused(outcome));
+  }
+
+  /** An expert's Answer or Close on a ticket's card, in the experts' channel: the card in its place is the reply. */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const { handoff } = this.options;
+    if (!handoff) return super.onAdaptiveCardInvoke(context, invokeValue);
+    const { activity } = context;
+    const tenantId = addressOf(activity)?.conversation.tenantId;
+    const card = await handoff.desk.act({
+      verb: invokeValue.action.verb,
+      data: invokeValue.action.data,
+      expertName: activity.from?.name ?? '',
+      conversationId: activity.conversation.id,
+      tenantId,
+    });
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { ...card } };
+  }
+
+  /**
+   * The supporter said yes to sending their question: the ticket is opened after the turn's state (with
+   * the conversation's hourly allowance) is saved, so a turn run twice opens one ticket.
+   */
+  private async openRequestedHandoff(context: TurnContext): Promise<void> {
+    const request = context.turnState.get(HANDOFF_REQUEST) as HandoffRequest | undefined;
+    const { handoff, logger, topics } = this.options;
+    if (!request || !handoff) return;
+    const asker = addressOf(context.activity);
+    let outcome: OpenOutcome = 'unavailable';
+    if (asker) {
+      try {
+        outcome = await handoff.desk.open({ ...request, from: askedFrom(context.activity.channelId), asker });
+      } catch (err) {
+        logger.warn('handoff_open_failed', errorFields(err));
+      }
+    }
+    await context.sendActivity(outcome === 'sent' ? replies.handoffSent(handoff.slaHours, request.email !== undefined) : replies.handoffUnavailable(topics));
   }
 
   /** A 👍/👎 on one of our answers, once per answer per conversation; later votes are thanked and not kept. */
@@ -135,6 +203,7 @@ export class FaqBot extends TeamsActivityHandler {
     try {
       await runConsistentTurn(context, { states: this.options.states, turn: (attempt) => super.run(attempt) });
       await this.recordForCurators(context);
+      await this.openRequestedHandoff(context);
     } finally {
       this.options.logger.info('turn', {
         channelId: context.activity.channelId,
@@ -158,6 +227,12 @@ function dropTracesOutsideEmulator(context: TurnContext): void {
     for (let i = activities.length - 1; i >= 0; i--) if (activities[i]!.type === ActivityTypes.Trace) activities.splice(i, 1);
     return next();
   });
+}
+
+function askedFrom(channelId: string | undefined): AskedFrom {
+  if (channelId === 'msteams') return 'teams';
+  if (channelId === 'directline' || channelId === 'webchat') return 'website';
+  return 'other';
 }
 
 /** What a turn decided, as log fields: entry ids and scores, never the user's text. */

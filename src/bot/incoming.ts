@@ -2,10 +2,21 @@ import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../conversation/decide';
 
-/** What a card button sends (src/cards/adaptiveCards.ts); anything else in `value` is ignored. */
+const entryId = z.string().trim().min(1).max(100);
+
+/** What a card button sends (src/cards/adaptiveCards.ts, handoffCards.ts); anything else in `value` is ignored. */
 const cardSubmitSchema = z.union([
   z.object({ ask: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }),
-  z.object({ feedback: z.enum(['helpful', 'unhelpful']), entryId: z.string().trim().min(1).max(100) }),
+  z.object({ feedback: z.enum(['helpful', 'unhelpful']), entryId }),
+  z.object({
+    handoff: z.literal('offer'),
+    question: z.string().trim().min(1).max(MAX_MESSAGE_CHARS).optional(),
+    entryId: entryId.optional(),
+    rated: z.boolean().optional(),
+  }),
+  // The email input arrives empty when left blank; its validity is the dialog's to judge, so it can say so.
+  z.object({ handoff: z.literal('send'), email: z.string().trim().max(1000).optional() }),
+  z.object({ handoff: z.literal('cancel') }),
 ]);
 
 /**
@@ -16,7 +27,13 @@ const cardSubmitSchema = z.union([
  */
 const MENTION = /<at>[^<]{0,256}<\/at>/gi;
 
-export type Incoming = { kind: 'text'; text: string } | { kind: 'feedback'; entryId: string; helpful: boolean } | { kind: 'empty' };
+export type Incoming =
+  | { kind: 'text'; text: string }
+  | { kind: 'feedback'; entryId: string; helpful: boolean }
+  | { kind: 'handoffOffer'; question?: string; entryId?: string; rated?: boolean }
+  | { kind: 'handoffSend'; email: string }
+  | { kind: 'handoffCancel' }
+  | { kind: 'empty' };
 
 /**
  * What a message says, whichever way it came: typed text without @mentions (Teams puts "<at>Bot</at>" in
@@ -28,7 +45,11 @@ export function readIncoming(activity: Partial<Activity>): Incoming {
   const submitted = cardSubmitSchema.safeParse(activity.value);
   if (submitted.success) {
     const data = submitted.data;
-    return 'ask' in data ? { kind: 'text', text: data.ask } : { kind: 'feedback', entryId: data.entryId, helpful: data.feedback === 'helpful' };
+    if ('ask' in data) return { kind: 'text', text: data.ask };
+    if ('feedback' in data) return { kind: 'feedback', entryId: data.entryId, helpful: data.feedback === 'helpful' };
+    if (data.handoff === 'offer') return { kind: 'handoffOffer', question: data.question, entryId: data.entryId, rated: data.rated };
+    if (data.handoff === 'send') return { kind: 'handoffSend', email: data.email ?? '' };
+    return { kind: 'handoffCancel' };
   }
   if (typeof activity.text !== 'string') return { kind: 'empty' };
   const text = activity.text.replace(MENTION, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_MESSAGE_CHARS).trim();

@@ -2,6 +2,7 @@ import { ActionTypes, CardFactory, MessageFactory, type Activity, type CardActio
 import type { Choice } from 'botbuilder-dialogs';
 import type { SmallTalk } from '../faq/analysis/intents';
 import { answerCard, questionListCard } from '../cards/adaptiveCards';
+import { TEAM_NAME, consentCard, offerCard, type ConsentInput, type OfferInput } from '../cards/handoffCards';
 import type { Entry, Source, TopicInfo } from '../faq/knowledge/schema';
 
 /**
@@ -159,4 +160,75 @@ export function topicMenu(entries: readonly Entry[], channelId: string | undefin
 /** Topic questions as the menu prompt recognises them: by number, label or the full question a button sends. */
 export function topicChoices(entries: readonly Entry[]): Choice[] {
   return entries.map((e) => ({ value: e.id, synonyms: [e.label, e.question] }));
+}
+
+// Asking a person (src/handoff, dialogs/handoffDialog.ts).
+
+export const ASK_THE_TEAM = 'Ask the supporter care team';
+export const SEND_TO_TEAM = 'Send to the team';
+export const DONT_SEND = "Don't send";
+
+/** Under a don't-know or after 👎: a button on card channels; elsewhere a suggested action that says the same. */
+export function handoffOffer(offer: OfferInput, channelId: string | undefined): Partial<Activity> {
+  if (!showsCards(channelId)) return withSuggestions(`A person on ${TEAM_NAME} can answer what I can't.`, [imBack(ASK_THE_TEAM)]);
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(offerCard(offer)));
+  activity.summary = `A person on ${TEAM_NAME} can answer what I can't.`;
+  return activity;
+}
+
+export function handoffQuestionPrompt(): Partial<Activity> {
+  return MessageFactory.text(`What would you like to ask ${TEAM_NAME}? I'll show you what will be sent before anything is.`);
+}
+
+/** The question as it will be sent, and a yes or no; on the website, an optional email address too. */
+export function handoffConsent(input: ConsentInput, channelId: string | undefined): Partial<Activity> {
+  if (!showsCards(channelId)) {
+    return withSuggestions(`I'll send your question to ${TEAM_NAME}, and a person will answer it here:\n\n“${input.question}”\n\nShall I send it?`, [
+      imBack(SEND_TO_TEAM),
+      imBack(DONT_SEND),
+    ]);
+  }
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(consentCard(input)));
+  activity.summary = `Send your question to ${TEAM_NAME}?`;
+  return activity;
+}
+
+export function handoffSent(slaHours: number, byEmail: boolean): Partial<Activity> {
+  const where = byEmail ? 'here, or by email if you have left the chat by then' : 'here in this chat';
+  return MessageFactory.text(`Sent. A person on ${TEAM_NAME} will answer ${where}. They aim to answer within ${slaHours} hours.`);
+}
+
+export function handoffNotSent(): Partial<Activity> {
+  return MessageFactory.text("OK, I haven't sent it. Ask me anything else about the movement whenever you like.");
+}
+
+export function handoffUnavailable(topics: readonly TopicInfo[]): Partial<Activity> {
+  return MessageFactory.text(`Sorry, I can't pass questions to ${TEAM_NAME} just now. You may find the answer on ${sourceLink(topics)}.`);
+}
+
+export function handoffInvalidEmail(): Partial<Activity> {
+  return MessageFactory.text("That email address doesn't look right, so nothing has been sent yet. Check it, or leave it empty to get the answer here.");
+}
+
+export function handoffTooMany(perHour: number): Partial<Activity> {
+  return MessageFactory.text(`You have sent ${perHour} questions to the team in the last hour, which is as many as I can pass on. Their answers will come here; please ask again later.`);
+}
+
+export function handoffStale(): Partial<Activity> {
+  return MessageFactory.text('That question has already been sent or cancelled. To ask the team something else, say "talk to a person".');
+}
+
+export function expertsRegistered(): Partial<Activity> {
+  return MessageFactory.text(
+    "Done: supporters' questions that I cannot answer will now come to this channel, each as a card with Answer and Close. " +
+      'An answer goes straight back to the supporter, marked as written by a person. Say "use this channel for questions" in another channel to move them there.',
+  );
+}
+
+export function expertsRefused(reason: 'not a channel' | 'wrong tenant'): Partial<Activity> {
+  return MessageFactory.text(
+    reason === 'not a channel'
+      ? "Questions can only go to a channel of a team: say \"use this channel for questions\" in that channel, with an @mention of me."
+      : "This team belongs to another organisation's Microsoft 365 tenant, so supporters' questions cannot go here.",
+  );
 }

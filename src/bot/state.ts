@@ -29,6 +29,8 @@ export interface ConversationAccessors {
   welcomedMembers: StatePropertyAccessor<string[]>;
   followUp: StatePropertyAccessor<FollowUpMemory>;
   curationQuota: StatePropertyAccessor<CurationQuota>;
+  /** When this conversation last asked the supporter care team (epoch ms), for the hourly limit. */
+  handoffTimes: StatePropertyAccessor<number[]>;
 }
 
 export function createConversationAccessors(conversationState: ConversationState): ConversationAccessors {
@@ -37,5 +39,6 @@ export function createConversationAccessors(conversationState: ConversationState
     welcomedMembers: conversationState.createProperty<string[]>('welcomedMembers'),
     followUp: conversationState.createProperty<FollowUpMemory>('followUp'),
     curationQuota: conversationState.createProperty<CurationQuota>('curationQuota'),
+    handoffTimes: conversationState.createProperty<number[]>('handoffTimes'),
   };
 }

@@ -47,7 +47,7 @@ function feedbackAction(entryId: string, rating: keyof typeof HELPFUL): Record<s
   return submit(HELPFUL[rating].title, HELPFUL[rating].emoji, 'feedback', { feedback: rating, entryId }, tooltip);
 }
 
-function card(body: Record<string, unknown>[], actions?: Record<string, unknown>[]): AdaptiveCard {
+export function card(body: Record<string, unknown>[], actions?: Record<string, unknown>[]): AdaptiveCard {
   return { type: 'AdaptiveCard', $schema: CARD_SCHEMA, version: CARD_VERSION, body, ...(actions?.length ? { actions } : {}) };
 }
 

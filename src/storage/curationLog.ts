@@ -15,6 +15,8 @@ export const MAX_QUESTION_CHARS = 500;
 /** Text beyond this is cut before redaction, which bounds its work; the stored text is cut again after. */
 const MAX_INPUT_CHARS = 4 * MAX_QUESTION_CHARS;
 export const CURATION_BLOB_PREFIX = 'curation/';
+/** The experts' card takes answers of up to 2,000 characters. */
+const MAX_SUGGESTED_ANSWER_CHARS = 2000;
 
 const feedbackInput = z.object({
   kind: z.literal('feedback'),
@@ -28,13 +30,21 @@ const unansweredInput = z.object({
   topic: z.string().trim().min(1).max(100).optional(),
   at: z.date().optional(),
 });
-export const curationInputSchema = z.discriminatedUnion('kind', [feedbackInput, unansweredInput]);
+/** An expert's answer to a supporter's question, ticked "suggest for the knowledge base": a draft for curators. */
+const suggestionInput = z.object({
+  kind: z.literal('suggestion'),
+  question: z.string().trim().min(1).transform((q) => redact(q.slice(0, MAX_INPUT_CHARS)).slice(0, MAX_QUESTION_CHARS)),
+  answer: z.string().trim().min(1).transform((a) => redact(a.slice(0, 2 * MAX_SUGGESTED_ANSWER_CHARS)).slice(0, MAX_SUGGESTED_ANSWER_CHARS)),
+  at: z.date().optional(),
+});
+export const curationInputSchema = z.discriminatedUnion('kind', [feedbackInput, unansweredInput, suggestionInput]);
 export type CurationInput = z.input<typeof curationInputSchema>;
 
 /** A record as stored and listed; `at` is always set. */
 const curationRecordSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('feedback'), entryId: z.string(), helpful: z.boolean(), at: z.coerce.date() }),
   z.object({ kind: z.literal('unanswered'), question: z.string(), topic: z.string().optional(), at: z.coerce.date() }),
+  z.object({ kind: z.literal('suggestion'), question: z.string(), answer: z.string(), at: z.coerce.date() }),
 ]);
 export type CurationRecord = z.infer<typeof curationRecordSchema>;
 
@@ -84,6 +94,7 @@ interface CurationRow {
   helpful: number | null;
   question: string | null;
   topic: string | null;
+  answer: string | null;
   at: number;
 }
 
@@ -101,28 +112,44 @@ export function sqliteCurationLog(db: Database.Database): CurationLog {
     );
     CREATE INDEX IF NOT EXISTS curation_at ON curation (at);
   `);
-  const insert = db.prepare('INSERT INTO curation (kind, entry_id, helpful, question, topic, at) VALUES (@kind, @entryId, @helpful, @question, @topic, @at)');
-  const select = db.prepare<[number], CurationRow>('SELECT kind, entry_id, helpful, question, topic, at FROM curation WHERE at >= ? ORDER BY at, id');
+  // Databases made before experts' suggestions had no answer column.
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(curation)').all();
+  if (!columns.some((column) => column.name === 'answer')) db.exec('ALTER TABLE curation ADD COLUMN answer TEXT');
+  const insert = db.prepare('INSERT INTO curation (kind, entry_id, helpful, question, topic, answer, at) VALUES (@kind, @entryId, @helpful, @question, @topic, @answer, @at)');
+  const select = db.prepare<[number], CurationRow>('SELECT kind, entry_id, helpful, question, topic, answer, at FROM curation WHERE at >= ? ORDER BY at, id');
   const purge = db.prepare<[number]>('DELETE FROM curation WHERE at < ?');
   return curationLog({
     async append(record) {
-      insert.run(
-        record.kind === 'feedback'
-          ? { kind: record.kind, entryId: record.entryId, helpful: record.helpful ? 1 : 0, question: null, topic: null, at: record.at.getTime() }
-          : { kind: record.kind, entryId: null, helpful: null, question: record.question, topic: record.topic ?? null, at: record.at.getTime() },
-      );
+      insert.run(toRow(record));
     },
     async list(since) {
-      return select.all(since?.getTime() ?? 0).map((row) =>
-        curationRecordSchema.parse(
-          row.kind === 'feedback'
-            ? { kind: row.kind, entryId: row.entry_id, helpful: row.helpful === 1, at: row.at }
-            : { kind: row.kind, question: row.question, ...(row.topic === null ? {} : { topic: row.topic }), at: row.at },
-        ),
-      );
+      return select.all(since?.getTime() ?? 0).map(fromRow);
     },
     purgeOlderThan: async (cutoff) => purge.run(cutoff.getTime()).changes,
   });
+}
+
+function toRow(record: CurationRecord): Omit<CurationRow, 'entry_id'> & { entryId: string | null } {
+  const none = { entryId: null, helpful: null, question: null, topic: null, answer: null, at: record.at.getTime() };
+  switch (record.kind) {
+    case 'feedback':
+      return { ...none, kind: record.kind, entryId: record.entryId, helpful: record.helpful ? 1 : 0 };
+    case 'unanswered':
+      return { ...none, kind: record.kind, question: record.question, topic: record.topic ?? null };
+    case 'suggestion':
+      return { ...none, kind: record.kind, question: record.question, answer: record.answer };
+  }
+}
+
+function fromRow(row: CurationRow): CurationRecord {
+  switch (row.kind) {
+    case 'feedback':
+      return curationRecordSchema.parse({ kind: row.kind, entryId: row.entry_id, helpful: row.helpful === 1, at: row.at });
+    case 'suggestion':
+      return curationRecordSchema.parse({ kind: row.kind, question: row.question, answer: row.answer, at: row.at });
+    default:
+      return curationRecordSchema.parse({ kind: row.kind, question: row.question, ...(row.topic === null ? {} : { topic: row.topic }), at: row.at });
+  }
 }
 
 /** Downloads in flight at once when listing; a report over many records should not open thousands. */

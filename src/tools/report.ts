@@ -7,7 +7,8 @@ import type { CurationRecord } from '../storage/curationLog';
 
 /**
  * `npm run report -- [--limit N] [--since YYYY-MM-DD]`: what curators should look at next. The questions
- * the bot could not answer, most asked first, and the answers people found least helpful.
+ * the bot could not answer, most asked first, the answers people found least helpful, and the supporter
+ * care team's answers that an expert suggested for the knowledge base.
  */
 
 const USAGE = 'usage: npm run report -- [--limit N] [--since YYYY-MM-DD]';
@@ -28,10 +29,19 @@ export interface AnswerRow {
   shareHelpful: number;
 }
 
+/** An expert's answer ticked "suggest for the knowledge base": a draft a curator may turn into an entry. */
+export interface SuggestionRow {
+  question: string;
+  answer: string;
+  at: Date;
+}
+
 export interface CurationReport {
   records: number;
   unanswered: UnansweredRow[];
   leastHelpful: AnswerRow[];
+  /** Newest first. */
+  suggestions: SuggestionRow[];
 }
 
 /** Escape sequences go before counting, so a question dressed in them counts with the plain one. */
@@ -60,7 +70,12 @@ function unhelpfulConfidence(unhelpful: number, total: number): number {
 export function buildReport(records: readonly CurationRecord[], limit = 20): CurationReport {
   const questions = new Map<string, UnansweredRow>();
   const answers = new Map<string, AnswerRow>();
+  const suggestions: SuggestionRow[] = [];
   for (const record of records) {
+    if (record.kind === 'suggestion') {
+      suggestions.push({ question: record.question, answer: record.answer, at: record.at });
+      continue;
+    }
     if (record.kind === 'unanswered') {
       const question = foldQuestion(record.question);
       if (!question) continue;
@@ -83,7 +98,8 @@ export function buildReport(records: readonly CurationRecord[], limit = 20): Cur
   const leastHelpful = [...answers.values()]
     .filter((row) => row.unhelpful > 0)
     .sort((a, b) => confidence(b) - confidence(a) || b.unhelpful - a.unhelpful || a.entryId.localeCompare(b.entryId));
-  return { records: records.length, unanswered: unanswered.slice(0, limit), leastHelpful: leastHelpful.slice(0, limit) };
+  suggestions.sort((a, b) => b.at.getTime() - a.at.getTime());
+  return { records: records.length, unanswered: unanswered.slice(0, limit), leastHelpful: leastHelpful.slice(0, limit), suggestions: suggestions.slice(0, limit) };
 }
 
 function table(headers: string[], rows: string[][]): string {
@@ -112,7 +128,12 @@ export function formatReport(report: CurationReport): string {
         report.leastHelpful.map((row) => [stripControls(row.entryId), String(row.helpful), String(row.unhelpful), `${Math.round(row.shareHelpful * 100)}%`]),
       )
     : '(no answer has a 👎)';
-  return `Most frequent unanswered questions\n\n${unanswered}\n\nLeast helpful answers\n\n${answers}\n\n(${report.records} records)\n`;
+  const suggestions = report.suggestions.length
+    ? report.suggestions
+        .map((row) => `${row.at.toISOString().slice(0, 10)}  Q: ${clip(stripControls(row.question), 200)}\n            A: ${clip(stripControls(row.answer).replace(/\s+/g, ' '), 400)}`)
+        .join('\n\n')
+    : '(none)';
+  return `Most frequent unanswered questions\n\n${unanswered}\n\nLeast helpful answers\n\n${answers}\n\nExperts' answers suggested for the knowledge base\n\n${suggestions}\n\n(${report.records} records)\n`;
 }
 
 /** The command itself, minus the process: returns the exit code, writes the report or the usage. */

@@ -46,10 +46,11 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
 
 /**
  * A stand-in for the Bot Connector service (the channel side, which cannot run here): it records the
- * replies the bot POSTs to {serviceUrl}/v3/conversations/{id}/activities/{replyToId}.
+ * replies and proactive messages the bot POSTs to {serviceUrl}/v3/conversations/{id}/activities[/{replyToId}],
+ * and the updates it PUTs to {serviceUrl}/v3/conversations/{id}/activities/{activityId}.
  */
 export class ConnectorStub {
-  readonly received: { path: string; activity: Partial<Activity> }[] = [];
+  readonly received: { path: string; activity: Partial<Activity>; method: 'POST' | 'PUT' }[] = [];
   private server?: Server;
   private waiters: (() => void)[] = [];
   url = '';
@@ -64,8 +65,10 @@ export class ConnectorStub {
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
     let body = '';
     for await (const chunk of req) body += chunk;
-    if (req.method === 'POST' && /^\/v3\/conversations\/[^/]+\/activities(\/[^/]+)?$/.test(req.url ?? '')) {
-      this.received.push({ path: req.url!, activity: JSON.parse(body) });
+    const method = req.method === 'POST' || req.method === 'PUT' ? req.method : undefined;
+    const path = req.url ?? '';
+    if (method && (method === 'POST' ? /^\/v3\/conversations\/[^/]+\/activities(\/[^/]+)?$/ : /^\/v3\/conversations\/[^/]+\/activities\/[^/]+$/).test(path)) {
+      this.received.push({ path, activity: JSON.parse(body), method });
       this.waiters.splice(0).forEach((wake) => wake());
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: `reply-${this.received.length}` }));

@@ -245,3 +245,30 @@ export function recogniseOfferPick(text: string, offered: readonly Entry[]): Ent
   if (byOrdinal >= 0) return offered[byOrdinal];
   return offered.find((e) => foldText(e.label) === folded || foldText(e.question) === folded);
 }
+
+/** Who someone may ask for instead of the bot. */
+const A_PERSON = '(a |an |some |one |the |your )?(real |actual |live )?(human|human being|person|people|someone|somebody|agent|operator|member of staff|staff|team|supporter care( team)?|support( team)?)';
+/**
+ * Asking for a person rather than the bot: "can I talk to a human", "speak to someone", "contact amnesty".
+ * Read against the whole message, so "how do members contact their section" stays a question.
+ */
+const PERSON_REQUEST = new RegExp(
+  `^(${[
+    `((can|could|may) i |i (want|would like|d like|need) to |id like to |let me |please let me )?(talk|speak|chat) (to|with) ${A_PERSON}( please| now)?`,
+    `(i want|i need|id like|i would like|get me|put me through to|transfer me to) ${A_PERSON}( please| now)?`,
+    `((how )?(can|do|could) i )?(contact|email|phone|call|reach|get in touch with) (amnesty|amnesty international|you|${A_PERSON})( please)?`,
+    `ask ${A_PERSON}`,
+    `(human|real person|agent|operator)( please)?`,
+  ].join('|')})$`,
+);
+
+export function recognisePersonRequest(text: string): boolean {
+  return PERSON_REQUEST.test(foldMessage(text));
+}
+
+/** An administrator's "use this channel for questions", said in the Teams channel that is to take them. */
+const EXPERTS_SETUP = /^(please )?use this channel for (supporters? |supporters )?questions( please)?$/;
+
+export function recogniseExpertsSetup(text: string): boolean {
+  return EXPERTS_SETUP.test(foldMessage(text));
+}
