@@ -152,6 +152,12 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
     it('ignores "use this channel for questions"', async () => {
       expect(await registerExperts(world)).to.not.include('Done');
     });
+
+    it('answers a card action with a 400 and a reason, as it does any malformed invoke', async () => {
+      const response = await post(world, invoke(world, 'handoff.answer', { ticketId: '00000000-0000-4000-8000-000000000000', answer: 'x' }));
+      expect(response.status).to.equal(400);
+      expect(response.body.value.code).to.equal('BadRequest');
+    });
   });
 
   describe('when it is configured', () => {
@@ -275,6 +281,23 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       const refused = await post(world, website(world, 'web-6', { value: { handoff: 'send' } }));
       expect(refused.replies.map(visibleText).join()).to.include('in the last hour');
       expect(toConversation(world, EXPERTS)).to.have.length(MAX_HANDOFFS_PER_HOUR);
+    });
+
+    it('answers malformed card actions and unknown invokes with a 400 and a JSON reason, at once', async () => {
+      await registerExperts(world);
+      const malformed: unknown[] = [undefined, {}, { action: {} }, { action: { type: 'Action.Submit' } }, { action: { type: 'Action.Execute', verb: 'x'.repeat(5000) } }, 'text'];
+      for (const value of malformed) {
+        const started = performance.now();
+        const response = await post(world, { ...invoke(world, 'handoff.answer', {}), value });
+        expect(response.status, JSON.stringify(value)).to.equal(400);
+        expect(response.body.value.message ?? response.body.value, JSON.stringify(value)).to.be.a('string');
+        expect(performance.now() - started).to.be.below(1000);
+      }
+      const unknown = await post(world, { ...invoke(world, 'handoff.answer', {}), name: 'no/such/invoke' });
+      expect(unknown.status).to.equal(400);
+      const bad = await post(world, invoke(world, 'handoff.answer', { ticketId: 'not-a-ticket', answer: 'a'.repeat(5000) }));
+      expect(bad.status).to.equal(200);
+      expect(JSON.stringify(bad.body.value)).to.include('at most 2000 characters');
     });
 
     it('answers a card only in the experts\' channel', async () => {

@@ -1,4 +1,5 @@
-import { ActivityTypes, Channels, TeamsActivityHandler, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import { ActivityTypes, Channels, TeamsActivityHandler, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
 import { HANDOFF_CONSENT, HANDOFF_REQUEST, HANDOFF_START, type HandoffConsent, type HandoffRequest, type HandoffStart } from '../../dialogs/handoffDialog';
 import { runDialog, type Dialog } from 'botbuilder-dialogs';
 import { TURN_DECISION } from '../../dialogs/respond';
@@ -45,6 +46,16 @@ export const MAX_UNANSWERED_PER_CONVERSATION = 3;
 export const MAX_WELCOMES_PER_UPDATE = 3;
 /** The welcomed members remembered per conversation, newest kept: enough for any real group chat. */
 export const MAX_REMEMBERED_MEMBERS = 20;
+
+/** An Action.Execute from one of our cards, as Teams sends it in an adaptiveCard/action invoke. */
+const cardActionSchema = z.object({
+  action: z.object({ type: z.literal('Action.Execute'), verb: z.string().max(100), data: z.unknown() }),
+});
+
+const UNSUPPORTED_INVOKE: InvokeResponse = {
+  status: 400,
+  body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'this bot does not handle that invoke, or its value is not one of its cards' } },
+};
 
 /** A conversation that has given the curators nothing so far. */
 const NO_CURATION_YET: CurationQuota = { unanswered: 0, voted: [] };
@@ -123,20 +134,30 @@ export class FaqBot extends TeamsActivityHandler {
     await context.sendActivity(outcome === 'registered' ? replies.expertsRegistered() : replies.expertsRefused(outcome));
   }
 
-  /** An expert's Answer or Close on a ticket's card, in the experts' channel: the card in its place is the reply. */
-  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  /**
+   * Invokes: an expert's Answer or Close on a ticket's card (adaptiveCard/action), answered here with the
+   * card to show in its place; the rest as TeamsActivityHandler answers them, except that an invoke nobody
+   * handles is a 400 with a reason, not the SDK's bare 501: a client's request we do not take is its error.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name === 'adaptiveCard/action') return this.cardAction(context);
+    const response = await super.onInvokeActivity(context);
+    return response.status === 501 ? UNSUPPORTED_INVOKE : response;
+  }
+
+  private async cardAction(context: TurnContext): Promise<InvokeResponse> {
     const { handoff } = this.options;
-    if (!handoff) return super.onAdaptiveCardInvoke(context, invokeValue);
+    const action = cardActionSchema.safeParse(context.activity.value);
+    if (!handoff || !action.success) return UNSUPPORTED_INVOKE;
     const { activity } = context;
-    const tenantId = addressOf(activity)?.conversation.tenantId;
     const card = await handoff.desk.act({
-      verb: invokeValue.action.verb,
-      data: invokeValue.action.data,
+      verb: action.data.action.verb,
+      data: action.data.action.data,
       expertName: activity.from?.name ?? '',
       conversationId: activity.conversation.id,
-      tenantId,
+      tenantId: addressOf(activity)?.conversation.tenantId,
     });
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { ...card } };
+    return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } };
   }
 
   /**
