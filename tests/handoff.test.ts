@@ -209,6 +209,26 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       expect(ticket).to.not.have.property('asker');
     });
 
+    it('works when replies are posted to the channel rather than returned (no expectReplies), as Web Chat and Teams send them', async () => {
+      await registerExperts(world);
+      const posted = (extra: Body) => {
+        const activity = website(world, 'web-posted', extra);
+        delete activity.deliveryMode;
+        return post(world, activity);
+      };
+      const toChat = () => toConversation(world, 'web-posted').map((r) => visibleText(r.activity)).join('\n');
+      await posted({ text: UNKNOWN });
+      await world.connector.waitFor(2);
+      const offer = nodes(toConversation(world, 'web-posted').map((r) => cardOf(r.activity))).find((n) => (n.data as Body | undefined)?.handoff === 'offer')!;
+      await posted({ value: offer.data });
+      // The consent is a silent turn for the dialog (it ends), and the bot speaks after it: "Sent."
+      const sent = await posted({ value: { handoff: 'send' } });
+      expect(sent.status).to.equal(200);
+      await world.connector.waitFor(5);
+      expect(toChat()).to.include('Sent.').and.not.include('something went wrong');
+      expect(toConversation(world, EXPERTS)).to.have.length(1);
+    });
+
     it('gives one winner when two experts answer at once; the other is told it was already answered', async () => {
       await registerExperts(world);
       const { ticketId } = await askTheTeam(world, 'web-2');

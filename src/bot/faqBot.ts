@@ -246,7 +246,9 @@ function dropTracesOutsideEmulator(context: TurnContext): void {
   if (context.activity.channelId === Channels.Emulator) return;
   context.onSendActivities(async (_context, activities: Partial<Activity>[], next) => {
     for (let i = activities.length - 1; i >= 0; i--) if (activities[i]!.type === ActivityTypes.Trace) activities.splice(i, 1);
-    return next();
+    // A turn whose only activity was a trace (a dialog that ends silently) sends nothing: the adapter
+    // throws on an empty list, and would turn a quiet turn into an error.
+    return activities.length > 0 ? next() : [];
   });
 }
 
