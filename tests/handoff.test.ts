@@ -10,6 +10,7 @@ import { createStorage, type StateStore } from '../src/storage/createStorage';
 import { TicketStore } from '../src/handoff/ticketStore';
 import { MAX_HANDOFFS_PER_HOUR } from '../dialogs/handoffDialog';
 import { visibleText } from './helpers/conversation';
+import { cardNodes } from './helpers/cards';
 import { ConnectorStub, memoryLogger, postJson } from './helpers/http';
 
 const TENANT = '72f988bf-0000-0000-0000-000000000001';
@@ -22,16 +23,6 @@ let sequence = 0;
 type Body = Record<string, unknown>;
 const messages = (activities: Partial<Activity>[]) => activities.filter((a) => a.type === 'message');
 const cardOf = (activity: Partial<Activity> | undefined) => activity?.attachments?.[0]?.content as Body | undefined;
-
-/** Every object in a card (body, actions, shown cards), for finding actions and inputs by type. */
-function nodes(value: unknown, out: Body[] = []): Body[] {
-  if (Array.isArray(value)) value.forEach((v) => nodes(v, out));
-  else if (value && typeof value === 'object') {
-    out.push(value as Body);
-    Object.values(value).forEach((v) => nodes(v, out));
-  }
-  return out;
-}
 
 interface World {
   bot: RunningBot;
@@ -102,17 +93,17 @@ async function registerExperts(world: World, tenantId = TENANT): Promise<string>
 async function askTheTeam(world: World, conversationId: string, email = ''): Promise<{ ticketId: string; card: Body; sent: string }> {
   const before = world.connector.received.length;
   const unknown = await post(world, website(world, conversationId, { text: UNKNOWN }));
-  const offer = nodes(unknown.replies.map(cardOf)).find((n) => n.type === 'Action.Submit' && (n.data as Body | undefined)?.handoff === 'offer');
+  const offer = cardNodes(unknown.replies.map(cardOf)).find((n) => n.type === 'Action.Submit' && (n.data as Body | undefined)?.handoff === 'offer');
   expect(offer, 'the offer under a don\'t-know').to.not.equal(undefined);
   const consent = await post(world, website(world, conversationId, { value: offer!.data }));
-  const send = nodes(consent.replies.map(cardOf)).find((n) => n.type === 'Action.Submit' && (n.data as Body).handoff === 'send');
+  const send = cardNodes(consent.replies.map(cardOf)).find((n) => n.type === 'Action.Submit' && (n.data as Body).handoff === 'send');
   expect(send, 'the consent card').to.not.equal(undefined);
   const sent = await post(world, website(world, conversationId, { value: { ...(send!.data as Body), email } }));
   await world.connector.waitFor(before + 1);
   const posted = world.connector.received.slice(before).find((r) => r.path.startsWith(`/v3/conversations/${encodeURIComponent(EXPERTS)}/activities`));
   expect(posted, 'the ticket card in the experts\' channel').to.not.equal(undefined);
   const card = cardOf(posted!.activity)!;
-  const execute = nodes(card).find((n) => n.type === 'Action.Execute' && n.verb === 'handoff.answer');
+  const execute = cardNodes(card).find((n) => n.type === 'Action.Execute' && n.verb === 'handoff.answer');
   return { ticketId: (execute!.data as Body).ticketId as string, card, sent: sent.replies.map(visibleText).join('\n') };
 }
 
@@ -184,15 +175,15 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       expect(card.version).to.equal('1.5');
       const shown = visibleText({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
       expect(shown).to.include(UNKNOWN);
-      const facts = nodes(card).find((n) => n.type === 'FactSet')!.facts as { title: string; value: string }[];
+      const facts = cardNodes(card).find((n) => n.type === 'FactSet')!.facts as { title: string; value: string }[];
       expect(facts.find((f) => f.title === 'From')!.value).to.equal('the website');
-      expect(nodes(card).some((n) => n.type === 'Input.Text' && n.id === 'answer')).to.equal(true);
+      expect(cardNodes(card).some((n) => n.type === 'Input.Text' && n.id === 'answer')).to.equal(true);
 
       const response = await post(world, invoke(world, 'handoff.answer', { ticketId, answer: ANSWER, suggest: 'true' }));
       expect(response.status).to.equal(200);
       expect(response.body.type).to.equal('application/vnd.microsoft.card.adaptive');
       expect(JSON.stringify(response.body.value)).to.include('Answered by Sam Expert').and.include(ANSWER);
-      expect(nodes(response.body.value).some((n) => n.type === 'Action.Execute'), 'the answered card has no actions').to.equal(false);
+      expect(cardNodes(response.body.value).some((n) => n.type === 'Action.Execute'), 'the answered card has no actions').to.equal(false);
 
       const [delivered] = toConversation(world, 'web-1');
       expect(delivered, 'the answer in the supporter\'s conversation').to.not.equal(undefined);
@@ -219,7 +210,7 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       const toChat = () => toConversation(world, 'web-posted').map((r) => visibleText(r.activity)).join('\n');
       await posted({ text: UNKNOWN });
       await world.connector.waitFor(2);
-      const offer = nodes(toConversation(world, 'web-posted').map((r) => cardOf(r.activity))).find((n) => (n.data as Body | undefined)?.handoff === 'offer')!;
+      const offer = cardNodes(toConversation(world, 'web-posted').map((r) => cardOf(r.activity))).find((n) => (n.data as Body | undefined)?.handoff === 'offer')!;
       await posted({ value: offer.data });
       // The consent is a silent turn for the dialog (it ends), and the bot speaks after it: "Sent."
       const sent = await posted({ value: { handoff: 'send' } });
@@ -246,12 +237,12 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       await registerExperts(world);
       const personal = { id: 'a:staff-chat', conversationType: 'personal', tenantId: TENANT };
       const unknown = await post(world, teams(world, personal, { text: UNKNOWN }));
-      const offer = nodes(unknown.replies.map(cardOf)).find((n) => (n.data as Body | undefined)?.handoff === 'offer')!;
+      const offer = cardNodes(unknown.replies.map(cardOf)).find((n) => (n.data as Body | undefined)?.handoff === 'offer')!;
       const consent = await post(world, teams(world, personal, { value: offer.data }));
-      expect(nodes(consent.replies.map(cardOf)).some((n) => n.type === 'Input.Text'), 'no email input in Teams').to.equal(false);
+      expect(cardNodes(consent.replies.map(cardOf)).some((n) => n.type === 'Input.Text'), 'no email input in Teams').to.equal(false);
       await post(world, teams(world, personal, { value: { handoff: 'send' } }));
       await world.connector.waitFor(1);
-      const execute = nodes(cardOf(toConversation(world, EXPERTS)[0]!.activity)).find((n) => n.verb === 'handoff.answer')!;
+      const execute = cardNodes(cardOf(toConversation(world, EXPERTS)[0]!.activity)).find((n) => n.verb === 'handoff.answer')!;
       await post(world, invoke(world, 'handoff.answer', { ...(execute.data as Body), answer: ANSWER }));
       const [delivered] = toConversation(world, 'a:staff-chat');
       expect(visibleText(delivered!.activity)).to.include(ANSWER);
@@ -275,7 +266,7 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
     it('offers the team after a 👎', async () => {
       await registerExperts(world);
       const voted = await post(world, website(world, 'web-4', { value: { feedback: 'unhelpful', entryId: 'icm-frequency' } }));
-      const offer = nodes(voted.replies.map(cardOf)).find((n) => (n.data as Body | undefined)?.handoff === 'offer');
+      const offer = cardNodes(voted.replies.map(cardOf)).find((n) => (n.data as Body | undefined)?.handoff === 'offer');
       expect(offer?.data).to.deep.include({ entryId: 'icm-frequency', rated: true });
     });
 
@@ -284,9 +275,9 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       world = await startWorld({ SMTP_URL: 'smtp://127.0.0.1:9', SMTP_FROM: 'bot@example.org' });
       await registerExperts(world);
       const unknown = await post(world, website(world, 'web-5', { text: UNKNOWN }));
-      const offer = nodes(unknown.replies.map(cardOf)).find((n) => (n.data as Body | undefined)?.handoff === 'offer')!;
+      const offer = cardNodes(unknown.replies.map(cardOf)).find((n) => (n.data as Body | undefined)?.handoff === 'offer')!;
       const consent = await post(world, website(world, 'web-5', { value: offer.data }));
-      expect(nodes(consent.replies.map(cardOf)).some((n) => n.type === 'Input.Text' && n.id === 'email')).to.equal(true);
+      expect(cardNodes(consent.replies.map(cardOf)).some((n) => n.type === 'Input.Text' && n.id === 'email')).to.equal(true);
       const wrong = await post(world, website(world, 'web-5', { value: { handoff: 'send', email: 'not an address' } }));
       expect(wrong.replies.map(visibleText).join()).to.include("doesn't look right");
       expect(toConversation(world, EXPERTS)).to.have.length(0);
@@ -296,7 +287,7 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       await registerExperts(world);
       for (let i = 0; i < MAX_HANDOFFS_PER_HOUR; i++) expect((await askTheTeam(world, 'web-6')).sent).to.include('Sent.');
       const unknown = await post(world, website(world, 'web-6', { text: UNKNOWN }));
-      const offer = nodes(unknown.replies.map(cardOf)).find((n) => (n.data as Body | undefined)?.handoff === 'offer')!;
+      const offer = cardNodes(unknown.replies.map(cardOf)).find((n) => (n.data as Body | undefined)?.handoff === 'offer')!;
       await post(world, website(world, 'web-6', { value: offer.data }));
       const refused = await post(world, website(world, 'web-6', { value: { handoff: 'send' } }));
       expect(refused.replies.map(visibleText).join()).to.include('in the last hour');

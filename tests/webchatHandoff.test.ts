@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
 import { startBot, type RunningBot } from '../src/index';
 import { CHROMIUM_INSTALL_TIMEOUT_MS, launchChromium, type Browser } from './helpers/chromium';
+import { cardNodes } from './helpers/cards';
 import { ConnectorStub, memoryLogger, postJson } from './helpers/http';
 
 const TENANT = '72f988bf-0000-0000-0000-000000000001';
@@ -20,16 +21,6 @@ type Body = Record<string, unknown>;
 
 /** Text to find on the page, with either apostrophe where it has a plain one. */
 const typeset = (text: string): RegExp => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll("'", "['’]"));
-
-/** Every object in a card (body, actions, shown cards), for finding an action by type and verb. */
-function nodes(value: unknown, out: Body[] = []): Body[] {
-  if (Array.isArray(value)) value.forEach((v) => nodes(v, out));
-  else if (value && typeof value === 'object') {
-    out.push(value as Body);
-    Object.values(value).forEach((v) => nodes(v, out));
-  }
-  return out;
-}
 
 /** An activity from the experts' Teams channel, as the Connector posts it (here, the stub stands in for it). */
 function fromExperts(connector: ConnectorStub, extra: Body): Body {
@@ -134,7 +125,7 @@ describe('asking a person from the website chat in headless Chromium', () => {
     expect(posted, 'the ticket card in the experts\' channel').to.not.equal(undefined);
     const card = posted!.activity.attachments?.[0]?.content;
     expect(JSON.stringify(card)).to.include(QUESTION).and.include('the website');
-    const execute = nodes(card).find((n) => n.type === 'Action.Execute' && n.verb === 'handoff.answer');
+    const execute = cardNodes(card).find((n) => n.type === 'Action.Execute' && n.verb === 'handoff.answer');
     ticketId = (execute?.data as Body | undefined)?.ticketId as string;
     expect(ticketId).to.be.a('string').and.not.equal('');
   });
