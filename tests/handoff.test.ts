@@ -311,6 +311,17 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       expect(JSON.stringify(bad.body.value)).to.include('at most 2000 characters');
     });
 
+    it('"Close without answering" closes the ticket, updates the card, and tells the supporter', async () => {
+      await registerExperts(world);
+      const { ticketId } = await askTheTeam(world, 'web-close');
+      const closed = await post(world, invoke(world, 'handoff.close', { ticketId }));
+      expect(JSON.stringify(closed.body.value)).to.include('Closed by Sam Expert');
+      expect(visibleText(toConversation(world, 'web-close')[0]!.activity)).to.include('closed your question');
+      const answered = await post(world, invoke(world, 'handoff.answer', { ticketId, answer: ANSWER }));
+      expect(JSON.stringify(answered.body.value)).to.include('Already closed');
+      expect(toConversation(world, 'web-close')).to.have.length(1);
+    });
+
     it('answers a card only in the experts\' channel', async () => {
       await registerExperts(world);
       const { ticketId } = await askTheTeam(world, 'web-7');
@@ -440,6 +451,10 @@ describe('asking a person: email, restarts, reminders and retention', () => {
     expect(JSON.stringify(update?.activity)).to.include('Closed: no answer within 3 days');
     const late = await post(world, invoke(world, 'handoff.answer', { ticketId, answer: ANSWER }));
     expect(JSON.stringify(late.body.value)).to.include('Already closed');
-    expect(toConversation(world, 'web-sla')).to.have.length(0);
+    const toSupporter = toConversation(world, 'web-sla').map((r) => visibleText(r.activity));
+    expect(toSupporter).to.have.length(1);
+    expect(toSupporter[0]).to.include('closed your question').and.not.include(ANSWER);
+    // The state store deletes what is untouched for STATE_TTL_DAYS; the sweep keeps the channel fresh.
+    expect((await tickets.experts())?.refreshedAt).to.equal(new Date(hours(3 * 24 + 1)).toISOString());
   });
 });

@@ -194,10 +194,23 @@ export class HandoffDesk {
     if (!change) return notice('This question is no longer open.');
     if (!change.changed) return settledTicketCard(this.view(change.after), this.settledStatus(change.after));
     await this.options.store.unlist(ticketId);
+    await this.tellClosed(change.before);
     const updated = settledTicketCard(this.view(change.before), `Closed by ${expertName.slice(0, 100) || 'the team'}, ${formatTime(now)}`);
     await this.updateCard(experts, change.before.expertCardId, updated);
     this.options.logger.info('handoff_closed', { ticketId });
     return updated;
+  }
+
+  /** A supporter whose question is closed unanswered is told so in their chat, rather than left waiting. */
+  private async tellClosed(ticket: Ticket): Promise<void> {
+    if (!ticket.asker) return;
+    try {
+      await this.options.messenger.send(ticket.asker, {
+        text: `The supporter care team has closed your question “${ticket.question}” without answering it. Sorry we could not help with this one.`,
+      });
+    } catch (err) {
+      this.options.logger.warn('handoff_chat_delivery_failed', { ticketId: ticket.id, ...errorFields(err) });
+    }
   }
 
   /** In the asker's chat; by email as well when they left an address and have likely left, or the chat failed. */
@@ -234,12 +247,14 @@ export class HandoffDesk {
 
   /**
    * Reminds the channel of tickets open longer than HANDOFF_SLA_HOURS (again each further SLA period), and
-   * closes those open longer than HANDOFF_TTL_DAYS, which drops the asker's address and email. Each
+   * closes those open longer than HANDOFF_TTL_DAYS, which drops the asker's address and email. It also
+   * keeps the experts' channel from expiring with untouched state. Each
    * reminder is claimed by a conditional write first, so instances sweeping at once send it once.
    */
   async sweep(): Promise<{ reminded: number; expired: number }> {
     const experts = await this.expertsAddress();
     const now = this.now();
+    await this.options.store.keepExperts(now, DAY_MS);
     const sla = this.options.settings.slaHours * HOUR_MS;
     const ttl = this.options.settings.ttlDays * DAY_MS;
     let reminded = 0;
@@ -256,6 +271,7 @@ export class HandoffDesk {
         await this.options.store.unlist(id);
         if (change?.changed) {
           expired += 1;
+          await this.tellClosed(ticket);
           if (experts) await this.updateCard(experts, ticket.expertCardId, settledTicketCard(this.view(ticket), `Closed: no answer within ${this.options.settings.ttlDays} days`));
         }
         continue;

@@ -30,7 +30,7 @@ function pause(attempt: number): Promise<void> {
 }
 
 const openListSchema = z.object({ ids: z.array(z.uuid()).max(MAX_OPEN_TICKETS) });
-const expertsSchema = z.object({ address: addressSchema, registeredAt: z.iso.datetime() });
+const expertsSchema = z.object({ address: addressSchema, registeredAt: z.iso.datetime(), refreshedAt: z.iso.datetime().optional() });
 export type ExpertsChannel = z.infer<typeof expertsSchema>;
 
 export class TicketStoreFullError extends Error {
@@ -60,6 +60,16 @@ export class TicketStore {
   /** The last channel registered wins: an administrator moving the questions to another channel means it. */
   async setExperts(address: Address, at: Date): Promise<void> {
     await this.storage.write({ [EXPERTS_KEY]: { address, registeredAt: at.toISOString(), eTag: '*' } });
+  }
+
+  /**
+   * Writes the experts' channel back unchanged when it was last written more than `every` ago: the state
+   * store deletes items untouched for STATE_TTL_DAYS, and the channel must outlive that.
+   */
+  async keepExperts(now: Date, everyMs: number): Promise<void> {
+    const experts = await this.experts();
+    if (!experts || now.getTime() - Date.parse(experts.refreshedAt ?? experts.registeredAt) < everyMs) return;
+    await this.storage.write({ [EXPERTS_KEY]: { ...experts, refreshedAt: now.toISOString(), eTag: '*' } });
   }
 
   async get(id: string): Promise<Ticket | undefined> {
