@@ -306,9 +306,27 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       }
       const unknown = await post(world, { ...invoke(world, 'handoff.answer', {}), name: 'no/such/invoke' });
       expect(unknown.status).to.equal(400);
-      const bad = await post(world, invoke(world, 'handoff.answer', { ticketId: 'not-a-ticket', answer: 'a'.repeat(5000) }));
-      expect(bad.status).to.equal(200);
-      expect(JSON.stringify(bad.body.value)).to.include('at most 2000 characters');
+      const notATicket = await post(world, invoke(world, 'handoff.answer', { ticketId: '../handoff/experts', answer: 'x' }));
+      expect(JSON.stringify(notATicket.body.value)).to.include('no longer open');
+      const { ticketId } = await askTheTeam(world, 'web-long');
+      const tooLong = await post(world, invoke(world, 'handoff.answer', { ticketId, answer: 'a'.repeat(5000) }));
+      expect(tooLong.status).to.equal(200);
+      expect(JSON.stringify(tooLong.body.value)).to.include('at most 2000 characters');
+      expect(toConversation(world, 'web-long')).to.have.length(0);
+    });
+
+    it('"stop using this channel for questions" stops the offer; cards already there can still be answered, and only there', async () => {
+      await registerExperts(world);
+      const { ticketId } = await askTheTeam(world, 'web-stop');
+      const elsewhere = await post(world, teams(world, { id: '19:other@thread.tacv2', conversationType: 'channel', tenantId: TENANT }, { text: 'stop using this channel for questions' }));
+      expect(elsewhere.replies.map(visibleText).join()).to.include('nothing to stop here');
+      const stopped = await post(world, teams(world, expertsConversation(), { text: `<at>${BOT.name}</at> Stop using this channel for questions` }));
+      expect(stopped.replies.map(visibleText).join()).to.include('no longer come here');
+      const unknown = await post(world, website(world, 'web-stop-2', { text: UNKNOWN }));
+      expect(unknown.replies, 'no offer once stopped').to.have.length(1);
+      const answered = await post(world, invoke(world, 'handoff.answer', { ticketId, answer: ANSWER }));
+      expect(JSON.stringify(answered.body.value)).to.include('Answered by');
+      expect(visibleText(toConversation(world, 'web-stop')[0]!.activity)).to.include(ANSWER);
     });
 
     it('"Close without answering" closes the ticket, updates the card, and tells the supporter', async () => {

@@ -20,6 +20,7 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
     question: 'Are board members paid?',
     asker: { channelId: 'directline', serviceUrl: 'https://directline.botframework.com/', conversation: { id: 'conv-1' }, bot: { id: 'bot' } },
     email: 'supporter@example.org',
+    experts: { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/uk/', conversation: { id: '19:experts@thread.tacv2', conversationType: 'channel', tenantId: 't' }, bot: { id: '28:bot' } },
     ...overrides,
   };
 }

@@ -77,7 +77,7 @@ export class FaqBot extends TeamsActivityHandler {
           await context.sendActivity(replies.handoffOffer({ entryId: incoming.entryId, rated: true }, context.activity.channelId));
         }
       } else if (incoming.kind === 'text' && handoff && context.activity.channelId === 'msteams' && recogniseExpertsSetup(incoming.text)) {
-        await this.registerExperts(context, handoff.desk);
+        await this.setUpExperts(context, handoff.desk, recogniseExpertsSetup(incoming.text) ?? 'use');
       } else if (incoming.kind === 'text') {
         // The dialogs read the message as the user meant it: without "@Bot", or the question a button asked.
         context.activity.text = incoming.text;
@@ -127,9 +127,14 @@ export class FaqBot extends TeamsActivityHandler {
     });
   }
 
-  /** "use this channel for questions" in Teams: this channel now takes supporters' questions, if it may. */
-  private async registerExperts(context: TurnContext, desk: HandoffDesk): Promise<void> {
+  /** "use this channel for questions" in Teams: this channel now takes supporters' questions, if it may; "stop using…" ends that. */
+  private async setUpExperts(context: TurnContext, desk: HandoffDesk, what: 'use' | 'stop'): Promise<void> {
     const address = addressOf(context.activity);
+    if (what === 'stop') {
+      const stopped = address ? await desk.unregisterExperts(address) : false;
+      await context.sendActivity(stopped ? replies.expertsStopped() : replies.expertsNotHere());
+      return;
+    }
     const outcome = address ? await desk.registerExperts(address) : 'not a channel';
     await context.sendActivity(outcome === 'registered' ? replies.expertsRegistered() : replies.expertsRefused(outcome));
   }

@@ -225,6 +225,16 @@ export function expertsRegistered(): Partial<Activity> {
   );
 }
 
+export function expertsStopped(): Partial<Activity> {
+  return MessageFactory.text(
+    "Done: supporters' questions will no longer come here, and supporters are no longer offered the team. Questions already here can still be answered. Say \"use this channel for questions\" in a channel to start again.",
+  );
+}
+
+export function expertsNotHere(): Partial<Activity> {
+  return MessageFactory.text("Supporters' questions do not come to this channel, so there is nothing to stop here.");
+}
+
 export function expertsRefused(reason: 'not a channel' | 'wrong tenant'): Partial<Activity> {
   return MessageFactory.text(
     reason === 'not a channel'

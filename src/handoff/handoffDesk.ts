@@ -68,7 +68,6 @@ const answerData = z.object({
   answer: z.string().trim().min(1).max(MAX_EXPERT_ANSWER_CHARS),
   suggest: z.enum(['true', 'false']).optional(),
 });
-const closeData = z.object({ ticketId: z.uuid() });
 
 const FROM_LABEL: Record<AskedFrom, string> = { teams: 'Teams', website: 'the website', other: 'another channel' };
 
@@ -117,6 +116,19 @@ export class HandoffDesk {
     return 'registered';
   }
 
+  /**
+   * "stop using this channel for questions", said in the experts' channel itself: supporters are no longer
+   * offered the team. Open tickets keep their cards, which can still be answered.
+   */
+  async unregisterExperts(address: Address): Promise<boolean> {
+    const experts = await this.expertsAddress();
+    if (!experts || channelOf(address.conversation.id) !== experts.conversation.id || address.conversation.tenantId !== this.options.settings.tenantId) return false;
+    await this.options.store.clearExperts();
+    this.experts = { address: undefined, readAt: Date.now() };
+    this.options.logger.info('handoff_channel_unregistered', {});
+    return true;
+  }
+
   /** Stores the ticket, then posts it to the experts' channel; a ticket the channel never saw is withdrawn. */
   async open(request: HandoffRequest): Promise<OpenOutcome> {
     const experts = await this.expertsAddress();
@@ -132,6 +144,7 @@ export class HandoffDesk {
       ...(entryId && entryQuestion ? { botAnswer: { entryId, question: entryQuestion, rated: request.rated ?? false } } : {}),
       asker: request.asker,
       ...(request.email ? { email: request.email } : {}),
+      experts,
     };
     try {
       await this.options.store.create(ticket);
@@ -153,23 +166,23 @@ export class HandoffDesk {
     return 'sent';
   }
 
-  /** An expert's "Send answer" or "Close" on a ticket's card; resolves to the card to show in its place. */
+  /**
+   * An expert's "Send answer" or "Close" on a ticket's card; resolves to the card to show in its place.
+   * Only the channel the ticket was posted to can act on it, so a card forwarded elsewhere does nothing,
+   * and cards left in a channel the questions have moved from can still be answered.
+   */
   async act(action: ExpertAction): Promise<AdaptiveCard> {
-    const experts = await this.expertsAddress();
-    if (!experts || channelOf(action.conversationId) !== experts.conversation.id || action.tenantId !== this.options.settings.tenantId) {
+    if (action.verb !== ANSWER_VERB && action.verb !== CLOSE_VERB) return notice('That action is not one of ours.');
+    const ticketId = z.object({ ticketId: z.uuid() }).safeParse(action.data);
+    const ticket = ticketId.success ? await this.options.store.get(ticketId.data.ticketId) : undefined;
+    if (!ticket) return notice('This question is no longer open.');
+    if (channelOf(action.conversationId) !== ticket.experts.conversation.id || action.tenantId !== this.options.settings.tenantId) {
       return notice("This card works only in the supporter care team's channel.");
     }
-    if (action.verb === ANSWER_VERB) {
-      const data = answerData.safeParse(action.data);
-      if (!data.success) return notice(`Write an answer of at most ${MAX_EXPERT_ANSWER_CHARS} characters, then send it.`);
-      return this.answer(data.data.ticketId, data.data.answer, data.data.suggest === 'true', action.expertName, experts);
-    }
-    if (action.verb === CLOSE_VERB) {
-      const data = closeData.safeParse(action.data);
-      if (!data.success) return notice('That card is not one of ours.');
-      return this.close(data.data.ticketId, action.expertName, experts);
-    }
-    return notice('That action is not one of ours.');
+    if (action.verb === CLOSE_VERB) return this.close(ticket.id, action.expertName, ticket.experts);
+    const data = answerData.safeParse(action.data);
+    if (!data.success) return notice(`Write an answer of at most ${MAX_EXPERT_ANSWER_CHARS} characters, then send it.`);
+    return this.answer(ticket.id, data.data.answer, data.data.suggest === 'true', action.expertName, ticket.experts);
   }
 
   private async answer(ticketId: string, answer: string, suggest: boolean, expertName: string, experts: Address): Promise<AdaptiveCard> {
@@ -252,7 +265,6 @@ export class HandoffDesk {
    * reminder is claimed by a conditional write first, so instances sweeping at once send it once.
    */
   async sweep(): Promise<{ reminded: number; expired: number }> {
-    const experts = await this.expertsAddress();
     const now = this.now();
     await this.options.store.keepExperts(now, DAY_MS);
     const sla = this.options.settings.slaHours * HOUR_MS;
@@ -272,15 +284,16 @@ export class HandoffDesk {
         if (change?.changed) {
           expired += 1;
           await this.tellClosed(ticket);
-          if (experts) await this.updateCard(experts, ticket.expertCardId, settledTicketCard(this.view(ticket), `Closed: no answer within ${this.options.settings.ttlDays} days`));
+          await this.updateCard(ticket.experts, ticket.expertCardId, settledTicketCard(this.view(ticket), `Closed: no answer within ${this.options.settings.ttlDays} days`));
         }
         continue;
       }
       const last = ticket.remindedAt ? Date.parse(ticket.remindedAt) : Date.parse(ticket.createdAt);
-      if (age < sla || now.getTime() - last < sla || !experts) continue;
+      if (age < sla || now.getTime() - last < sla) continue;
       const claim = await this.options.store.update(id, (t) => (isOpen(t) && t.remindedAt === ticket.remindedAt ? { ...t, remindedAt: now.toISOString() } : undefined));
       if (!claim?.changed) continue;
       const hours = Math.floor(age / HOUR_MS);
+      const { experts } = ticket;
       const thread = ticket.expertCardId ? { ...experts, conversation: { ...experts.conversation, id: `${experts.conversation.id};messageid=${ticket.expertCardId}` } } : experts;
       try {
         await this.options.messenger.send(thread, { text: `Reminder: this supporter's question has waited ${hours} hours for an answer (the team aims to answer within ${this.options.settings.slaHours}).` });

@@ -60,6 +60,8 @@ export const ticketSchema = z.object({
   asker: addressSchema.optional(),
   /** Until the ticket is answered or closed; only where the supporter gave one. */
   email: z.email().max(254).optional(),
+  /** The experts' channel the ticket was posted to: only there can it be answered, even after a move. */
+  experts: addressSchema,
   /** The card in the experts' channel, updated in place as the ticket changes. */
   expertCardId: z.string().max(1024).optional(),
   remindedAt: z.iso.datetime().optional(),

@@ -62,6 +62,10 @@ export class TicketStore {
     await this.storage.write({ [EXPERTS_KEY]: { address, registeredAt: at.toISOString(), eTag: '*' } });
   }
 
+  async clearExperts(): Promise<void> {
+    await this.storage.delete([EXPERTS_KEY]);
+  }
+
   /**
    * Writes the experts' channel back unchanged when it was last written more than `every` ago: the state
    * store deletes items untouched for STATE_TTL_DAYS, and the channel must outlive that.

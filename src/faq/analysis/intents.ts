@@ -266,9 +266,15 @@ export function recognisePersonRequest(text: string): boolean {
   return PERSON_REQUEST.test(foldMessage(text));
 }
 
-/** An administrator's "use this channel for questions", said in the Teams channel that is to take them. */
+/**
+ * An administrator's "use this channel for questions", said in the Teams channel that is to take them, or
+ * "stop using this channel for questions", said there to stop them.
+ */
 const EXPERTS_SETUP = /^(please )?use this channel for (supporters? |supporters )?questions( please)?$/;
+const EXPERTS_STOP = /^(please )?(stop using|dont use|do not use) this channel for (supporters? |supporters )?questions( please)?$/;
 
-export function recogniseExpertsSetup(text: string): boolean {
-  return EXPERTS_SETUP.test(foldMessage(text));
+export function recogniseExpertsSetup(text: string): 'use' | 'stop' | undefined {
+  const folded = foldMessage(text);
+  if (EXPERTS_SETUP.test(folded)) return 'use';
+  return EXPERTS_STOP.test(folded) ? 'stop' : undefined;
 }
