@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS } from './logger';
 import { isLoopbackHost } from './loopback';
-import { containerNameSchema, STORAGE_KINDS, type StorageOptions } from './storage/createStorage';
+import { containerNameSchema, STORAGE_KINDS, type StorageOptions } from './storage/storageOptions';
 
 export { PROJECT_ROOT } from './projectRoot';
 import { PROJECT_ROOT } from './projectRoot';

@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../src/config';
 import { startBot, type RunningBot, type StartOptions } from '../src/index';
 import { keyedPseudonymiser } from '../src/privacy';
 import { createStorage } from '../src/storage/createStorage';
-import { CURATION_BLOB_PREFIX } from '../src/storage/curationLog';
+import { CURATION_BLOB_PREFIX } from '../src/storage/blobCurationLog';
 import { STATE_DB_FILE } from '../src/storage/sqliteStorage';
 import { startAzurite, statePseudonym, TEST_PSEUDONYM_KEY, type Azurite } from './helpers/azurite';
 import { BlobProxy, holdPoint } from './helpers/blobProxy';

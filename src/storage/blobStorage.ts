@@ -3,10 +3,8 @@ import type { Storage, StoreItems } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import { ETAG_NEW_ITEM, EtagConflictError, isEtagConflict } from './etagConflict';
+import { DEFAULT_STORE_TIMEOUT_MS } from './storageOptions';
 import { withTimeout } from './withTimeout';
-
-/** Leaves room for the apology inside the 5 s a user should wait at most when the store is down. */
-export const DEFAULT_STORE_TIMEOUT_MS = 3000;
 
 const HEALTH_BLOB = 'health/ping';
 

@@ -1,51 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { MemoryStorage, type Storage } from 'botbuilder';
-import { z } from 'zod';
 import { errorFields, type Logger } from '../logger';
 import { keyedPseudonymiser, type Pseudonymiser } from '../privacy';
-import { BlobStateStorage, DEFAULT_STORE_TIMEOUT_MS } from './blobStorage';
-import { blobCurationLog, memoryCurationLog, sqliteCurationLog, type CurationLog } from './curationLog';
+import { memoryCurationLog, sqliteCurationLog, type CurationLog } from './curationLog';
 import { sqlitePseudonymKey } from './pseudonymKey';
 import { SqliteStorage } from './sqliteStorage';
-
-export const STORAGE_KINDS = ['sqlite', 'blob', 'memory'] as const;
-export type StorageKind = (typeof STORAGE_KINDS)[number];
+import { storageOptionsSchema, type StorageKind, type StorageOptions } from './storageOptions';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const HOUR_MS = 60 * 60 * 1000;
-
-/** Azure's rules: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit. */
-export const containerNameSchema = z
-  .string()
-  .regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
-
-export const storageOptionsSchema = z
-  .object({
-    kind: z.enum(STORAGE_KINDS),
-    /** SQLite's folder; created if missing. */
-    dataDir: z.string().min(1),
-    connectionString: z.string().min(1).optional(),
-    container: containerNameSchema.optional(),
-    /** Conversation state not written for this many days is deleted. */
-    ttlDays: z.number().positive(),
-    /** Curation records older than this many days are deleted, on the same schedule. */
-    curationTtlDays: z.number().positive().default(90),
-    /** The key of the pseudonyms in storage keys; required for blob (shared by instances), generated for the others if absent. */
-    pseudonymKey: z.string().min(32).optional(),
-    /** Bound on each store call (Blob) or on waiting for the database lock (SQLite). */
-    timeoutMs: z.number().int().positive().default(DEFAULT_STORE_TIMEOUT_MS),
-    /** Whether SQLite deletes expired state at open and then on a schedule; tools that only read turn it off. */
-    schedulePurge: z.boolean().default(true),
-    /** How often SQLite deletes expired state. */
-    purgeIntervalMs: z.number().int().positive().default(HOUR_MS),
-  })
-  .superRefine((options, ctx) => {
-    if (options.kind !== 'blob') return;
-    for (const key of ['connectionString', 'container', 'pseudonymKey'] as const) {
-      if (!options[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required for blob storage' });
-    }
-  });
-export type StorageOptions = z.input<typeof storageOptionsSchema>;
 
 /** Conversation state and curation records in one backend, with what the server needs to run it. */
 export interface StateStore {
@@ -92,6 +54,8 @@ export async function createStorage(input: StorageOptions, logger?: Logger): Pro
     }
 
     case 'blob': {
+      // Loaded here, not at the top: the Azure SDK costs every SQLite start (and each tool) a fifth of a second.
+      const [{ BlobStateStorage }, { blobCurationLog }] = await Promise.all([import('./blobStorage'), import('./blobCurationLog')]);
       const storage = await new BlobStateStorage({
         connectionString: options.connectionString!,
         container: options.container!,

@@ -1,10 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { RestError, type ContainerClient } from '@azure/storage-blob';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { redact } from '../redact';
-import { listBlobs } from './blobStorage';
-import { withTimeout } from './withTimeout';
 
 /**
  * What curators learn from conversations: which answers helped, and which questions the bot could not
@@ -14,7 +10,6 @@ import { withTimeout } from './withTimeout';
 export const MAX_QUESTION_CHARS = 500;
 /** Text beyond this is cut before redaction, which bounds its work; the stored text is cut again after. */
 const MAX_INPUT_CHARS = 4 * MAX_QUESTION_CHARS;
-export const CURATION_BLOB_PREFIX = 'curation/';
 /** The experts' card takes answers of up to 2,000 characters. */
 const MAX_SUGGESTED_ANSWER_CHARS = 2000;
 
@@ -41,7 +36,7 @@ export const curationInputSchema = z.discriminatedUnion('kind', [feedbackInput, 
 export type CurationInput = z.input<typeof curationInputSchema>;
 
 /** A record as stored and listed; `at` is always set. */
-const curationRecordSchema = z.discriminatedUnion('kind', [
+export const curationRecordSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('feedback'), entryId: z.string(), helpful: z.boolean(), at: z.coerce.date() }),
   z.object({ kind: z.literal('unanswered'), question: z.string(), topic: z.string().optional(), at: z.coerce.date() }),
   z.object({ kind: z.literal('suggestion'), question: z.string(), answer: z.string(), at: z.coerce.date() }),
@@ -58,13 +53,13 @@ export interface CurationLog {
 }
 
 /** Where records are kept; the validation and redaction in front of it are the same for every store. */
-interface CurationBackend {
+export interface CurationBackend {
   append(record: CurationRecord): Promise<void>;
   list(since?: Date): Promise<CurationRecord[]>;
   purgeOlderThan(cutoff: Date): Promise<number>;
 }
 
-function curationLog(backend: CurationBackend): CurationLog {
+export function curationLog(backend: CurationBackend): CurationLog {
   return {
     async record(input) {
       const parsed = curationInputSchema.parse(input);
@@ -149,69 +144,5 @@ function fromRow(row: CurationRow): CurationRecord {
       return curationRecordSchema.parse({ kind: row.kind, question: row.question, answer: row.answer, at: row.at });
     default:
       return curationRecordSchema.parse({ kind: row.kind, question: row.question, ...(row.topic === null ? {} : { topic: row.topic }), at: row.at });
-  }
-}
-
-/** Downloads in flight at once when listing; a report over many records should not open thousands. */
-const LIST_CONCURRENCY = 8;
-
-/**
- * One small JSON blob per record under `curation/`, in the state container. Names start with the record's
- * ISO time, so listing since a date needs no download of older records, and blobs from several
- * instances never collide (a random suffix, and a create-only upload).
- */
-export function blobCurationLog(container: ContainerClient, timeoutMs: number): CurationLog {
-  const nameFor = (at: Date) => `${CURATION_BLOB_PREFIX}${at.toISOString()}-${randomUUID()}.json`;
-  return curationLog({
-    async append(record) {
-      const body = JSON.stringify({ ...record, at: record.at.toISOString() });
-      await withTimeout('curation write', timeoutMs, (abortSignal) =>
-        container.getBlockBlobClient(nameFor(record.at)).upload(body, Buffer.byteLength(body), {
-          conditions: { ifNoneMatch: '*' },
-          blobHTTPHeaders: { blobContentType: 'application/json' },
-          abortSignal,
-        }),
-      );
-    },
-    async list(since) {
-      const from = since ? `${CURATION_BLOB_PREFIX}${since.toISOString()}` : '';
-      const names: string[] = [];
-      for await (const blob of listBlobs(container, CURATION_BLOB_PREFIX, timeoutMs)) {
-        if (blob.name >= from) names.push(blob.name);
-      }
-      const records: CurationRecord[] = [];
-      for (let i = 0; i < names.length; i += LIST_CONCURRENCY) {
-        const batch = await Promise.all(names.slice(i, i + LIST_CONCURRENCY).map((name) => download(container, name, timeoutMs)));
-        records.push(...batch.filter((r): r is CurationRecord => r !== undefined));
-      }
-      return records.sort((a, b) => a.at.getTime() - b.at.getTime());
-    },
-    async purgeOlderThan(cutoff) {
-      // Names start with the record's time, so the listing alone says which are older.
-      const before = `${CURATION_BLOB_PREFIX}${cutoff.toISOString()}`;
-      let deleted = 0;
-      for await (const blob of listBlobs(container, CURATION_BLOB_PREFIX, timeoutMs)) {
-        if (blob.name >= before) continue;
-        await withTimeout('curation purge', timeoutMs, (abortSignal) => container.deleteBlob(blob.name, { abortSignal })).then(
-          () => (deleted += 1),
-          (err: unknown) => {
-            if (!(err instanceof RestError && err.statusCode === 404)) throw err;
-          },
-        );
-      }
-      return deleted;
-    },
-  });
-}
-
-/** A record, or undefined if the blob vanished or does not hold one (records are never partly written). */
-async function download(container: ContainerClient, name: string, timeoutMs: number): Promise<CurationRecord | undefined> {
-  try {
-    const buffer = await withTimeout('curation read', timeoutMs, (abortSignal) => container.getBlobClient(name).downloadToBuffer(undefined, undefined, { abortSignal }));
-    const parsed = curationRecordSchema.safeParse(JSON.parse(buffer.toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch (err) {
-    if (err instanceof SyntaxError || (err instanceof RestError && err.statusCode === 404)) return undefined;
-    throw err;
   }
 }
