@@ -1,5 +1,6 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { ComponentDialog, Dialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, TextPrompt, WaterfallDialog } from './dialogKit';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import type { TopicInfo } from '../src/faq/knowledge/schema';
 import { foldMessage } from '../src/faq/analysis/normalise';

@@ -1,11 +1,5 @@
-import {
-  ComponentDialog,
-  DialogTurnStatus,
-  WaterfallDialog,
-  type DialogContext,
-  type DialogTurnResult,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnStatus, WaterfallDialog } from './dialogKit';
+import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import * as replies from '../src/bot/replies';
 import { recogniseCommand, recognisePersonRequest } from '../src/faq/analysis/intents';
 import type { Topic } from '../src/faq/knowledge/schema';

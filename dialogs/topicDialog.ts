@@ -1,13 +1,5 @@
-import {
-  ChoicePrompt,
-  ComponentDialog,
-  Dialog,
-  ListStyle,
-  WaterfallDialog,
-  type DialogTurnResult,
-  type FoundChoice,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { ChoicePrompt, ComponentDialog, Dialog, ListStyle, WaterfallDialog } from './dialogKit';
+import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Topic } from '../src/faq/knowledge/schema';
 import * as replies from '../src/bot/replies';
 import type { Responder } from './respond';

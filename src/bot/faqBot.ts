@@ -1,7 +1,8 @@
 import { ActivityTypes, Channels, TeamsActivityHandler, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { HANDOFF_CONSENT, HANDOFF_REQUEST, HANDOFF_START, type HandoffConsent, type HandoffRequest, type HandoffStart } from '../../dialogs/handoffDialog';
-import { runDialog, type Dialog } from 'botbuilder-dialogs';
+import { runDialog } from '../../dialogs/dialogKit';
+import type { Dialog } from 'botbuilder-dialogs';
 import { TURN_DECISION } from '../../dialogs/respond';
 import type { Decision } from '../conversation/decide';
 import type { TopicInfo } from '../faq/knowledge/schema';
