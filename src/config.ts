@@ -9,6 +9,7 @@ export { PROJECT_ROOT } from './projectRoot';
 import { PROJECT_ROOT } from './projectRoot';
 
 const optionalText = z.string().trim().optional();
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The Direct Line secret travels to this URL, so it must be https; plain http is accepted only on loopback,
@@ -109,7 +110,16 @@ export const envSchema = z
      * Asking a person: the Microsoft 365 tenant of the supporter care team. Set, it turns handoff on; only a
      * Teams channel of this tenant can be made the experts' channel, and only there can questions be answered.
      */
-    HANDOFF_TENANT_ID: z.string().trim().regex(/^[0-9a-f-]{36}$/i, 'must be a tenant id (a GUID)').optional(),
+    HANDOFF_TENANT_ID: z.string().trim().regex(GUID, 'must be a tenant id (a GUID)').optional(),
+    /**
+     * The Entra object ids of the people who may choose the experts' channel. Without this, anyone in the
+     * tenant with the app in a team could send supporters' questions, email addresses among them, to it.
+     */
+    HANDOFF_ADMIN_IDS: z
+      .string()
+      .transform((list) => list.split(',').map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))
+      .pipe(z.array(z.string().regex(GUID, 'each entry must be an Entra object id (a GUID)')))
+      .default([]),
     /** A question open longer than this is brought up again in the experts' channel. */
     HANDOFF_SLA_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
     /** A ticket, and with it an email address, is kept at most this long; it is closed unanswered then. */
@@ -151,6 +161,9 @@ export const envSchema = z
     }
     if (env.SMTP_URL && !env.SMTP_FROM) ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set' });
     // Tickets live in the state store, whose own retention would delete them first.
+    if (env.HANDOFF_TENANT_ID && env.HANDOFF_ADMIN_IDS.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['HANDOFF_ADMIN_IDS'], message: "is required when HANDOFF_TENANT_ID is set: it names who may choose the experts' channel" });
+    }
     if (env.HANDOFF_TENANT_ID && env.HANDOFF_TTL_DAYS > env.STATE_TTL_DAYS) {
       ctx.addIssue({ code: 'custom', path: ['HANDOFF_TTL_DAYS'], message: `must be at most STATE_TTL_DAYS (${env.STATE_TTL_DAYS}): tickets are kept in the state store` });
     }

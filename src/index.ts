@@ -130,7 +130,7 @@ function handoffSetup(
   const desk = new HandoffDesk({
     store: new TicketStore(store.storage),
     messenger: overrides?.messenger ?? connectorMessenger(authentication, config.MicrosoftAppId),
-    settings: { tenantId: config.HANDOFF_TENANT_ID, slaHours: config.HANDOFF_SLA_HOURS, ttlDays: config.HANDOFF_TTL_DAYS },
+    settings: { tenantId: config.HANDOFF_TENANT_ID, adminIds: config.HANDOFF_ADMIN_IDS, slaHours: config.HANDOFF_SLA_HOURS, ttlDays: config.HANDOFF_TTL_DAYS },
     logger,
     curation: store.curation,
     entryQuestion: (id) => knowledge.entries.find((entry) => entry.id === id)?.question,

@@ -15,6 +15,8 @@ import { ConnectorStub, memoryLogger, postJson } from './helpers/http';
 
 const TENANT = '72f988bf-0000-0000-0000-000000000001';
 const OTHER_TENANT = '11111111-0000-0000-0000-000000000002';
+/** The Entra object id every Teams activity here carries; HANDOFF_ADMIN_IDS names it. */
+const ADMIN = '00000000-0000-0000-0000-00000000abcd';
 const BOT = { id: '28:faq-bot', name: 'Movement FAQ' };
 const EXPERTS = '19:experts@thread.tacv2';
 const UNKNOWN = 'Does Amnesty have a office in Reykjavik I could visit?';
@@ -35,7 +37,7 @@ async function startWorld(env: Record<string, string> = {}, handoff: StartOption
   const connector = await new ConnectorStub().start();
   const logger = memoryLogger();
   const theStore = store ?? (await createStorage({ kind: 'memory', dataDir: '.', ttlDays: 30 }));
-  const bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'debug', HANDOFF_TENANT_ID: TENANT, ...env }, { store: theStore, logger, handoff });
+  const bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'debug', HANDOFF_TENANT_ID: TENANT, HANDOFF_ADMIN_IDS: ADMIN, ...env }, { store: theStore, logger, handoff });
   return { bot, store: theStore, connector, logger };
 }
 
@@ -129,7 +131,7 @@ const toConversation = (world: World, id: string) => world.connector.received.fi
 describe('asking a person: the supporter care team in Teams (real HTTP endpoint, local Connector stub)', () => {
   describe('when handoff is not configured', () => {
     let world: World;
-    before(async () => (world = await startWorld({ HANDOFF_TENANT_ID: '' })));
+    before(async () => (world = await startWorld({ HANDOFF_TENANT_ID: '', HANDOFF_ADMIN_IDS: '' })));
     after(async () => stopWorld(world));
 
     it('offers no person, and "can I talk to a human" gets what it got before', async () => {
@@ -160,6 +162,8 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       const unknown = await post(world, website(world, 'web-0', { text: UNKNOWN }));
       expect(unknown.replies).to.have.length(1);
       expect(await registerExperts(world, OTHER_TENANT)).to.include("another organisation's");
+      const notAdmin = await post(world, teams(world, expertsConversation(), { text: 'use this channel for questions', from: { id: '29:colleague', name: 'A Colleague', aadObjectId: '22222222-0000-0000-0000-000000000003' } }));
+      expect(notAdmin.replies.map(visibleText).join()).to.include('Only the administrators');
       const personal = await post(world, teams(world, { id: 'a:personal', conversationType: 'personal', tenantId: TENANT }, { text: 'use this channel for questions' }));
       expect(personal.replies.map(visibleText).join()).to.include('channel of a team');
       expect(await registerExperts(world)).to.include('Done');
@@ -424,7 +428,7 @@ describe('asking a person: email, restarts, reminders and retention', () => {
     const connector = world.connector;
     const logger = memoryLogger();
     const store = await createStorage({ kind: 'sqlite', dataDir, ttlDays: 30 });
-    const bot = await startBot({ ...env, PORT: '0', LOG_LEVEL: 'error', HANDOFF_TENANT_ID: TENANT }, { store, logger });
+    const bot = await startBot({ ...env, PORT: '0', LOG_LEVEL: 'error', HANDOFF_TENANT_ID: TENANT, HANDOFF_ADMIN_IDS: ADMIN }, { store, logger });
     world = { bot, store, connector, logger };
     const response = await post(world, invoke(world, 'handoff.answer', { ticketId, answer: ANSWER }));
     expect(JSON.stringify(response.body.value)).to.include('Answered by');

@@ -53,7 +53,7 @@ describe('asking a person from the website chat in headless Chromium', () => {
     this.timeout(CHROMIUM_INSTALL_TIMEOUT_MS); // launchChromium installs Chromium first if it is missing
     connector = await new ConnectorStub().start();
     // No SMTP: the consent card then asks for no email address, and the answer can only come to the chat.
-    bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', HANDOFF_TENANT_ID: TENANT }, { logger: memoryLogger() });
+    bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', HANDOFF_TENANT_ID: TENANT, HANDOFF_ADMIN_IDS: '00000000-0000-0000-0000-00000000abcd' }, { logger: memoryLogger() });
     browser = await launchChromium();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (error) => pageErrors.push(error.message));

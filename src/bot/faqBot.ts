@@ -131,12 +131,13 @@ export class FaqBot extends TeamsActivityHandler {
   /** "use this channel for questions" in Teams: this channel now takes supporters' questions, if it may; "stop using…" ends that. */
   private async setUpExperts(context: TurnContext, desk: HandoffDesk, what: 'use' | 'stop'): Promise<void> {
     const address = addressOf(context.activity);
+    const by = context.activity.from?.aadObjectId;
     if (what === 'stop') {
-      const stopped = address ? await desk.unregisterExperts(address) : false;
-      await context.sendActivity(stopped ? replies.expertsStopped() : replies.expertsNotHere());
+      const outcome = address ? await desk.unregisterExperts(address, by) : 'not here';
+      await context.sendActivity(outcome === 'stopped' ? replies.expertsStopped() : outcome === 'not here' ? replies.expertsNotHere() : replies.expertsRefused(outcome));
       return;
     }
-    const outcome = address ? await desk.registerExperts(address) : 'not a channel';
+    const outcome = address ? await desk.registerExperts(address, by) : 'not a channel';
     await context.sendActivity(outcome === 'registered' ? replies.expertsRegistered() : replies.expertsRefused(outcome));
   }
 

@@ -235,10 +235,12 @@ export function expertsNotHere(): Partial<Activity> {
   return MessageFactory.text("Supporters' questions do not come to this channel, so there is nothing to stop here.");
 }
 
-export function expertsRefused(reason: 'not a channel' | 'wrong tenant'): Partial<Activity> {
-  return MessageFactory.text(
-    reason === 'not a channel'
-      ? "Questions can only go to a channel of a team: say \"use this channel for questions\" in that channel, with an @mention of me."
-      : "This team belongs to another organisation's Microsoft 365 tenant, so supporters' questions cannot go here.",
-  );
+const EXPERTS_REFUSALS = {
+  'not a channel': 'Questions can only go to a channel of a team: say "use this channel for questions" in that channel, with an @mention of me.',
+  'wrong tenant': "This team belongs to another organisation's Microsoft 365 tenant, so supporters' questions cannot go here.",
+  'not an administrator': "Only the administrators named in the bot's HANDOFF_ADMIN_IDS setting can choose where supporters' questions go.",
+} as const;
+
+export function expertsRefused(reason: keyof typeof EXPERTS_REFUSALS): Partial<Activity> {
+  return MessageFactory.text(EXPERTS_REFUSALS[reason]);
 }

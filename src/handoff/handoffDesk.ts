@@ -22,6 +22,8 @@ export const DEFAULT_CHAT_PRESENCE_MS = 10 * 60 * 1000;
 export interface HandoffSettings {
   /** The Microsoft 365 tenant of the supporter care team: only its channels can take questions or answer them. */
   tenantId: string;
+  /** Entra object ids (lower case) of the people who may choose the experts' channel. */
+  adminIds: readonly string[];
   slaHours: number;
   ttlDays: number;
 }
@@ -103,12 +105,14 @@ export class HandoffDesk {
   }
 
   /**
-   * "use this channel for questions", said in a Teams channel. Only a channel of the configured tenant
-   * qualifies: anyone can add the app to a team of their own, and must not receive supporters' questions.
+   * "use this channel for questions", said in a Teams channel by one of HANDOFF_ADMIN_IDS. Only a channel
+   * of the configured tenant qualifies: anyone can add the app to a team of their own, and must not
+   * receive supporters' questions.
    */
-  async registerExperts(address: Address): Promise<'registered' | 'not a channel' | 'wrong tenant'> {
+  async registerExperts(address: Address, by: string | undefined): Promise<'registered' | 'not a channel' | 'wrong tenant' | 'not an administrator'> {
     if (address.channelId !== 'msteams' || address.conversation.conversationType !== 'channel') return 'not a channel';
     if (address.conversation.tenantId !== this.options.settings.tenantId) return 'wrong tenant';
+    if (!this.isAdmin(by)) return 'not an administrator';
     const channel = { ...address, conversation: { ...address.conversation, id: channelOf(address.conversation.id) } };
     await this.options.store.setExperts(channel, this.now());
     this.experts = { address: channel, readAt: Date.now() };
@@ -120,13 +124,19 @@ export class HandoffDesk {
    * "stop using this channel for questions", said in the experts' channel itself: supporters are no longer
    * offered the team. Open tickets keep their cards, which can still be answered.
    */
-  async unregisterExperts(address: Address): Promise<boolean> {
+  async unregisterExperts(address: Address, by: string | undefined): Promise<'stopped' | 'not here' | 'not an administrator'> {
     const experts = await this.expertsAddress();
-    if (!experts || channelOf(address.conversation.id) !== experts.conversation.id || address.conversation.tenantId !== this.options.settings.tenantId) return false;
+    if (!experts || channelOf(address.conversation.id) !== experts.conversation.id || address.conversation.tenantId !== this.options.settings.tenantId) return 'not here';
+    if (!this.isAdmin(by)) return 'not an administrator';
     await this.options.store.clearExperts();
     this.experts = { address: undefined, readAt: Date.now() };
     this.options.logger.info('handoff_channel_unregistered', {});
-    return true;
+    return 'stopped';
+  }
+
+  /** `by` is the Entra object id Teams puts on the message (from.aadObjectId). */
+  private isAdmin(by: string | undefined): boolean {
+    return by !== undefined && this.options.settings.adminIds.includes(by.toLowerCase());
   }
 
   /** Stores the ticket, then posts it to the experts' channel; a ticket the channel never saw is withdrawn. */
