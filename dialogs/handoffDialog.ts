@@ -78,7 +78,8 @@ export class HandoffDialog extends ComponentDialog {
   constructor(private readonly options: HandoffDialogOptions) {
     super(HANDOFF_DIALOG);
     this.now = options.now ?? Date.now;
-    this.addDialog(new TextPrompt(QUESTION_PROMPT));
+    // A card's button carries no text, which the prompt would answer by asking again; toConsent reads it.
+    this.addDialog(new TextPrompt(QUESTION_PROMPT, async (prompt) => prompt.recognized.succeeded || prompt.context.turnState.get(HANDOFF_CONSENT) !== undefined));
     this.addDialog(new WaterfallDialog(ASK, [this.askQuestion.bind(this), this.toConsent.bind(this)]));
     this.addDialog(new WaterfallDialog(CONSENT, [this.showConsent.bind(this), this.handleConsent.bind(this)]));
     this.initialDialogId = ASK;
@@ -94,6 +95,13 @@ export class HandoffDialog extends ComponentDialog {
   }
 
   private async toConsent(step: WaterfallStepContext<HandoffStart>): Promise<DialogTurnResult> {
+    // A button from an older consent card while the question is asked for: "Don't send" stops this one too,
+    // and "Send" has nothing to send yet.
+    const consent = step.context.turnState.get(HANDOFF_CONSENT) as HandoffConsent | undefined;
+    if (consent) {
+      await step.context.sendActivity(consent.send ? replies.handoffStale() : replies.handoffNotSent());
+      return step.endDialog();
+    }
     const question = keptQuestion(typeof step.result === 'string' ? step.result : '');
     if (!question) return step.endDialog();
     return step.replaceDialog(CONSENT, { question, entryId: step.options.entryId, rated: step.options.rated });

@@ -156,6 +156,18 @@ describe('HandoffDialog', () => {
     expect(consent.request).to.deep.equal({ question: 'How are section directors chosen?' });
   });
 
+  it('reads an older consent card\'s button while it asks for the question: "Don\'t send" stops, "Send" has nothing to send', async () => {
+    for (const [button, reply] of [[cancelValue(), "haven't sent it"], [sendValue(), 'already been sent or cancelled']] as const) {
+      const { client, consent } = harness('directline', {});
+      await send(client, 'talk to a person');
+      const replies = await send(client, button);
+      expect(replies).to.have.length(1);
+      expect(replies[0]!.text).to.include(reply);
+      expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
+      expect(consent.request).to.be.undefined;
+    }
+  });
+
   it('offers no email input on Teams, and ignores an email sent anyway', async () => {
     const { client, consent } = harness('msteams', { question: QUESTION });
     const replies = await send(client, 'start');
