@@ -13,7 +13,7 @@ import { errorFields, type LogFields, type Logger } from '../logger';
 import type { Pseudonymiser } from '../privacy';
 import { runConsistentTurn, type ConsistentState } from '../storage/consistentTurn';
 import type { CurationInput, CurationLog } from '../storage/curationLog';
-import { readIncoming } from './incoming';
+import { readIncoming, type Incoming } from './incoming';
 import { addressOf } from './proactive';
 import * as replies from './replies';
 import type { ConversationAccessors, CurationQuota } from './state';
@@ -71,30 +71,22 @@ export class FaqBot extends TeamsActivityHandler {
     this.onMessage(async (context, next) => {
       const incoming = readIncoming(context.activity);
       const { handoff } = options;
+      const setUp = handoff && incoming.kind === 'text' && context.activity.channelId === 'msteams' ? recogniseExpertsSetup(incoming.text) : undefined;
       if (incoming.kind === 'feedback') {
         await this.keepFeedback(context, incoming.entryId, incoming.helpful);
         await context.sendActivity(replies.feedbackThanks(incoming.helpful));
         if (!incoming.helpful && options.isEntry(incoming.entryId) && (await handoff?.desk.available())) {
           await context.sendActivity(replies.handoffOffer({ entryId: incoming.entryId, rated: true }, context.activity.channelId));
         }
-      } else if (incoming.kind === 'text' && handoff && context.activity.channelId === 'msteams' && recogniseExpertsSetup(incoming.text)) {
-        await this.setUpExperts(context, handoff.desk, recogniseExpertsSetup(incoming.text) ?? 'use');
+      } else if (handoff && setUp) {
+        await this.setUpExperts(context, handoff.desk, setUp);
       } else if (incoming.kind === 'text') {
         // The dialogs read the message as the user meant it: without "@Bot", or the question a button asked.
         context.activity.text = incoming.text;
         await runDialog(options.dialog, context, options.accessors.dialogState);
         await this.keepUnanswered(context, incoming.text);
       } else if (handoff && incoming.kind !== 'empty') {
-        // A handoff card's button: the dialogs read what it said from the turn state; cards send no text.
-        context.activity.text = '';
-        if (incoming.kind === 'handoffOffer') {
-          const question = incoming.question ? keptQuestion(incoming.question) : '';
-          const start: HandoffStart = { ...(question ? { question } : {}), ...(incoming.entryId && options.isEntry(incoming.entryId) ? { entryId: incoming.entryId, rated: incoming.rated ?? false } : {}) };
-          context.turnState.set(HANDOFF_START, start);
-        } else {
-          const consent: HandoffConsent = incoming.kind === 'handoffSend' ? { send: true, email: incoming.email } : { send: false };
-          context.turnState.set(HANDOFF_CONSENT, consent);
-        }
+        this.readHandoffButton(context, incoming);
         await runDialog(options.dialog, context, options.accessors.dialogState);
       } else {
         await context.sendActivity(replies.textOnly());
@@ -126,6 +118,20 @@ export class FaqBot extends TeamsActivityHandler {
       await options.accessors.welcomedMembers.set(context, welcomed.slice(-MAX_REMEMBERED_MEMBERS));
       await next();
     });
+  }
+
+  /** A handoff card's button: the dialogs read what it said from the turn state, as cards send no text. */
+  private readHandoffButton(context: TurnContext, incoming: Extract<Incoming, { kind: 'handoffOffer' | 'handoffSend' | 'handoffCancel' }>): void {
+    context.activity.text = '';
+    if (incoming.kind === 'handoffOffer') {
+      const question = incoming.question ? keptQuestion(incoming.question) : '';
+      const entry = incoming.entryId && this.options.isEntry(incoming.entryId) ? { entryId: incoming.entryId, rated: incoming.rated ?? false } : {};
+      const start: HandoffStart = { ...(question ? { question } : {}), ...entry };
+      context.turnState.set(HANDOFF_START, start);
+      return;
+    }
+    const consent: HandoffConsent = incoming.kind === 'handoffSend' ? { send: true, email: incoming.email } : { send: false };
+    context.turnState.set(HANDOFF_CONSENT, consent);
   }
 
   /** "use this channel for questions" in Teams: this channel now takes supporters' questions, if it may; "stop using…" ends that. */
