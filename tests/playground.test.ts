@@ -4,12 +4,12 @@ import { connect, type AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
-import { z } from 'zod';
 import { PROJECT_ROOT } from '../src/config';
 import { startBot, type RunningBot } from '../src/index';
 import { loadKnowledge } from '../src/faq/knowledge/loadKnowledge';
 import { PlaygroundError, readPlaygroundEnv, startPlayground, type RunningPlayground } from '../src/tools/playground';
 import { memoryLogger } from './helpers/http';
+import { playgroundConfig, repliesInLog } from './helpers/playgroundLog';
 
 /** Polls until `check` holds; the limit only stops a broken run from hanging. */
 async function waitFor(what: string, check: () => boolean, ms = 15_000): Promise<void> {
@@ -82,33 +82,6 @@ function recordingProxy(target: string): { server: Server; received: Record<stri
     });
   });
   return { server, received };
-}
-
-// The playground's own web client drives it through these internal routes (version 0.2.28, pinned).
-const playgroundConfig = z.object({ config: z.object({ currentUser: z.object({ id: z.string() }), personalChat: z.object({ id: z.string() }) }) });
-const loggedExchange = z.object({
-  log: z.object({
-    from: z.string(),
-    conversationId: z.string(),
-    request: z.object({ body: z.object({ type: z.string(), text: z.string().optional() }) }),
-    response: z.object({ statusCode: z.number() }),
-  }),
-});
-
-/** The bot's replies as the playground logged them: what its connector received and how it answered. */
-function repliesInLog(logFile: string, conversationId: string): { text?: string; statusCode: number }[] {
-  if (!existsSync(logFile)) return [];
-  return readFileSync(logFile, 'utf8')
-    .split('\n')
-    .map((line) => {
-      try {
-        return loggedExchange.safeParse(JSON.parse(line.slice(line.indexOf('{')))).data;
-      } catch {
-        return undefined;
-      }
-    })
-    .filter((e) => e?.log.from === 'User Application' && e.log.conversationId === conversationId && e.log.request.body.type === 'message')
-    .map((e) => ({ text: e!.log.request.body.text, statusCode: e!.log.response.statusCode }));
 }
 
 describe('npm run playground: configuration', () => {
@@ -199,7 +172,7 @@ describe('npm run playground (Microsoft 365 Agents Playground)', () => {
     await waitFor('the replies at the playground', () => repliesInLog(playground.logFile, conversationId).length >= 2);
     const replies = repliesInLog(playground.logFile, conversationId);
     expect(replies.map((r) => r.statusCode)).to.satisfy((codes: number[]) => codes.every((c) => c >= 200 && c < 300));
-    expect(replies.map((r) => r.text)).to.include(overview);
+    expect(replies.map((r) => r.activity.text)).to.include(overview);
     expect(botLog.lines.filter((l) => l.includes('"level":"error"'))).to.deep.equal([]);
   });
 
