@@ -46,22 +46,25 @@ const httpsUrl = z.string().refine((value) => {
   }
 }, 'must be an https URL (plain http only on loopback)');
 
+/** "a, b," → ['a', 'b'], each item then checked by `item`. */
+function commaList<T extends z.ZodType<unknown, string>>(item: T) {
+  return z
+    .string()
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .pipe(z.array(item));
+}
+
 /** "https://a.org, https://b.org" → ['https://a.org', 'https://b.org'], each checked to be a bare origin. */
-const originList = z
-  .string()
-  .transform((list) => list.split(',').map((item) => item.trim()).filter((item) => item !== ''))
-  .pipe(
-    z.array(
-      z.string().refine((origin) => {
-        try {
-          const url = new URL(origin);
-          return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin;
-        } catch {
-          return false;
-        }
-      }, 'each entry must be an origin such as https://www.amnesty.org.uk (scheme and host, no path or trailing slash)'),
-    ),
-  );
+const originList = commaList(
+  z.string().refine((origin) => {
+    try {
+      const url = new URL(origin);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === origin;
+    } catch {
+      return false;
+    }
+  }, 'each entry must be an origin such as https://www.amnesty.org.uk (scheme and host, no path or trailing slash)'),
+);
 
 /**
  * Every environment variable the bot reads, with its default. `.env.example` documents the same list;
@@ -115,11 +118,7 @@ export const envSchema = z
      * The Entra object ids of the people who may choose the experts' channel. Without this, anyone in the
      * tenant with the app in a team could send supporters' questions, email addresses among them, to it.
      */
-    HANDOFF_ADMIN_IDS: z
-      .string()
-      .transform((list) => list.split(',').map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))
-      .pipe(z.array(z.string().regex(GUID, 'each entry must be an Entra object id (a GUID)')))
-      .default([]),
+    HANDOFF_ADMIN_IDS: commaList(z.string().toLowerCase().regex(GUID, 'each entry must be an Entra object id (a GUID)')).default([]),
     /** A question open longer than this is brought up again in the experts' channel. */
     HANDOFF_SLA_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
     /** A ticket, and with it an email address, is kept at most this long; it is closed unanswered then. */

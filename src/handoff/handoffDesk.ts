@@ -189,37 +189,47 @@ export class HandoffDesk {
     if (channelOf(action.conversationId) !== ticket.experts.conversation.id || action.tenantId !== this.options.settings.tenantId) {
       return notice("This card works only in the supporter care team's channel.");
     }
-    if (action.verb === CLOSE_VERB) return this.close(ticket.id, action.expertName, ticket.experts);
+    if (action.verb === CLOSE_VERB) return this.close(ticket.id, action.expertName);
     const data = answerData.safeParse(action.data);
     if (!data.success) return notice(`Write an answer of at most ${MAX_EXPERT_ANSWER_CHARS} characters, then send it.`);
-    return this.answer(ticket.id, data.data.answer, data.data.suggest === 'true', action.expertName, ticket.experts);
+    return this.answer(ticket.id, data.data.answer, data.data.suggest === 'true', action.expertName);
   }
 
-  private async answer(ticketId: string, answer: string, suggest: boolean, expertName: string, experts: Address): Promise<AdaptiveCard> {
-    const now = this.now();
-    const change = await this.options.store.update(ticketId, (t) => (isOpen(t) ? settle(t, 'answered', now) : undefined));
-    if (!change) return notice('This question is no longer open.');
-    if (!change.changed) return settledTicketCard(this.view(change.after), this.settledStatus(change.after));
-    const { before } = change;
+  /**
+   * Answers or closes a ticket if it is still open, against what was read, and takes it off the open
+   * list. The ticket as it was before, or, when it is gone or another expert settled it first, the card
+   * that says so.
+   */
+  private async settleOpen(ticketId: string, status: 'answered' | 'closed', now: Date): Promise<{ settled: Ticket } | { card: AdaptiveCard }> {
+    const change = await this.options.store.update(ticketId, (t) => (isOpen(t) ? settle(t, status, now) : undefined));
     await this.options.store.unlist(ticketId);
+    if (!change) return { card: notice('This question is no longer open.') };
+    if (!change.changed) return { card: settledTicketCard(this.view(change.after), this.settledStatus(change.after)) };
+    return { settled: change.before };
+  }
+
+  private async answer(ticketId: string, answer: string, suggest: boolean, expertName: string): Promise<AdaptiveCard> {
+    const now = this.now();
+    const outcome = await this.settleOpen(ticketId, 'answered', now);
+    if ('card' in outcome) return outcome.card;
+    const before = outcome.settled;
     const delivered = await this.deliver(before, answer, now);
     if (suggest) await this.suggest(before.question, answer);
     const status = `Answered by ${expertName.slice(0, 100) || 'the team'}, ${formatTime(now)}${delivered === 'nowhere' ? ". The supporter's chat could not be reached." : ''}`;
     const updated = settledTicketCard(this.view(before), status, answer);
-    await this.updateCard(experts, before.expertCardId, updated);
+    await this.updateCard(before, updated);
     this.options.logger.info('handoff_answered', { ticketId, delivered, suggested: suggest });
     return updated;
   }
 
-  private async close(ticketId: string, expertName: string, experts: Address): Promise<AdaptiveCard> {
+  private async close(ticketId: string, expertName: string): Promise<AdaptiveCard> {
     const now = this.now();
-    const change = await this.options.store.update(ticketId, (t) => (isOpen(t) ? settle(t, 'closed', now) : undefined));
-    if (!change) return notice('This question is no longer open.');
-    if (!change.changed) return settledTicketCard(this.view(change.after), this.settledStatus(change.after));
-    await this.options.store.unlist(ticketId);
-    await this.tellClosed(change.before);
-    const updated = settledTicketCard(this.view(change.before), `Closed by ${expertName.slice(0, 100) || 'the team'}, ${formatTime(now)}`);
-    await this.updateCard(experts, change.before.expertCardId, updated);
+    const outcome = await this.settleOpen(ticketId, 'closed', now);
+    if ('card' in outcome) return outcome.card;
+    const before = outcome.settled;
+    await this.tellClosed(before);
+    const updated = settledTicketCard(this.view(before), `Closed by ${expertName.slice(0, 100) || 'the team'}, ${formatTime(now)}`);
+    await this.updateCard(before, updated);
     this.options.logger.info('handoff_closed', { ticketId });
     return updated;
   }
@@ -289,12 +299,11 @@ export class HandoffDesk {
       }
       const age = now.getTime() - Date.parse(ticket.createdAt);
       if (age >= ttl) {
-        const change = await this.options.store.update(id, (t) => (isOpen(t) ? settle(t, 'closed', now) : undefined));
-        await this.options.store.unlist(id);
-        if (change?.changed) {
+        const outcome = await this.settleOpen(id, 'closed', now);
+        if ('settled' in outcome) {
           expired += 1;
-          await this.tellClosed(ticket);
-          await this.updateCard(ticket.experts, ticket.expertCardId, settledTicketCard(this.view(ticket), `Closed: no answer within ${this.options.settings.ttlDays} days`));
+          await this.tellClosed(outcome.settled);
+          await this.updateCard(outcome.settled, settledTicketCard(this.view(outcome.settled), `Closed: no answer within ${this.options.settings.ttlDays} days`));
         }
         continue;
       }
@@ -316,10 +325,11 @@ export class HandoffDesk {
     return { reminded, expired };
   }
 
-  private async updateCard(experts: Address, cardId: string | undefined, updated: AdaptiveCard): Promise<void> {
-    if (!cardId) return;
+  /** Replaces the ticket's card in the channel it was posted to. */
+  private async updateCard(ticket: Ticket, updated: AdaptiveCard): Promise<void> {
+    if (!ticket.expertCardId) return;
     try {
-      await this.options.messenger.update(experts, cardId, { card: updated });
+      await this.options.messenger.update(ticket.experts, ticket.expertCardId, { card: updated });
     } catch (err) {
       this.options.logger.warn('handoff_card_update_failed', errorFields(err));
     }

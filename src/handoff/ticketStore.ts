@@ -25,8 +25,16 @@ export const MAX_OPEN_TICKETS = 500;
 const MAX_ATTEMPTS = 12;
 const BACKOFF_MS = 10;
 
-function pause(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * BACKOFF_MS * attempt));
+/** Runs a read-modify-write again, after a pause, while its write loses to another writer's. */
+async function retryOnConflict<T>(readModifyWrite: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await readModifyWrite();
+    } catch (err) {
+      if (!isEtagConflict(err) || attempt === MAX_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * BACKOFF_MS * attempt));
+    }
+  }
 }
 
 const openListSchema = z.object({ ids: z.array(z.uuid()).max(MAX_OPEN_TICKETS) });
@@ -95,19 +103,14 @@ export class TicketStore {
    * Undefined if there is no such ticket.
    */
   async update(id: string, change: (ticket: Ticket) => Ticket | undefined): Promise<TicketChange | undefined> {
-    for (let attempt = 1; ; attempt += 1) {
+    return retryOnConflict(async () => {
       const read = await this.read(id);
       if (!read) return undefined;
       const next = change(read.ticket);
       if (!next) return { before: read.ticket, after: read.ticket, changed: false };
-      try {
-        await this.storage.write({ [TICKET_PREFIX + id]: { ...ticketSchema.parse(next), eTag: read.eTag } });
-        return { before: read.ticket, after: next, changed: true };
-      } catch (err) {
-        if (!isEtagConflict(err) || attempt === MAX_ATTEMPTS) throw err;
-        await pause(attempt);
-      }
-    }
+      await this.storage.write({ [TICKET_PREFIX + id]: { ...ticketSchema.parse(next), eTag: read.eTag } });
+      return { before: read.ticket, after: next, changed: true };
+    });
   }
 
   /** The ids of the open tickets, oldest first. */
@@ -137,16 +140,13 @@ export class TicketStore {
     return { ids: parsed.success ? parsed.data.ids : [], eTag: typeof item?.eTag === 'string' ? item.eTag : ETAG_NEW_ITEM };
   }
 
+  /** Writes only when `change` changed the list: unlisting a ticket that is not listed costs a read. */
   private async changeOpenList(change: (ids: string[]) => string[]): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
+    await retryOnConflict(async () => {
       const { ids, eTag } = await this.readOpenList();
-      try {
-        await this.storage.write({ [OPEN_KEY]: { ids: change(ids), eTag } });
-        return;
-      } catch (err) {
-        if (!isEtagConflict(err) || attempt === MAX_ATTEMPTS) throw err;
-        await pause(attempt);
-      }
-    }
+      const next = change(ids);
+      if (next.length === ids.length && next.every((id, i) => id === ids[i])) return;
+      await this.storage.write({ [OPEN_KEY]: { ids: next, eTag } });
+    });
   }
 }
