@@ -13,6 +13,12 @@ describe('evaluation runner', () => {
     expect([...categories].sort()).to.deep.equal(['follow-up', 'informal', 'near-miss', 'out-of-scope', 'paraphrase', 'small-talk', 'topic', 'typo']);
   });
 
+  it('loads the everyday-words split: at least 300 in-scope questions, each naming a real entry', () => {
+    const cases = loadCases(resolve(PROJECT_ROOT, SPLITS.everyday.file), knowledge);
+    expect(cases.length).to.be.at.least(300);
+    expect(cases.every((c) => 'answer' in c.expect)).to.equal(true);
+  });
+
   it('counts the wrong fact, and a fact where none was wanted, as wrong; anything else short of the goal as abstained', () => {
     const answer = decider.decide('How often is the International Council Meeting held?');
     const unknown = decider.decide("what's the weather in London?");

@@ -145,6 +145,10 @@ export function report(title: string, results: EvalResult[]): string {
 
 export const SPLITS = {
   dev: { file: 'tests/eval/dev.yaml', title: 'Development split (tests/eval/dev.yaml): trains and calibrates the ranker; gated in npm test' },
+  everyday: {
+    file: 'tests/eval/everyday-words.yaml',
+    title: 'Everyday words (tests/eval/everyday-words.yaml): vocabulary nobody anticipated, written blind; never trained on, not gated',
+  },
 } as const;
 
 /**
