@@ -72,11 +72,12 @@ export class Responder {
       case 'clarify':
         await context.sendActivity(replies.didYouMean(decision.options));
         return;
+      case 'partial':
       case 'unknown':
-        await context.sendActivity(replies.dontKnow(topics));
+        await context.sendActivity(decision.kind === 'partial' ? replies.partial(decision.entry) : replies.dontKnow(topics));
         if (await this.handoff?.available()) {
           // A real question comes with the offer, and the entry the bot nearly gave; "none of these" does not.
-          const nearest = decision.search?.candidates[0]?.entry.id;
+          const nearest = decision.kind === 'partial' ? decision.entry.id : decision.search?.candidates[0]?.entry.id;
           const question = decision.search ? keptQuestion(context.activity.text ?? '') : '';
           await context.sendActivity(replies.handoffOffer({ ...(question ? { question } : {}), ...(nearest ? { entryId: nearest } : {}) }, context.activity.channelId));
         }
@@ -101,6 +102,10 @@ export class Responder {
         return;
       case 'smallTalk':
         await this.memory.set(context, decision.smallTalk === 'bye' ? {} : { lastEntryId: memory.lastEntryId });
+        return;
+      case 'partial':
+        // Its subject is what "it" means next: "where is it, then?" after the hubs.
+        await this.memory.set(context, { lastEntryId: decision.entry.id });
         return;
       case 'unknown':
         await this.memory.set(context, { lastEntryId: memory.lastEntryId });

@@ -52,7 +52,7 @@ describe('evaluation runner', () => {
 
   it('counts an out-of-scope question answered with an entry as a fact, and an offer as a detour', async () => {
     const figures = await scoreOutOfScope(knowledge, ['who is the secretary general?', "what's the weather in London?"]);
-    expect(figures).to.deep.include({ questions: 2, facts: 1, offers: 0 });
+    expect(figures).to.deep.include({ questions: 2, facts: 1, offers: 0, partials: 0 });
     expect(figures.answered).to.deep.equal([{ question: 'who is the secretary general?', entryId: 'current-secretary-general' }]);
   });
 });

@@ -206,7 +206,8 @@ export class FaqBot extends TeamsActivityHandler {
   /** A question the bot could not answer, as it was matched (without the @mention), within the conversation's quota. */
   private async keepUnanswered(context: TurnContext, question: string): Promise<void> {
     const decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
-    if (decision?.kind !== 'unknown' || !decision.search) return;
+    // A partial reply is a miss too: the page lacked what was asked.
+    if ((decision?.kind !== 'unknown' && decision?.kind !== 'partial') || !decision.search) return;
     const quota = await this.options.accessors.curationQuota.get(context, NO_CURATION_YET);
     if (quota.unanswered >= MAX_UNANSWERED_PER_CONVERSATION) return;
     await this.options.accessors.curationQuota.set(context, { ...quota, unanswered: quota.unanswered + 1 });
@@ -277,7 +278,7 @@ function decisionFields(decision: Decision | undefined): LogFields {
   const top = 'search' in decision ? decision.search?.candidates[0] : undefined;
   return {
     decision: decision.kind,
-    entryId: decision.kind === 'answer' ? decision.entry.id : undefined,
+    entryId: decision.kind === 'answer' || decision.kind === 'partial' ? decision.entry.id : undefined,
     via: decision.kind === 'answer' ? decision.via : undefined,
     offeredIds: decision.kind === 'clarify' ? decision.options.map((e) => e.id).join(',') : undefined,
     confidence: decision.kind === 'answer' ? Number(decision.confidence.toFixed(3)) : undefined,

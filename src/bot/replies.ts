@@ -87,6 +87,14 @@ function sourceLink(topics: readonly TopicInfo[]): string {
   return source ? `[${source.title}](${source.url})` : 'the source page';
 }
 
+/**
+ * The page covers the subject but not what was asked ("when will the Thailand hub open?"): the bot says
+ * so before it gives what the page does say, so the related answer is never taken for the answer.
+ */
+export function partial(entry: Entry): Partial<Activity> {
+  return MessageFactory.text(`The page doesn't say that. What it does say about ${entry.subject}: ${entry.answer}\n\n${citation(entry.source)}`);
+}
+
 export function dontKnow(topics: readonly TopicInfo[]): Partial<Activity> {
   return withSuggestions(
     `Sorry, I don't know the answer to that. I can answer questions about Amnesty International's ${describeTopics(topics)}, ` +

@@ -38,6 +38,11 @@ export type Decision =
   | { kind: 'smallTalk'; smallTalk: SmallTalk }
   | { kind: 'topic'; topic: Topic }
   | { kind: 'answer'; entry: Entry; confidence: number; via: AnswerSource; reason: string; search?: SearchResult; topic?: Topic }
+  /**
+   * The page does not say what was asked, a detail of a subject it covers ("when will the Thailand hub
+   * open?"): the bot says so, and gives what the page does say about the subject.
+   */
+  | { kind: 'partial'; entry: Entry; reason: string; search: SearchResult; topic?: Topic }
   /** "Did you mean…": the best candidates, for the user to pick from, with "none of these". */
   | { kind: 'clarify'; options: Entry[]; reason: string; search: SearchResult; topic?: Topic }
   | { kind: 'unknown'; reason: string; search?: SearchResult; topic?: Topic };
@@ -214,6 +219,12 @@ export function judgeSearch(search: SearchResult, topic: Topic | undefined, via:
   const { answer, clarifyFloor, clarifyMargin } = thresholds;
   const [top, ...rest] = search.candidates;
   const context = via === 'follow-up' ? ' (read with the previous answer\'s subject)' : '';
+  // An entry that would answer but for a detail it lacks, when nothing answers outright.
+  const partial = top && top.confidence < answer ? search.candidates.find((c) => (c.ifNamed ?? 0) >= answer) : undefined;
+  if (partial) {
+    const reason = `${partial.entry.id} scores ${fixed(partial.confidence)}${context}, but would score ${fixed(partial.ifNamed!)} if it said what is asked${search.specifiers.length ? ` (${search.specifiers.join(', ')})` : ''}`;
+    return { kind: 'partial', entry: partial.entry, reason, search, topic };
+  }
   if (!top || top.confidence < clarifyFloor) {
     const reason = top
       ? `the best candidate scores ${fixed(top.confidence)}${context}, below the "did you mean" floor ${fixed(clarifyFloor)}`

@@ -20,6 +20,13 @@ export interface Candidate {
   match: number;
   /** What the model read. */
   evidence: Evidence;
+  /**
+   * For an entry that lacks only what the message asks about its subject, a detail or a kind of answer
+   * ("when will the Thailand hub open?" of the hubs' entry, which names Thailand but gives no date): its
+   * probability had it said that too. Where that is high and its own is not, the entry is what the page
+   * says about the subject, but not the answer.
+   */
+  ifNamed?: number;
   /** The question or phrasing of the entry that matched best. */
   matchedPhrasing: string;
 }
@@ -57,6 +64,11 @@ interface AskedFor {
   words: MessageWord[];
   unknownShare: number;
   correctedShare: number;
+  /**
+   * Whether the message has words the knowledge base has never seen, besides detail words: "how often
+   * does the city council meet?" is about another council, not a detail the page leaves out.
+   */
+  saysMoreThanDetails: boolean;
 }
 
 export interface SearchOptions {
@@ -756,7 +768,8 @@ export class KnowledgeIndex {
         words.push({ stemId: r.stemId, vector: this.vectors.vector(r.read ?? r.token.word), weight });
       }
       const share = (part: number) => (typedWeight === 0 ? 0 : part / typedWeight);
-      const asked = { type, specifiers, countedStems, namedSubjects, words, unknownShare: share(unknownWeight), correctedShare: share(correctedWeight) };
+      const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && !this.detailStems.has(r.token.stem));
+      const asked = { type, specifiers, countedStems, namedSubjects, words, unknownShare: share(unknownWeight), correctedShare: share(correctedWeight), saysMoreThanDetails };
       return { ...empty, candidates: this.rank(stemsOfMessage, messageWeight, asked, options) };
     } finally {
       for (const id of stemsOfMessage) messageGain[id] = phrasingGain[id] = 0;
@@ -873,12 +886,31 @@ export class KnowledgeIndex {
   /** The retrieved entries with the model's confidence in each, best first, cut to the limit. */
   private scored(retrieved: readonly Retrieved[], asked: AskedFor, options: SearchOptions): Candidate[] {
     const evidence = retrieved.map((r) => this.evidence(r, asked, options, r.match - retrieved.reduce((most, o) => (o === r ? most : Math.max(most, o.match)), 0)));
-    const probabilities = this.model.probabilities(evidence);
     const candidates = retrieved.map((r, i): Candidate => {
       const entry = this.entries[r.entryIndex]!;
-      return { entry, confidence: probabilities[i]!, match: r.match, evidence: evidence[i]!, matchedPhrasing: this.phrasingText[r.matched] ?? entry.question };
+      const own = this.entrySpecifiers.get(r.entryIndex);
+      // Only a detail or a kind of answer may be missing: an entry without the place or organisation
+      // asked about is not about the subject at all.
+      const lacksOnlyDetails = asked.specifiers.every((s) => own?.has(s) || s.startsWith('detail:'));
+      const lacks = lacksOnlyDetails && !asked.saysMoreThanDetails && (evidence[i]!.detailMissing === 1 || evidence[i]!.typeUnanswerable === 1);
+      return { entry, confidence: 0, match: r.match, evidence: evidence[i]!, matchedPhrasing: this.phrasingText[r.matched] ?? entry.question, ...(lacks ? { ifNamed: 0 } : {}) };
     });
-    return candidates.sort(byRank).slice(0, options.limit ?? DEFAULT_LIMIT);
+    return this.withProbabilities(candidates, evidence).slice(0, options.limit ?? DEFAULT_LIMIT);
+  }
+
+  /** The candidates with the model's probabilities for this evidence, and `ifNamed` for those that have one, best first. */
+  private withProbabilities(candidates: readonly Candidate[], evidence: readonly Evidence[]): Candidate[] {
+    const probabilities = this.model.probabilities(evidence);
+    return candidates
+      .map((c, i) => {
+        const scored: Candidate = { ...c, evidence: evidence[i]!, confidence: probabilities[i]! };
+        if (c.ifNamed !== undefined) {
+          const said = evidence.map((e, j) => (j === i ? { ...e, detailMissing: 0, typeUnanswerable: 0 } : e));
+          scored.ifNamed = this.model.probabilities(said)[i]!;
+        }
+        return scored;
+      })
+      .sort(byRank);
   }
 
   /** What the model reads about one retrieved entry. */
@@ -953,7 +985,6 @@ export class KnowledgeIndex {
    * pronoun role), best first. Only the candidates kept are compared, so call it on a full search.
    */
   rescored(candidates: readonly Candidate[], evidence: readonly Evidence[]): Candidate[] {
-    const probabilities = this.model.probabilities(evidence);
-    return candidates.map((c, i) => ({ ...c, evidence: evidence[i]!, confidence: probabilities[i]! })).sort(byRank);
+    return this.withProbabilities(candidates, evidence);
   }
 }

@@ -37,6 +37,8 @@ function what(decision: Decision): string {
       return `answer ${decision.entry.id}`;
     case 'clarify':
       return `did you mean: ${decision.options.map((e) => e.id).join(', ')} (or none of these)`;
+    case 'partial':
+      return `partial: the page does not say; what it says about ${decision.entry.id}`;
     case 'unknown':
       return "don't know";
     case 'command':

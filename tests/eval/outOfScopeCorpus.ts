@@ -26,11 +26,13 @@ export interface CorpusFigures {
   answered: { question: string; entryId: string }[];
   /** Offered "did you mean" options: no fact yet, but a detour. */
   offers: number;
+  /** Told the page does not say, with what it says about a neighbouring subject: no answer, but a detour. */
+  partials: number;
 }
 
 /** Each question in a conversation of its own, through the real bot. */
 export async function scoreOutOfScope(kb: KnowledgeBase, questions: readonly string[]): Promise<CorpusFigures> {
-  const figures: CorpusFigures = { questions: questions.length, facts: 0, answered: [], offers: 0 };
+  const figures: CorpusFigures = { questions: questions.length, facts: 0, answered: [], offers: 0, partials: 0 };
   for (const say of questions) {
     const { decision } = await probeConversation(kb)(say);
     if (decision?.kind === 'answer') {
@@ -38,6 +40,7 @@ export async function scoreOutOfScope(kb: KnowledgeBase, questions: readonly str
       figures.answered.push({ question: say, entryId: decision.entry.id });
     }
     if (decision?.kind === 'clarify') figures.offers += 1;
+    if (decision?.kind === 'partial') figures.partials += 1;
   }
   return figures;
 }
@@ -49,6 +52,7 @@ export function corpusReport(f: CorpusFigures, verbose = false): string {
     `Out-of-scope corpus (${OUT_OF_SCOPE_FILE}): everyday questions from other domains, written blind to the knowledge base`,
     `given a fact:         ${f.facts} of ${f.questions} (${p(f.facts)}; gate ≤ ${(100 * OUT_OF_SCOPE_FACT_GATE).toFixed(2)}%, issue #7's target ≤ ${(100 * OUT_OF_SCOPE_FACT_TARGET).toFixed(1)}%)`,
     `offered "did you mean": ${f.offers} (${p(f.offers)})`,
+    `told "the page doesn't say" with a neighbouring answer: ${f.partials} (${p(f.partials)})`,
     ...misses,
   ].join('\n');
 }
