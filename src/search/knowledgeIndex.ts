@@ -196,12 +196,13 @@ class FlatLists {
 }
 
 /**
- * Ranks knowledge-base entries for a message. Words are matched exactly after normalisation, or, when a
- * word is unknown, as a typo of a known word. An entry scores by the inverse-document-frequency weight
- * of the message's words it knows, from any of its phrasings (or, for less, its answer and quotes),
- * combined with how much of its best-matching phrasing the message used. Words the knowledge base has
- * never seen weigh more than any known word, so a message that is mostly about something else ("what's
- * the weather in London?") scores low.
+ * Retrieves and ranks knowledge-base entries for a message. Words are matched exactly after
+ * normalisation, or, when a word is unknown, as a typo of a known word. An entry matches by the
+ * inverse-document-frequency weight of the message's words it knows, from any of its phrasings (or, for
+ * less, its answer and quotes), combined with how much of its best-matching phrasing the message used.
+ * Words the knowledge base has never seen weigh more than any known word, so a message that is mostly
+ * about something else ("what's the weather in London?") matches little. The best matches then get their
+ * evidence (src/faq/ranking/features.ts), and the ranking model gives each its probability.
  *
  * Built for large bases: stems are numbered, lists are flat typed arrays, and a search visits only the
  * entries that contain one of the message's "essential" words, those without which no entry can reach
