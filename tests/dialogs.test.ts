@@ -1,6 +1,5 @@
 import type { Activity } from 'botbuilder';
 import { DialogTurnStatus } from 'botbuilder-dialogs';
-import type { DialogTestClient } from 'botbuilder-testing';
 import { expect } from 'chai';
 import { GovernanceDialog } from '../dialogs/governanceDialog';
 import { MainDialog } from '../dialogs/mainDialog';
@@ -8,19 +7,8 @@ import { MembershipDialog } from '../dialogs/membershipDialog';
 import { OfficesDialog } from '../dialogs/officesDialog';
 import type { TopicDialog } from '../dialogs/topicDialog';
 import type { Responder } from '../dialogs/respond';
-import { decider, dialogClient, entry } from './helpers/bot';
+import { decider, dialogClient, entry, sendAll } from './helpers/bot';
 import { shownButtons, shownText } from './helpers/shown';
-
-/** Every reply of the turn, not just the first. */
-async function send(client: DialogTestClient, text: string): Promise<Partial<Activity>[]> {
-  const replies: Partial<Activity>[] = [];
-  let reply = await client.sendActivity(text);
-  while (reply) {
-    replies.push(reply);
-    reply = client.getNextReply();
-  }
-  return replies;
-}
 
 const texts = (replies: Partial<Activity>[]) => replies.map(shownText);
 const SOURCE_LINK = '(https://www.amnesty.org.uk/international-movement), as of 2013.';
@@ -35,7 +23,7 @@ describe('topic dialogs', () => {
     describe(name, () => {
       it('gives an overview and offers every question of its topic as a choice', async () => {
         const client = dialogClient(create);
-        const replies = await send(client, 'start');
+        const replies = await sendAll(client, 'start');
         expect(replies[0]!.text).to.equal(decider.topic(topic).overview);
         const offered = shownButtons(replies[1]!);
         expect(offered.map((b) => b.ask)).to.deep.equal(decider.entriesOf(topic).map((e) => e.question));
@@ -45,17 +33,17 @@ describe('topic dialogs', () => {
 
       it('answers the question picked, with its source, and stays in the topic', async () => {
         const client = dialogClient(create);
-        await send(client, 'start');
+        await sendAll(client, 'start');
         const picked = decider.entriesOf(topic)[1]!;
-        const replies = await send(client, picked.question);
+        const replies = await sendAll(client, picked.question);
         expect(shownText(replies[0]!)).to.include(`${picked.answer}\n\nSource: [${picked.source.title}]${SOURCE_LINK}`);
         expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
       });
 
       it('answers a choice picked by its number', async () => {
         const client = dialogClient(create);
-        await send(client, 'start');
-        const replies = await send(client, '3');
+        await sendAll(client, 'start');
+        const replies = await sendAll(client, '3');
         expect(shownText(replies[0]!)).to.include(decider.entriesOf(topic)[2]!.answer);
       });
     });
@@ -63,11 +51,11 @@ describe('topic dialogs', () => {
 
   it('answers follow-up questions in the topic, then leaves cleanly for another topic', async () => {
     const client = dialogClient((r) => new GovernanceDialog(r));
-    await send(client, 'start');
-    expect(texts(await send(client, 'how often does the icm meet?'))[0]).to.include(entry('icm-frequency').answer);
-    expect(texts(await send(client, 'who elects the board'))[0]).to.include(entry('board-election').answer);
+    await sendAll(client, 'start');
+    expect(texts(await sendAll(client, 'how often does the icm meet?'))[0]).to.include(entry('icm-frequency').answer);
+    expect(texts(await sendAll(client, 'who elects the board'))[0]).to.include(entry('board-election').answer);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
-    const replies = await send(client, 'how many members does amnesty have in the uk?');
+    const replies = await sendAll(client, 'how many members does amnesty have in the uk?');
     expect(replies).to.deep.equal([]);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
     expect(client.dialogTurnResult.result).to.deep.equal({ reroute: true });
@@ -75,15 +63,15 @@ describe('topic dialogs', () => {
 
   it('reads the menu again when its own topic is asked for', async () => {
     const client = dialogClient((r) => new OfficesDialog(r));
-    await send(client, 'start');
-    const replies = await send(client, 'offices');
+    await sendAll(client, 'start');
+    const replies = await sendAll(client, 'offices');
     expect(replies[0]!.text).to.equal(decider.topic('offices').overview);
   });
 
   it("says it doesn't know, and stays, when a question has no answer", async () => {
     const client = dialogClient((r) => new OfficesDialog(r));
-    await send(client, 'start');
-    const replies = await send(client, "what's the weather in London?");
+    await sendAll(client, 'start');
+    const replies = await sendAll(client, "what's the weather in London?");
     expect(shownText(replies[0]!)).to.match(/^Sorry, I don't know/);
     expect(shownText(replies[0]!)).to.not.include(entry('secretariat-main-office').answer);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
@@ -93,7 +81,7 @@ describe('topic dialogs', () => {
 describe('MainDialog', () => {
   it('answers a question straight away', async () => {
     const client = dialogClient((r) => new MainDialog(r));
-    const replies = await send(client, 'How often is the International Council Meeting held?');
+    const replies = await sendAll(client, 'How often is the International Council Meeting held?');
     expect(shownText(replies[0]!)).to.include('every two years');
     expect(shownText(replies[0]!)).to.include(SOURCE_LINK);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
@@ -107,7 +95,7 @@ describe('MainDialog', () => {
   for (const [text, topic] of topicRequests) {
     it(`"${text}" starts the ${topic} dialog`, async () => {
       const client = dialogClient((r) => new MainDialog(r));
-      const replies = await send(client, text);
+      const replies = await sendAll(client, text);
       expect(replies[0]!.text).to.equal(decider.topic(topic).overview);
       expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
     });
@@ -115,7 +103,7 @@ describe('MainDialog', () => {
 
   it("says the page doesn't say, then what it does say, when a question asks a detail of a subject it covers", async () => {
     const client = dialogClient((r) => new MainDialog(r));
-    const [reply] = texts(await send(client, "How much does Amnesty's Secretary General earn?"));
+    const [reply] = texts(await sendAll(client, "How much does Amnesty's Secretary General earn?"));
     expect(reply).to.match(/^The page doesn't say that\. What it does say about .*Secretary General.*: /);
     expect(reply).to.include(entry('secretary-general-role').answer).and.include(SOURCE_LINK);
     // A follow-up then means the subject it was told about.
@@ -125,43 +113,43 @@ describe('MainDialog', () => {
 
   it('routes a question for another topic out of the topic dialog and answers it', async () => {
     const client = dialogClient((r) => new MainDialog(r));
-    await send(client, 'governance');
-    const replies = await send(client, 'where is the secretariat main office');
+    await sendAll(client, 'governance');
+    const replies = await sendAll(client, 'where is the secretariat main office');
     expect(shownText(replies[0]!)).to.include(entry('secretariat-main-office').answer);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
   });
 
   it('moves from one topic menu straight to another', async () => {
     const client = dialogClient((r) => new MainDialog(r));
-    await send(client, 'governance');
-    const replies = await send(client, 'tell me about offices');
+    await sendAll(client, 'governance');
+    const replies = await sendAll(client, 'tell me about offices');
     expect(replies[0]!.text).to.equal(decider.topic('offices').overview);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
   });
 
   it('gives help inside a topic without leaving it', async () => {
     const client = dialogClient((r) => new MainDialog(r));
-    await send(client, 'membership');
-    expect(texts(await send(client, 'help'))[0]).to.match(/^I can tell you how/);
+    await sendAll(client, 'membership');
+    expect(texts(await sendAll(client, 'help'))[0]).to.match(/^I can tell you how/);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
-    expect(texts(await send(client, '2'))[0]).to.include(decider.entriesOf('membership')[1]!.answer);
+    expect(texts(await sendAll(client, '2'))[0]).to.include(decider.entriesOf('membership')[1]!.answer);
   });
 
   for (const [command, reply] of [['cancel', /^OK, I've stopped/], ['start over', /^Let's start again/]] as const) {
     it(`"${command}" ends the topic dialog from anywhere`, async () => {
       const client = dialogClient((r) => new MainDialog(r));
-      await send(client, 'governance');
-      expect(texts(await send(client, command))[0]).to.match(reply);
+      await sendAll(client, 'governance');
+      expect(texts(await sendAll(client, command))[0]).to.match(reply);
       expect(client.dialogTurnResult.status).to.not.equal(DialogTurnStatus.waiting);
       // The next number is not read as a menu choice any more.
-      expect(texts(await send(client, '2'))[0]).to.match(/^Sorry, I don't know/);
+      expect(texts(await sendAll(client, '2'))[0]).to.match(/^Sorry, I don't know/);
     });
   }
 
   for (const text of ['hello', 'thanks', 'bye', 'what can you do?']) {
     it(`"${text}" gets a short reply and never a fact`, async () => {
       const client = dialogClient((r) => new MainDialog(r));
-      const replies = await send(client, text);
+      const replies = await sendAll(client, text);
       expect(replies).to.have.length(1);
       expect(shownText(replies[0]!)).to.not.include('Source:');
     });

@@ -17,6 +17,7 @@ import { DONT_SEND, SEND_TO_TEAM } from '../src/bot/replies';
 import { keptQuestion, MAX_TICKET_QUESTION_CHARS } from '../src/handoff/ticket';
 import { PROJECT_ROOT } from '../src/config';
 import { loadKnowledge } from '../src/faq/knowledge/loadKnowledge';
+import { sendAll } from './helpers/bot';
 import { shownText } from './helpers/shown';
 
 const topics = loadKnowledge(resolve(PROJECT_ROOT, 'knowledge')).topics;
@@ -87,17 +88,6 @@ function harness(
   return { client, consent, conversationState, clock };
 }
 
-/** Every reply of the turn, not only the first. */
-async function send(client: DialogTestClient, activity: string | Partial<Activity>): Promise<Partial<Activity>[]> {
-  const replies: Partial<Activity>[] = [];
-  let reply = await client.sendActivity(activity);
-  while (reply) {
-    replies.push(reply);
-    reply = client.getNextReply();
-  }
-  return replies;
-}
-
 function adaptiveCard(activity: Partial<Activity> | undefined): CardElement {
   const attachment = activity?.attachments?.[0];
   expect(attachment, 'an attachment').to.exist;
@@ -126,13 +116,13 @@ function expectConsentCard(activity: Partial<Activity> | undefined, question: st
 describe('HandoffDialog', () => {
   it('shows the question with an email input on the website, and an empty email sends without one', async () => {
     const { client, consent } = harness('directline', { question: QUESTION });
-    const replies = await send(client, 'start');
+    const replies = await sendAll(client, 'start');
     expect(replies).to.have.length(1);
     expectConsentCard(replies[0], QUESTION, true);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
     expect(consent.request).to.be.undefined;
 
-    const after = await send(client, sendValue(''));
+    const after = await sendAll(client, sendValue(''));
     // The bot says "Sent" once it has opened the ticket; the dialog itself says nothing more.
     expect(after).to.have.length(0);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
@@ -142,25 +132,25 @@ describe('HandoffDialog', () => {
 
   it('asks for the question when the offer brought none, then shows it for consent', async () => {
     const { client, consent } = harness('directline', {});
-    const first = await send(client, 'talk to a person');
+    const first = await sendAll(client, 'talk to a person');
     expect(first).to.have.length(1);
     expect(first[0]!.text).to.match(/^What would you like to ask /);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
 
-    const second = await send(client, 'How are section directors chosen?');
+    const second = await sendAll(client, 'How are section directors chosen?');
     expect(second).to.have.length(1);
     expectConsentCard(second[0], 'How are section directors chosen?', true);
     expect(consent.request).to.be.undefined;
 
-    await send(client, sendValue());
+    await sendAll(client, sendValue());
     expect(consent.request).to.deep.equal({ question: 'How are section directors chosen?' });
   });
 
   it('reads an older consent card\'s button while it asks for the question: "Don\'t send" stops, "Send" has nothing to send', async () => {
     for (const [button, reply] of [[cancelValue(), "haven't sent it"], [sendValue(), 'already been sent or cancelled']] as const) {
       const { client, consent } = harness('directline', {});
-      await send(client, 'talk to a person');
-      const replies = await send(client, button);
+      await sendAll(client, 'talk to a person');
+      const replies = await sendAll(client, button);
       expect(replies).to.have.length(1);
       expect(replies[0]!.text).to.include(reply);
       expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
@@ -170,40 +160,40 @@ describe('HandoffDialog', () => {
 
   it('offers no email input on Teams, and ignores an email sent anyway', async () => {
     const { client, consent } = harness('msteams', { question: QUESTION });
-    const replies = await send(client, 'start');
+    const replies = await sendAll(client, 'start');
     expectConsentCard(replies[0], QUESTION, false);
 
     // Teams supporters get the answer in Teams; an address slipped into the value must not be kept.
-    await send(client, sendValue('supporter@example.org'));
+    await sendAll(client, sendValue('supporter@example.org'));
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
     expect(consent.request).to.deep.equal({ question: QUESTION });
   });
 
   it('carries a valid email, and asks again after an invalid one without sending', async () => {
     const valid = harness('directline', { question: QUESTION });
-    await send(valid.client, 'start');
-    await send(valid.client, sendValue('  supporter@example.org '));
+    await sendAll(valid.client, 'start');
+    await sendAll(valid.client, sendValue('  supporter@example.org '));
     expect(valid.client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
     expect(valid.consent.request).to.deep.equal({ question: QUESTION, email: 'supporter@example.org' });
 
     const invalid = harness('directline', { question: QUESTION });
-    await send(invalid.client, 'start');
-    const replies = await send(invalid.client, sendValue('not an address'));
+    await sendAll(invalid.client, 'start');
+    const replies = await sendAll(invalid.client, sendValue('not an address'));
     expect(replies).to.have.length(2);
     expect(replies[0]!.text).to.include("doesn't look right");
     expectConsentCard(replies[1], QUESTION, true);
     expect(invalid.client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
     expect(invalid.consent.request).to.be.undefined;
 
-    await send(invalid.client, sendValue('supporter@example.org'));
+    await sendAll(invalid.client, sendValue('supporter@example.org'));
     expect(invalid.client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
     expect(invalid.consent.request).to.deep.equal({ question: QUESTION, email: 'supporter@example.org' });
   });
 
   it("says it hasn't sent anything after \"Don't send\"", async () => {
     const { client, consent } = harness('directline', { question: QUESTION });
-    await send(client, 'start');
-    const replies = await send(client, cancelValue());
+    await sendAll(client, 'start');
+    const replies = await sendAll(client, cancelValue());
     expect(replies).to.have.length(1);
     expect(replies[0]!.text).to.include("haven't sent it");
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
@@ -212,21 +202,21 @@ describe('HandoffDialog', () => {
 
   it('asks in text with suggested actions on a channel without cards, and a typed "send" sends', async () => {
     const { client, consent } = harness('test', { question: QUESTION });
-    const replies = await send(client, 'start');
+    const replies = await sendAll(client, 'start');
     expect(replies).to.have.length(1);
     expect(replies[0]!.attachments ?? []).to.have.length(0);
     expect(replies[0]!.text).to.include(`“${QUESTION}”`);
     expect(replies[0]!.suggestedActions?.actions.map((a) => a.title)).to.deep.equal([SEND_TO_TEAM, DONT_SEND]);
 
-    await send(client, 'send');
+    await sendAll(client, 'send');
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
     expect(consent.request).to.deep.equal({ question: QUESTION });
   });
 
   it('hands anything else typed at the consent back to be routed, sending nothing', async () => {
     const { client, consent } = harness('directline', { question: QUESTION });
-    await send(client, 'start');
-    const replies = await send(client, 'Where is the International Secretariat?');
+    await sendAll(client, 'start');
+    const replies = await sendAll(client, 'Where is the International Secretariat?');
     expect(replies).to.have.length(0);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
     expect(client.dialogTurnResult.result).to.deep.equal({ reroute: true });
@@ -235,29 +225,29 @@ describe('HandoffDialog', () => {
 
   it('redacts emails and phone numbers, and keeps at most 1000 characters, in what it shows and sends', async () => {
     const phone = harness('directline', { question: 'Call me on 07700 900123' });
-    const shown = await send(phone.client, 'start');
+    const shown = await sendAll(phone.client, 'start');
     // The card shows exactly what will be sent, so the supporter sees the redaction before agreeing.
     expect(shownText(shown[0]!)).to.include('[phone]').and.not.include('07700');
-    await send(phone.client, sendValue());
+    await sendAll(phone.client, sendValue());
     expect(phone.consent.request?.question).to.include('[phone]').and.not.include('900123');
 
     // Typed at the prompt rather than brought by the offer: the same rule applies.
     const email = harness('directline', {});
-    await send(email.client, 'start');
-    await send(email.client, 'Please write to jo.bloggs@example.org about my membership');
-    await send(email.client, sendValue());
+    await sendAll(email.client, 'start');
+    await sendAll(email.client, 'Please write to jo.bloggs@example.org about my membership');
+    await sendAll(email.client, sendValue());
     expect(email.consent.request?.question).to.include('[email]').and.not.include('jo.bloggs');
 
     const long = harness('directline', {});
-    await send(long.client, 'start');
-    await send(long.client, 'Why '.repeat(1250));
-    await send(long.client, sendValue());
+    await sendAll(long.client, 'start');
+    await sendAll(long.client, 'Why '.repeat(1250));
+    await sendAll(long.client, sendValue());
     expect(long.consent.request?.question.length).to.be.within(1, 1000);
   });
 
   it("says it can't pass questions on when no one is there to take them", async () => {
     const { client, consent } = harness('directline', { question: QUESTION }, { available: false });
-    const replies = await send(client, 'start');
+    const replies = await sendAll(client, 'start');
     expect(replies).to.have.length(1);
     expect(replies[0]!.text).to.match(/can't pass questions .* just now/);
     expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.complete);
@@ -269,9 +259,9 @@ describe('HandoffDialog', () => {
     // the same conversation (TestAdapter's "Convo1"), whose state the client's AutoSaveStateMiddleware saves.
     const { client, consent, conversationState, clock } = harness('directline', { question: QUESTION });
     const ask = async () => {
-      const card = await send(client, 'start');
+      const card = await sendAll(client, 'start');
       expectConsentCard(card[0], QUESTION, true);
-      return send(client, sendValue());
+      return sendAll(client, sendValue());
     };
 
     for (let i = 0; i < MAX_HANDOFFS_PER_HOUR; i += 1) {
@@ -290,21 +280,21 @@ describe('HandoffDialog', () => {
     // A fresh client (and dialog) on the same ConversationState and conversation reads the same times:
     // the limit lives in the conversation's stored state, not in the dialog object.
     const again = harness('directline', { question: QUESTION }, { conversationState, clock });
-    await send(again.client, 'start');
-    const stillRefused = await send(again.client, sendValue());
+    await sendAll(again.client, 'start');
+    const stillRefused = await sendAll(again.client, sendValue());
     expect(stillRefused[0]?.text).to.include('in the last hour');
     expect(again.consent.request).to.be.undefined;
 
     // An hour after the first of them, one more is allowed.
     clock.now += HOUR_MS - 60 * 1000 * (MAX_HANDOFFS_PER_HOUR - 1);
-    await send(again.client, 'start');
-    const allowed = await send(again.client, sendValue());
+    await sendAll(again.client, 'start');
+    const allowed = await sendAll(again.client, sendValue());
     expect(allowed).to.have.length(0);
     expect(again.consent.request).to.deep.equal({ question: QUESTION });
 
     // ...and only one: the other two are still within the hour.
-    await send(again.client, 'start');
-    const refusedAgain = await send(again.client, sendValue());
+    await sendAll(again.client, 'start');
+    const refusedAgain = await sendAll(again.client, sendValue());
     expect(refusedAgain[0]?.text).to.include('in the last hour');
     expect(again.consent.request).to.be.undefined;
   });

@@ -11,12 +11,7 @@ import { KnowledgeIndex } from '../src/search/knowledgeIndex';
 import { loadCases, SPLITS } from './eval/runEval';
 import { allQueries, fitModel } from './eval/training';
 import { knowledge } from './helpers/bot';
-
-/** A deterministic generator, so a failing fit can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
+import { random } from './helpers/syntheticKnowledge';
 
 const evidence = (values: Partial<Evidence>): Evidence => ({ ...(Object.fromEntries(EVIDENCE_NAMES.map((n) => [n, 0])) as unknown as Evidence), ...values });
 

@@ -10,7 +10,7 @@ import { TypoIndex } from '../faq/analysis/typoIndex';
 import { WordTable } from '../faq/analysis/wordTable';
 import { committedWordVectors, type WordVectors } from '../faq/analysis/wordVectors';
 import type { Evidence } from '../faq/ranking/features';
-import { committedRankingModel, type RankingModel } from '../faq/ranking/model';
+import { committedRankingModel, RankingModel } from '../faq/ranking/model';
 
 export interface Candidate {
   entry: Entry;
@@ -901,13 +901,15 @@ export class KnowledgeIndex {
 
   /** The candidates with the model's probabilities for this evidence, and `ifNamed` for those that have one, best first. */
   private withProbabilities(candidates: readonly Candidate[], evidence: readonly Evidence[]): Candidate[] {
-    const probabilities = this.model.probabilities(evidence);
+    const utilities = evidence.map((e) => this.model.utility(e));
+    const probabilities = RankingModel.shares(utilities);
     return candidates
       .map((c, i) => {
         const scored: Candidate = { ...c, evidence: evidence[i]!, confidence: probabilities[i]! };
         if (c.ifNamed !== undefined) {
-          const said = evidence.map((e, j) => (j === i ? { ...e, detailMissing: 0, typeUnanswerable: 0 } : e));
-          scored.ifNamed = this.model.probabilities(said)[i]!;
+          // Only this candidate's utility changes; the others' are reused.
+          const said = utilities.map((u, j) => (j === i ? this.model.utility({ ...evidence[i]!, detailMissing: 0, typeUnanswerable: 0 }) : u));
+          scored.ifNamed = RankingModel.shares(said)[i]!;
         }
         return scored;
       })

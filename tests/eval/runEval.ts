@@ -8,7 +8,7 @@ import { DEFAULT_THRESHOLDS, judgeSearch, type DeciderOptions, type Decision, ty
 import type { SearchResult } from '../../src/search/knowledgeIndex';
 import { loadKnowledge, type KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
 import { probeConversation } from '../../src/tools/probe';
-import { allQueries, fitModel, FOLDS, foldOf } from './training';
+import { allQueries, caseFold, fitModel, FOLDS } from './training';
 import { corpusReport, loadOutOfScopeQuestions, OUT_OF_SCOPE_FILE, scoreOutOfScope } from './outOfScopeCorpus';
 
 /** An evaluation case: a message, optionally after earlier turns, and what the bot should do with it. */
@@ -161,7 +161,7 @@ export async function crossValidate(kb: KnowledgeBase, cases: EvalCase[]): Promi
   const results: EvalResult[] = [];
   for (let fold = 0; fold < FOLDS; fold++) {
     const { model } = fitModel(queries.filter((q) => q.fold !== fold));
-    results.push(...(await evaluate(kb, cases.filter((c) => foldOf([...c.turns, c.say].join('\n')) === fold), { model })));
+    results.push(...(await evaluate(kb, cases.filter((c) => caseFold(c) === fold), { model })));
   }
   return results;
 }

@@ -38,6 +38,11 @@ export function foldOf(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32BE(0) % FOLDS;
 }
 
+/** A case's fold: by its whole conversation, earlier turns included. */
+export function caseFold(c: EvalCase): number {
+  return foldOf([...c.turns, c.say].join('\n'));
+}
+
 /** A message's candidates as the fit reads them; when the entry wanted is not among them, "none" was the right choice. */
 function choiceOf(fold: number, candidates: readonly { entry: { id: string }; evidence: Evidence }[], wanted: string | undefined): Query {
   const chosen = candidates.findIndex((c) => c.entry.id === wanted);
@@ -84,7 +89,7 @@ export async function caseQueries(kb: KnowledgeBase, cases: readonly EvalCase[],
     const decision = await decideCase(kb, c, { keepAllCandidates: true, model });
     if (!decision || !('search' in decision) || !decision.search) continue;
     const wanted = 'answer' in c.expect ? c.expect.answer : undefined;
-    queries.push({ ...choiceOf(foldOf([...c.turns, c.say].join('\n')), decision.search.candidates, wanted), weight: CASE_WEIGHT });
+    queries.push({ ...choiceOf(caseFold(c), decision.search.candidates, wanted), weight: CASE_WEIGHT });
   }
   return queries;
 }

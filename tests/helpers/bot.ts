@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConversationState, MemoryStorage, TestAdapter, type Storage } from 'botbuilder';
+import { ConversationState, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { Responder } from '../../dialogs/respond';
@@ -39,4 +39,15 @@ export function dialogClient(create: (responder: Responder) => Dialog): DialogTe
   const conversationState = new ConversationState(new MemoryStorage());
   const responder = new Responder(decider, createConversationAccessors(conversationState).followUp);
   return new DialogTestClient('directline', create(responder), undefined, undefined, conversationState);
+}
+
+/** Every reply of a DialogTestClient turn, not only the first. */
+export async function sendAll(client: DialogTestClient, activity: string | Partial<Activity>): Promise<Partial<Activity>[]> {
+  const replies: Partial<Activity>[] = [];
+  let reply = await client.sendActivity(activity);
+  while (reply) {
+    replies.push(reply);
+    reply = client.getNextReply();
+  }
+  return replies;
 }

@@ -13,7 +13,7 @@ export interface SyntheticKnowledge {
 }
 
 /** A small linear congruential generator: every run measures the same bases and queries. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;

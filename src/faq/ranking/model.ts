@@ -59,7 +59,11 @@ export class RankingModel {
 
   /** Each candidate's probability, in the order given; what is left over is the probability of none. */
   probabilities(candidates: readonly Evidence[]): number[] {
-    const utilities = candidates.map((e) => this.utility(e));
+    return RankingModel.shares(candidates.map((e) => this.utility(e)));
+  }
+
+  /** The probabilities for candidates of these utilities, against "none" at utility 0. */
+  static shares(utilities: readonly number[]): number[] {
     const top = Math.max(0, ...utilities);
     const weights = utilities.map((u) => Math.exp(u - top));
     const total = weights.reduce((sum, w) => sum + w, Math.exp(-top));
