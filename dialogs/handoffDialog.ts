@@ -2,8 +2,7 @@ import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { ComponentDialog, Dialog, TextPrompt, WaterfallDialog } from './dialogKit';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import type { TopicInfo } from '../src/faq/knowledge/schema';
-import { foldMessage } from '../src/faq/analysis/normalise';
+import { foldMessage, type TopicInfo } from '../src/faq';
 import * as replies from '../src/bot/replies';
 import { keptQuestion } from '../src/handoff/ticket';
 

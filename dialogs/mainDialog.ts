@@ -1,8 +1,7 @@
 import { ComponentDialog, DialogTurnStatus, WaterfallDialog } from './dialogKit';
 import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import * as replies from '../src/bot/replies';
-import { recogniseCommand, recognisePersonRequest } from '../src/faq/analysis/intents';
-import type { Topic } from '../src/faq/knowledge/schema';
+import { recogniseCommand, recognisePersonRequest, type Topic } from '../src/faq';
 import { GOVERNANCE_DIALOG, GovernanceDialog } from './governanceDialog';
 import { HANDOFF_CONSENT, HANDOFF_DIALOG, HANDOFF_START, type HandoffDialog, type HandoffStart } from './handoffDialog';
 import { MEMBERSHIP_DIALOG, MembershipDialog } from './membershipDialog';

@@ -1,6 +1,5 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import type { Decider, Decision } from '../src/conversation/decide';
-import type { Entry, Topic } from '../src/faq/knowledge/schema';
+import type { Decider, Decision, Entry, Topic } from '../src/faq';
 import * as replies from '../src/bot/replies';
 import type { FollowUpMemory } from '../src/bot/state';
 import { keptQuestion } from '../src/handoff/ticket';

@@ -1,6 +1,6 @@
 import { ChoicePrompt, ComponentDialog, Dialog, ListStyle, WaterfallDialog } from './dialogKit';
 import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
-import type { Topic } from '../src/faq/knowledge/schema';
+import type { Topic } from '../src/faq';
 import * as replies from '../src/bot/replies';
 import type { Responder } from './respond';
 

@@ -6,7 +6,7 @@ import { connectorMessenger } from './bot/proactive';
 import { ConfigError, isAnonymous, loadDotEnv, packageVersion, parseConfig, storageOptions, type Config } from './config';
 import { chatMode, webChatOptions } from './directline/webChat';
 import { createServer } from './http/server';
-import { KnowledgeError, loadKnowledge } from './faq/knowledge/loadKnowledge';
+import { KnowledgeError, loadKnowledge } from './faq';
 import { HandoffDesk, type HandoffDeskOptions } from './handoff/handoffDesk';
 import { smtpMailer } from './handoff/mailer';
 import type { Messenger } from './handoff/messenger';

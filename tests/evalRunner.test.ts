@@ -32,10 +32,17 @@ describe('evaluation runner', () => {
   });
 
   it('runs a case through the real bot, earlier turns included', async () => {
-    const decision = await decideCase(knowledge, { category: 'follow-up', turns: ['governance'], say: 'how often does it meet', expect: { answer: 'icm-frequency' } });
+    const decision = await decideCase(knowledge, { category: 'follow-up', turns: ['governance', 'what is the icm?'], say: 'how often does it meet', expect: { answer: 'icm-frequency' } });
     expect(decision?.kind).to.equal('answer');
     expect(decision?.kind === 'answer' && decision.entry).to.equal(entry('icm-frequency'));
     expect(decision?.kind === 'answer' && decision.topic).to.equal('governance');
+  });
+
+  it('loads the sealed everyday questions without showing them: at least 150, from other domains and about the bot', () => {
+    const cases = loadCases(resolve(PROJECT_ROOT, 'tests/eval/sealed-everyday.yaml'), knowledge);
+    expect(cases.length).to.be.at.least(150);
+    expect(new Set(cases.map((c) => c.category))).to.deep.equal(new Set(['out-of-scope', 'small-talk']));
+    expect(cases.every((c) => 'abstain' in c.expect)).to.equal(true);
   });
 
   it('loads the sealed split without showing it: at least 550 cases in every category, each naming a real entry', () => {

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import type { Decision } from '../src/conversation/decide';
+import type { Decision } from '../src/faq/decide';
 import { followUpCue } from '../src/faq/analysis/followUp';
 import { createTestBot, decider, entry, knowledge, testPseudonymise } from './helpers/bot';
 
@@ -37,6 +37,20 @@ describe('follow-up questions', () => {
   for (const [last, text, want] of cases) {
     it(`after ${last}, "${text}" → ${want}`, () => {
       expect(answered(decider.decide(text, { lastEntry: entry(last) }))).to.equal(want);
+    });
+  }
+
+  // A pronoun and a verb, with nothing said before for the pronoun to mean: never an answer.
+  for (const text of ['who appoints them?', 'how often do they meet?', 'who picks them?']) {
+    it(`"${text}" with no earlier answer is offered, not answered`, () => {
+      const decision = decider.decide(text);
+      expect(decision.kind).to.be.oneOf(['clarify', 'unknown']);
+    });
+  }
+  // A message that names what its pronoun means stands alone.
+  for (const [text, want] of [['the international council meeting, how often is it held?', 'icm-frequency via words']] as const) {
+    it(`"${text}" names what its pronoun means → ${want}`, () => {
+      expect(answered(decider.decide(text))).to.equal(want);
     });
   }
 
@@ -108,7 +122,7 @@ describe('follow-up questions', () => {
 
 describe('"did you mean"', () => {
   // Thresholds no answer can reach, so every match is offered rather than answered.
-  const undecided = { thresholds: { answer: 1.01, clarifyFloor: 0.3, clarifyMargin: 1 } };
+  const undecided = { thresholds: { answer: 1.01, clarifyFloor: 0, clarifyMargin: 1 } };
 
   it('offers at most three questions and "None of these", as buttons and a numbered list', async () => {
     const { adapter } = createTestBot({ decider: undecided });

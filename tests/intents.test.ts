@@ -23,13 +23,15 @@ describe('commands and small talk', () => {
     ['thanks', 'thanks'], ['Thank you so much!', 'thanks'], ['cheers', 'thanks'], ['ok thanks', 'thanks'], ["cheers that's really useful", 'thanks'],
     ['bye', 'bye'], ['Goodbye!', 'bye'], ["that's all, thanks", 'bye'],
   ];
-  const aboutBot = ["what's your name?", 'Who made you?', 'are you a robot', 'r u a bot', 'Am I talking to a real person?', 'is this a human', 'how old are you?'];
+  const aboutBot = ["what's your name?", 'Who made you?', 'are you a robot', 'r u a bot', 'Am I talking to a real person?', 'is this a human', 'how old are you?',
+    // A choice of what it might be, in any order.
+    'are you a real person or a bot?', 'Is this a bot or a human', 'am I chatting with a human or a machine', 'are you a bot or not?'];
   for (const text of aboutBot) smallTalk.push([text, 'aboutBot']);
   for (const [text, kind] of smallTalk) {
     it(`"${text}" is small talk (${kind})`, () => expect(recogniseSmallTalk(text)).to.equal(kind));
   }
 
-  for (const text of ['hello, how often is the ICM held?', 'thanks, and who appoints the SG?', 'help me find the London office address', 'who made the International Board?', 'how old is the Secretary General?']) {
+  for (const text of ['hello, how often is the ICM held?', 'thanks, and who appoints the SG?', 'help me find the London office address', 'who made the International Board?', 'how old is the Secretary General?', 'are you a human rights organisation or a charity?']) {
     it(`"${text}" is a question, not small talk or a command`, () => {
       expect(recogniseSmallTalk(text)).to.equal(undefined);
       expect(recogniseCommand(text)).to.equal(undefined);

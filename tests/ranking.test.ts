@@ -7,7 +7,7 @@ import { SynonymRewriter } from '../src/faq/analysis/normalise';
 import { EVIDENCE_NAMES, FEATURE_NAMES, featureVector, type Evidence } from '../src/faq/ranking/features';
 import { fitConditionalLogit, type Query } from '../src/faq/ranking/fit';
 import { DEFAULT_MODEL_FILE, parseRankingModel, RankingModel } from '../src/faq/ranking/model';
-import { KnowledgeIndex } from '../src/search/knowledgeIndex';
+import { KnowledgeIndex } from '../src/faq/retrieval/knowledgeIndex';
 import { loadCases, SPLITS } from './eval/runEval';
 import { allQueries, fitModel } from './eval/training';
 import { knowledge } from './helpers/bot';

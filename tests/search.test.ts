@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DEFAULT_THRESHOLDS, MAX_MESSAGE_CHARS } from '../src/conversation/decide';
+import { DEFAULT_THRESHOLDS, MAX_MESSAGE_CHARS } from '../src/faq/decide';
 import { decider, knowledge } from './helpers/bot';
 
 const ANSWER_THRESHOLD = DEFAULT_THRESHOLDS.answer;

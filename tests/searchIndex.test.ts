@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { KnowledgeIndex, type Candidate, type SearchOptions } from '../src/search/knowledgeIndex';
+import { KnowledgeIndex, type Candidate, type SearchOptions } from '../src/faq/retrieval/knowledgeIndex';
 import { foldText, SynonymRewriter } from '../src/faq/analysis/normalise';
 import { WordTable } from '../src/faq/analysis/wordTable';
 import { decider, knowledge } from './helpers/bot';

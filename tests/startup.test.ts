@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import { PROJECT_ROOT } from '../src/config';
+import { DEFAULT_THRESHOLDS } from '../src/faq/decide';
 import { topicFile, validEntry, writeKnowledgeDir } from './helpers/tempKnowledge';
 
 interface Run {
@@ -87,12 +88,12 @@ describe('npm run kb:check', () => {
 
 describe('npm run ask', () => {
   it('shows the candidates, the decision and the reason, in the context of earlier turns', async () => {
-    const result = await run('src/tools/ask.ts', {}, ['--after', 'governance', 'how often does it meet']);
+    const result = await run('src/tools/ask.ts', {}, ['--after', 'governance', '--after', 'what is the icm?', 'how often does it meet']);
     expect(result.code).to.equal(0);
     expect(result.stdout).to.include('Context: the governance topic');
     expect(result.stdout).to.match(/Top candidates:\n {2}1\. icm-frequency +\d\.\d\d/);
     expect(result.stdout).to.include('Decision: answer icm-frequency');
-    expect(result.stdout).to.match(/Reason: the best candidate scores \d\.\d\d, at or above the answer threshold 0\.55, and no other is within 0\.20/);
+    expect(result.stdout).to.match(/Reason: the best candidate scores \d\.\d\d \(read with the previous answer's subject\), at or above the answer threshold 0\.55, and no other is within 0\.20/);
     // Why it won: the features and what each added, for the best candidates.
     expect(result.stdout).to.match(/^ {5}.*\bphrasingMatch \d\.\d\d → \+\d\.\d\d/m);
     expect(result.stdout).to.include('bot: As of 2013, the International Council Meeting was held every two years.');
@@ -101,7 +102,8 @@ describe('npm run ask', () => {
   it("explains a \"don't know\"", async () => {
     const result = await run('src/tools/ask.ts', {}, ["what's the weather in London?"]);
     expect(result.stdout).to.include("Decision: don't know");
-    expect(result.stdout).to.match(/Reason: the best candidate scores 0\.\d\d, below the "did you mean" floor 0\.40/);
+    expect(result.stdout).to.include(`below the "did you mean" floor ${DEFAULT_THRESHOLDS.clarifyFloor.toFixed(2)}`);
+    expect(result.stdout).to.match(/Reason: the best candidate scores 0\.\d\d, below the "did you mean" floor/);
     expect(result.stdout).to.include("Names, numbers and details an answer must mention too: name:London, detail:weather");
     expect(result.stdout).to.include('Words the knowledge base does not know: weather');
   });

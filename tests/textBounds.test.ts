@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MAX_MESSAGE_CHARS, type Decision } from '../src/conversation/decide';
+import { MAX_MESSAGE_CHARS, type Decision } from '../src/faq/decide';
 import { followUpCue } from '../src/faq/analysis/followUp';
 import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable } from '../src/faq/analysis/intents';
 import { boundedMessage, foldMessage, MAX_FOLDED_CHARS } from '../src/faq/analysis/normalise';

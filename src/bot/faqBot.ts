@@ -4,9 +4,7 @@ import { HANDOFF_CONSENT, HANDOFF_REQUEST, HANDOFF_START, type HandoffConsent, t
 import { runDialog } from '../../dialogs/dialogKit';
 import type { Dialog } from 'botbuilder-dialogs';
 import { TURN_DECISION } from '../../dialogs/respond';
-import type { Decision } from '../conversation/decide';
-import type { TopicInfo } from '../faq/knowledge/schema';
-import { recogniseExpertsSetup } from '../faq/analysis/intents';
+import { type Decision, recogniseExpertsSetup, type TopicInfo } from '../faq';
 import type { HandoffDesk, OpenOutcome } from '../handoff/handoffDesk';
 import { keptQuestion, type AskedFrom } from '../handoff/ticket';
 import { errorFields, type LogFields, type Logger } from '../logger';

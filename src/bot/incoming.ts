@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
-import { MAX_MESSAGE_CHARS } from '../conversation/decide';
+import { MAX_MESSAGE_CHARS } from '../faq';
 
 const entryId = z.string().trim().min(1).max(100);
 

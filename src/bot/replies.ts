@@ -1,9 +1,8 @@
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type CardAction } from 'botbuilder';
 import type { Choice } from 'botbuilder-dialogs';
-import type { SmallTalk } from '../faq/analysis/intents';
+import type { Entry, SmallTalk, Source, TopicInfo } from '../faq';
 import { answerCard, questionListCard } from '../cards/adaptiveCards';
 import { TEAM_NAME, consentCard, offerCard, type ConsentInput, type OfferInput } from '../cards/handoffCards';
-import type { Entry, Source, TopicInfo } from '../faq/knowledge/schema';
 
 /**
  * Everything the bot says, and how it is laid out. Channel differences are handled here and nowhere else,

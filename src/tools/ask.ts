@@ -2,9 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Activity } from 'botbuilder';
 import { PROJECT_ROOT } from '../config';
-import type { Decision } from '../conversation/decide';
-import { KnowledgeError, loadKnowledge } from '../faq/knowledge/loadKnowledge';
-import { committedRankingModel } from '../faq/ranking/model';
+import { committedRankingModel, type Decision, KnowledgeError, loadKnowledge } from '../faq';
 import { probeConversation } from './probe';
 
 /**

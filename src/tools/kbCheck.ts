@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from '../config';
-import { KnowledgeError, loadKnowledge } from '../faq/knowledge/loadKnowledge';
+import { KnowledgeError, loadKnowledge } from '../faq';
 
 /** `npm run kb:check [dir]`: validates the knowledge base without starting the bot, for curators and CI. */
 function main(): void {

@@ -1,8 +1,7 @@
 import { MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
 import { TURN_DECISION } from '../../dialogs/respond';
 import { composeBot } from '../bot/composeBot';
-import type { DeciderOptions, Decision } from '../conversation/decide';
-import type { KnowledgeBase } from '../faq/knowledge/loadKnowledge';
+import type { DeciderOptions, Decision, KnowledgeBase } from '../faq';
 import { createLogger } from '../logger';
 import { pseudonymise } from '../privacy';
 

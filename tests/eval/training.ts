@@ -3,8 +3,8 @@ import { fitConditionalLogit, type Query as Choice } from '../../src/faq/ranking
 import { featureVector, FEATURE_NAMES, type Evidence } from '../../src/faq/ranking/features';
 import { RankingModel, type ModelFile } from '../../src/faq/ranking/model';
 import type { KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
-import { RETRIEVAL_FLOOR } from '../../src/conversation/decide';
-import { KnowledgeIndex } from '../../src/search/knowledgeIndex';
+import { RETRIEVAL_FLOOR } from '../../src/faq/decide';
+import { KnowledgeIndex } from '../../src/faq/retrieval/knowledgeIndex';
 import { decideCase, type EvalCase } from './runEval';
 
 /**

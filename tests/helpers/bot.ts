@@ -7,7 +7,7 @@ import { turnErrorHandler } from '../../src/bot/adapter';
 import { composeBot } from '../../src/bot/composeBot';
 import { createConversationAccessors } from '../../src/bot/state';
 import { PROJECT_ROOT } from '../../src/config';
-import { Decider, type DeciderOptions } from '../../src/conversation/decide';
+import { Decider, type DeciderOptions } from '../../src/faq/decide';
 import { loadKnowledge } from '../../src/faq/knowledge/loadKnowledge';
 import { keyedPseudonymiser } from '../../src/privacy';
 import { memoryLogger } from './http';

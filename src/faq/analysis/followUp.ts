@@ -9,6 +9,11 @@ const PRONOUN = /\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|same|o
 /** The personal pronouns, which stand where the previous subject would: "who does it appoint?". */
 export const PERSONAL_PRONOUNS: ReadonlySet<string> = new Set(['it', 'they', 'them', 'he', 'him', 'she', 'her']);
 
+/** Whether the message has a personal pronoun: "who appoints them?". */
+export function hasPersonalPronoun(text: string): boolean {
+  return foldMessage(text).split(' ').some((word) => PERSONAL_PRONOUNS.has(word));
+}
+
 /** Openings that continue the previous question: "and in the UK?", "what about the regional hubs?", "just the UK?". */
 const ELLIPSIS = /^(and|but|so|also|what about|how about|same for|same with|then|just|only)\b/;
 /** After such an opening, a question word starts a question of its own: "so what does that board do?". */

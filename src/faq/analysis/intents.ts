@@ -103,14 +103,20 @@ export function recogniseCommand(text: string): Command | undefined {
  * The bot asked about itself: what it is called, who made it, whether a person is answering, its age.
  * Read against the whole message, so "who appoints the Secretary General" is never one of these.
  */
+/** What the bot might be taken for, with an article: "a real person", "an AI", "automated". */
+const BEING =
+  '(a |an )?(real |live |actual )?(robot|bot|chatbot|chat bot|human|person|machine|computer|ai|human being|alive|automated|someone|anyone|program)';
+/** One of them, or a choice of them: "a real person or a bot", "a bot or not". */
+const BEINGS = `${BEING}( or (${BEING}|not))*`;
+
 const ABOUT_BOT = new RegExp(
   `^(${[
     '(what|whats) (is )?(your|ur) name',
     '(what|how) (should|do|can) i call you',
     '(who|what) (made|built|created|programmed|designed|wrote|owns|runs) (you|u|this( bot| chatbot)?)',
-    '(are|r) (you|u) (a |an )?(real )?(robot|bot|chatbot|chat bot|human|person|machine|computer|ai|human being|real person|alive|automated)',
-    '(am i|are we|is this) (talking|speaking|chatting) (to|with) (a )?(real )?(person|human|human being|bot|robot|machine|computer|ai|someone|anyone)',
-    'is (this|that) (a )?(real )?(person|human|bot|robot|chatbot|machine|ai)',
+    `(are|r) (you|u) ${BEINGS}`,
+    `(am i|are we|is this) (talking|speaking|chatting) (to|with) ${BEINGS}`,
+    `is (this|that) ${BEINGS}`,
     'is (there )?(a |anyone |someone )?(real )?(person|human) (there|here)',
     'how old (are you|r u)',
     'whats your age',

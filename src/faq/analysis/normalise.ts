@@ -1,3 +1,4 @@
+import porter2 = require('wink-porter2-stemmer');
 import type { Synonym } from '../knowledge/schema';
 
 /**
@@ -92,50 +93,31 @@ export function foldText(text: string): string {
   return folded.includes('iz') ? folded.replace(/([a-z])iz(e|ed|es|ing|ation|ations)\b/g, '$1is$2') : folded;
 }
 
-function endsWith(word: string, suffix: string): boolean {
-  return word.length > suffix.length && word.endsWith(suffix);
-}
-
-const SMALL_NUMBERS = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'.split(' ');
+const SMALL_NUMBERS = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'
+  .split(' ')
+  .map((n) => porter2(n));
+const SMALL_NUMBER_STEMS = new Set(SMALL_NUMBERS);
 
 /** Whether a stem is a number: in figures, or a small one in words as stem() writes it. */
 export function isNumberWord(stemmed: string): boolean {
-  return hasDigit(stemmed) || SMALL_NUMBERS.includes(stemmed);
+  return hasDigit(stemmed) || SMALL_NUMBER_STEMS.has(stemmed);
 }
 
-const ING_NOUNS = new Map([
-  ['meeting', 'meeting'],
-  ['meetings', 'meeting'],
-  ['meaning', 'meaning'],
-  ['meanings', 'meaning'],
-  ['gathering', 'gathering'],
-  ['gatherings', 'gathering'],
-]);
+/**
+ * The stemmer's suffix patterns are unanchored at the start, so its work grows with the square of a
+ * word's length; no English word a supporter types is longer than this, and a longer one is kept whole.
+ */
+const MAX_STEMMED_LENGTH = 30;
 
 /**
- * A light suffix stripper: enough that "appoints", "appointed" and "appointing" meet, without the
- * over-stemming of a full Porter stemmer on the short, proper-noun-heavy vocabulary of this knowledge base.
- * Plain string tests rather than regular expressions: it runs for every word of every phrasing.
+ * A word's stem, so that "appoints", "appointed" and "appointing" meet: Porter2 (the Snowball English
+ * stemmer) from wink-porter2-stemmer, rather than a hand-written one. Figures are kept as they are,
+ * except that small ones meet the page's words: "7 million" and "every 2 years" are "seven million" and
+ * "every two years".
  */
 export function stem(word: string): string {
-  let w = word;
-  // "7 million" and "every 2 years" meet the page's "seven million" and "every two years".
-  if (w.length <= 2 && hasDigit(w)) return SMALL_NUMBERS[Number(w)] ?? w;
-  if (w.length <= 3 || hasDigit(w)) return w;
-  // Nouns in -ing that name a thing, not the act: the International Council Meeting is not "meet", and
-  // "the meaning of life" is not "what does ICM mean".
-  const noun = ING_NOUNS.get(w);
-  if (noun) return noun;
-  // Adverbs meet their adjectives: "annually" and "annual", "globally" and "global", "frequently".
-  if (w.length > 6 && (endsWith(w, 'ally') || endsWith(w, 'arly') || endsWith(w, 'ently'))) w = w.slice(0, -2);
-  if (endsWith(w, 'ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
-  else if (endsWith(w, 'sses')) w = w.slice(0, -2);
-  else if (endsWith(w, 's') && !endsWith(w, 'ss') && !endsWith(w, 'us') && !endsWith(w, 'is')) w = w.slice(0, -1);
-  if (endsWith(w, 'ing') && w.length > 5) w = w.slice(0, -3);
-  else if (endsWith(w, 'ed') && w.length > 4) w = w.slice(0, -2);
-  else if (endsWith(w, 'ion') && w.length > 6) w = w.slice(0, -3);
-  if (endsWith(w, 'e') && w.length > 3) w = w.slice(0, -1);
-  return w;
+  if (hasDigit(word)) return word.length <= 2 ? (SMALL_NUMBERS[Number(word)] ?? word) : word;
+  return word.length > MAX_STEMMED_LENGTH ? word : porter2(word);
 }
 
 function hasDigit(word: string): boolean {

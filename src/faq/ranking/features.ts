@@ -9,6 +9,11 @@ export interface Evidence {
   messageCoverage: number;
   /** 0–1: the largest share of one of its phrasings' weight that the message uses. */
   phrasingCoverage: number;
+  /** 0–1 each: BM25 of the entry's question, phrasings, answer and quotes (src/faq/retrieval/fieldScores.ts). */
+  bm25Question: number;
+  bm25Phrasings: number;
+  bm25Answer: number;
+  bm25Quotes: number;
   /** 0–1: IDF-weighted meaning overlap: each message word's closest word in the entry's wordings, by word vectors. */
   semantic: number;
   /**
@@ -46,6 +51,10 @@ export const EVIDENCE_NAMES: readonly EvidenceName[] = [
   'phrasingMatch',
   'messageCoverage',
   'phrasingCoverage',
+  'bm25Question',
+  'bm25Phrasings',
+  'bm25Answer',
+  'bm25Quotes',
   'semantic',
   'unexplained',
   'lead',

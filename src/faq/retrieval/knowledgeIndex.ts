@@ -1,16 +1,17 @@
-import type { KnowledgeBase } from '../faq/knowledge/loadKnowledge';
-import type { Entry, Topic } from '../faq/knowledge/schema';
-import { isCommonWord } from '../faq/analysis/commonWords';
-import { countedByNumbers, countedByQuestion } from '../faq/analysis/counting';
-import { NameFinder } from '../faq/analysis/names';
-import { boundedMessage, foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from '../faq/analysis/normalise';
-import { mayAskType, questionType, withoutEmptyIdioms, type QuestionType } from '../faq/analysis/questionType';
-import { roleOf, type Role } from '../faq/analysis/roles';
-import { TypoIndex } from '../faq/analysis/typoIndex';
-import { WordTable } from '../faq/analysis/wordTable';
-import { committedWordVectors, type WordVectors } from '../faq/analysis/wordVectors';
-import type { Evidence } from '../faq/ranking/features';
-import { committedRankingModel, RankingModel } from '../faq/ranking/model';
+import type { KnowledgeBase } from '../knowledge/loadKnowledge';
+import type { Entry, Topic } from '../knowledge/schema';
+import { isCommonWord } from '../analysis/commonWords';
+import { countedByNumbers, countedByQuestion } from '../analysis/counting';
+import { NameFinder } from '../analysis/names';
+import { boundedMessage, foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from '../analysis/normalise';
+import { mayAskType, questionType, withoutEmptyIdioms, type QuestionType } from '../analysis/questionType';
+import { roleOf, type Role } from '../analysis/roles';
+import { TypoIndex } from '../analysis/typoIndex';
+import { WordTable } from '../analysis/wordTable';
+import { committedWordVectors, type WordVectors } from '../analysis/wordVectors';
+import type { Evidence } from '../ranking/features';
+import { committedRankingModel, RankingModel } from '../ranking/model';
+import { FieldFrequencyBuilder, FIELDS, type FieldScorer } from './fieldScores';
 
 export interface Candidate {
   entry: Entry;
@@ -64,6 +65,8 @@ interface AskedFor {
   words: MessageWord[];
   unknownShare: number;
   correctedShare: number;
+  /** The message's whole weight, its unknown words' and its context's included. */
+  messageWeight: number;
   /**
    * Whether the message has words the knowledge base has never seen, besides detail words: "how often
    * does the city council meet?" is about another council, not a detail the page leaves out.
@@ -257,6 +260,8 @@ export class KnowledgeIndex {
   /** Entry e's wording words are rows entryVectorRows[entryVectorStart[e] .. entryVectorStart[e + 1]) of vectorMatrix. */
   private readonly entryVectorStart: Int32Array;
   private readonly entryVectorRows: Int32Array;
+  /** BM25 of each field, for the candidates' evidence. */
+  private readonly fieldScorer: FieldScorer;
 
   constructor(
     readonly entries: readonly Entry[],
@@ -352,6 +357,8 @@ export class KnowledgeIndex {
       return found;
     };
     const entryStemIds: number[] = [];
+    const fieldFrequencies = new FieldFrequencyBuilder();
+    const [QUESTION, PHRASINGS, ANSWER, QUOTES] = FIELDS.map((_, f) => f) as [number, number, number, number];
     /** Per entry, the table ids of its wordings' content words (for the semantic feature), each once. */
     const wordingWordStart: number[] = [0];
     const wordingWords: number[] = [];
@@ -384,7 +391,7 @@ export class KnowledgeIndex {
         for (const code of wordCodes) if (isDetail[code >> 1]) specifiers.add(`detail:${stemTexts[code >> 1]}`);
         return named;
       };
-      for (const text of [entry.question, ...entry.phrasings]) {
+      for (const [wording, text] of [entry.question, ...entry.phrasings].entries()) {
         ids.length = 0;
         idsOf(text, ids);
         // Only a wording with a cue word can ask a type of question; folding it again is left to those.
@@ -403,6 +410,7 @@ export class KnowledgeIndex {
         for (const code of wordCodes) {
           phrasingCodes.push(code);
           addCredit(code >> 1, 1);
+          fieldFrequencies.count(wording === 0 ? QUESTION : PHRASINGS, code >> 1);
         }
         starts.push(phrasingCodes.length);
         this.phrasingText.push(text);
@@ -415,15 +423,24 @@ export class KnowledgeIndex {
       const answerCodes = wordingCodes(entry.answer, idsOf(entry.answer, ids));
       // An answer that names no place or organisation cannot say where.
       if (said(entry.answer, ids, answerCodes)) this.answerTypes[entryIndex]! |= TYPE_BITS.place;
-      for (const code of answerCodes) if ((code & 1) === 0) addCredit(code >> 1, ANSWER_WORD_CREDIT);
+      for (const code of answerCodes) {
+        if (code & 1) continue;
+        addCredit(code >> 1, ANSWER_WORD_CREDIT);
+        fieldFrequencies.count(ANSWER, code >> 1);
+      }
       for (const quote of entry.quotes) {
         ids.length = 0;
-        for (const code of wordingCodes(quote, idsOf(quote, ids))) if ((code & 1) === 0) addCredit(code >> 1, ANSWER_WORD_CREDIT);
+        for (const code of wordingCodes(quote, idsOf(quote, ids))) {
+          if (code & 1) continue;
+          addCredit(code >> 1, ANSWER_WORD_CREDIT);
+          fieldFrequencies.count(QUOTES, code >> 1);
+        }
       }
       for (const text of [entry.answer, ...entry.quotes]) {
         if (ANSWER_SUPPORTS.quantity!.test(text)) for (const word of countedByNumbers(foldText(text))) counts.add(word);
       }
       if (counts.size > 0) this.entryCounts.set(entryIndex, new Set([...counts].map((word) => stemIdOf(stem(word)))));
+      fieldFrequencies.endEntry(entryStemIds);
       for (const id of entryStemIds) {
         documentFrequency[id]!++;
         entryItems.push(id);
@@ -485,6 +502,7 @@ export class KnowledgeIndex {
     this.entryLightestPowered = this.entryLightestPhrasing.map((w) => w ** COVERAGE_POWER);
 
     this.entryStems = new FlatLists(Int32Array.from(entryStart), Int32Array.from(entryItems), Float32Array.from(entryCredits));
+    this.fieldScorer = fieldFrequencies.build();
     // Each posting list runs from the entry with the lightest phrasing to the heaviest, so a search stops
     // reading a list at the first entry whose phrasings are all too heavy for the message to cover.
     const lightestFirst = Int32Array.from(entries.keys()).sort((a, b) => {
@@ -643,6 +661,15 @@ export class KnowledgeIndex {
     return questionType(text);
   }
 
+  /**
+   * Whether a message with a pronoun says nothing else about what it asks of: besides its question and
+   * pronoun it has at most one word, its verb ("who appoints them?", "what does it do?", "how often do
+   * they meet?"). Such a message is about whatever was said before, if anything.
+   */
+  namesNothingButItsVerb(message: string): boolean {
+    const tokens = tokenize(boundedMessage(message), this.rewriter);
+    return tokens.filter((t) => !t.isQuestionWord && !TYPE_CUE_WORDS.has(t.word)).length <= 1;
+  }
 
   /** Whether the entry answers that kind of question: a wording of it asks it, or its answer gives a number or a time. */
   answersType(entry: Entry, type: QuestionType): boolean {
@@ -770,7 +797,7 @@ export class KnowledgeIndex {
       }
       const share = (part: number) => (typedWeight === 0 ? 0 : part / typedWeight);
       const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && !this.detailStems.has(r.token.stem));
-      const asked = { type, specifiers, countedStems, namedSubjects, words, unknownShare: share(unknownWeight), correctedShare: share(correctedWeight), saysMoreThanDetails };
+      const asked = { type, specifiers, countedStems, namedSubjects, words, unknownShare: share(unknownWeight), correctedShare: share(correctedWeight), messageWeight, saysMoreThanDetails };
       return { ...empty, candidates: this.rank(stemsOfMessage, messageWeight, asked, options) };
     } finally {
       for (const id of stemsOfMessage) messageGain[id] = phrasingGain[id] = 0;
@@ -916,7 +943,7 @@ export class KnowledgeIndex {
       .sort(byRank);
   }
 
-  /** What the model reads about one retrieved entry. */
+  /** What the model reads about one retrieved entry; it runs while the message's stem gains are set. */
   private evidence(r: Retrieved, asked: AskedFor, options: SearchOptions, lead: number): Evidence {
     const { type, specifiers, countedStems, namedSubjects } = asked;
     const e = r.entryIndex;
@@ -933,10 +960,16 @@ export class KnowledgeIndex {
     }
     const ownSpecifiers = this.entrySpecifiers.get(e);
     const ownCounts = this.entryCounts.get(e);
+    const { start, items } = this.entryStems;
+    const bm25 = this.fieldScorer.scores(e, start[e]!, start[e + 1]!, items, this.messageGain, asked.messageWeight);
     return {
       phrasingMatch: r.phrasingMatch,
       messageCoverage: r.messageCoverage,
       phrasingCoverage: r.phrasingCoverage,
+      bm25Question: bm25.question,
+      bm25Phrasings: bm25.phrasings,
+      bm25Answer: bm25.answer,
+      bm25Quotes: bm25.quotes,
       ...this.semantic(e, asked.words),
       lead,
       unknownShare: asked.unknownShare,

@@ -1,0 +1,14 @@
+/**
+ * The matching core's one public face: everything outside src/faq imports from here. It imports nothing from
+ * botbuilder, so a channel, a dialog or a tool can use it alike.
+ */
+export { recogniseCommand, recogniseExpertsSetup, recognisePersonRequest } from './analysis/intents';
+export type { SmallTalk } from './analysis/intents';
+export { foldMessage, foldText } from './analysis/normalise';
+export { DEFAULT_WORD_VECTORS_FILE, encodeWordVectors } from './analysis/wordVectors';
+export { Decider, MAX_MESSAGE_CHARS } from './decide';
+export type { DeciderOptions, Decision } from './decide';
+export { KnowledgeError, loadKnowledge } from './knowledge/loadKnowledge';
+export type { KnowledgeBase } from './knowledge/loadKnowledge';
+export type { Entry, Source, Topic, TopicInfo } from './knowledge/schema';
+export { committedRankingModel } from './ranking/model';

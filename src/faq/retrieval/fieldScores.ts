@@ -1,0 +1,105 @@
+/**
+ * BM25 per field: how well each of an entry's fields (its question, its phrasings, its answer, its quotes)
+ * matches a message, with term-frequency saturation and length normalisation. The ranking model weighs the
+ * four scores, so the fields' weights are fitted (`npm run train`) rather than set by hand, which is what
+ * BM25F's field weights would otherwise be.
+ *
+ * A term's frequency in a field is the number of the field's texts that use it: how many phrasings say
+ * "appoint" is the sign of how central it is to the entry. A field's length is its texts' distinct content
+ * words, added up.
+ */
+
+export const FIELDS = ['question', 'phrasings', 'answer', 'quotes'] as const;
+export type Field = (typeof FIELDS)[number];
+
+/** BM25's usual parameters (Robertson and Zaragoza, 2009), not tuned here: the model weighs the result. */
+const K1 = 1.2;
+const B = 0.75;
+/** Frequencies are stored in a byte each; no entry has 255 phrasings using one word, and more adds nothing after saturation. */
+const MAX_STORED_FREQUENCY = 255;
+
+/** Collects the frequencies while the index is built, one entry after another. */
+export class FieldFrequencyBuilder {
+  /** By stem id, then field: the current entry's frequency (scratch, reset after each entry, grown as stems are numbered). */
+  private current = new Uint16Array(1024 * FIELDS.length);
+  private readonly currentLength = FIELDS.map(() => 0);
+  private readonly frequencies: number[][] = FIELDS.map(() => []);
+  private readonly lengths: number[][] = FIELDS.map(() => []);
+
+  count(field: number, stemId: number): void {
+    const at = stemId * FIELDS.length + field;
+    if (at >= this.current.length) {
+      const grown = new Uint16Array(Math.max(2 * this.current.length, at + FIELDS.length));
+      grown.set(this.current);
+      this.current = grown;
+    }
+    if (this.current[at]! < MAX_STORED_FREQUENCY) this.current[at]!++;
+    this.currentLength[field]!++;
+  }
+
+  /** Ends an entry whose stems, in the order its stem list will keep, are `stemIds`. */
+  endEntry(stemIds: readonly number[]): void {
+    FIELDS.forEach((_, f) => {
+      for (const id of stemIds) {
+        const at = id * FIELDS.length + f;
+        this.frequencies[f]!.push(this.current[at] ?? 0);
+        this.current[at] = 0;
+      }
+      this.lengths[f]!.push(this.currentLength[f]!);
+      this.currentLength[f] = 0;
+    });
+  }
+
+  /**
+   * The scorer; the builder's lists are emptied, since the index's constructor scope (and so this builder)
+   * can outlive the build in a closure.
+   */
+  build(): FieldScorer {
+    const scorer = new FieldScorer(
+      this.frequencies.map((list) => Uint8Array.from(list)),
+      this.lengths.map((list) => Float32Array.from(list)),
+    );
+    for (const list of [...this.frequencies, ...this.lengths]) list.length = 0;
+    this.current = new Uint16Array(0);
+    return scorer;
+  }
+}
+
+export type FieldScores = Record<Field, number>;
+
+export class FieldScorer {
+  /** Per field, 1 / its average length over the entries, for the length normalisation. */
+  private readonly inverseAverage: number[];
+
+  constructor(
+    /** Per field, aligned with the index's per-entry stem lists. */
+    private readonly frequencies: Uint8Array[],
+    /** Per field, per entry. */
+    private readonly lengths: Float32Array[],
+  ) {
+    this.inverseAverage = lengths.map((list) => {
+      const total = list.reduce((sum, length) => sum + length, 0);
+      return total === 0 ? 0 : list.length / total;
+    });
+  }
+
+  /**
+   * Each field's BM25 score for the entry whose stems are items[from .. to), with each message stem's weight
+   * in `gain` (0 for stems the message lacks), divided by the most it could be, so each is 0–1: the message's
+   * whole weight (`messageWeight`, unknown words included) in a field that says every word often.
+   */
+  scores(entryIndex: number, from: number, to: number, items: Int32Array, gain: Float64Array, messageWeight: number): FieldScores {
+    const result = FIELDS.map((_, f) => {
+      const tf = this.frequencies[f]!;
+      const norm = K1 * (1 - B + B * this.lengths[f]![entryIndex]! * this.inverseAverage[f]!);
+      let score = 0;
+      for (let i = from; i < to; i++) {
+        const g = gain[items[i]!]!;
+        if (g === 0 || tf[i] === 0) continue;
+        score += (g * tf[i]!) / (tf[i]! + norm);
+      }
+      return messageWeight === 0 ? 0 : score / messageWeight;
+    });
+    return { question: result[0]!, phrasings: result[1]!, answer: result[2]!, quotes: result[3]! };
+  }
+}
