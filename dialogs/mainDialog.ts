@@ -1,7 +1,7 @@
 import { ComponentDialog, DialogTurnStatus, WaterfallDialog } from './dialogKit';
 import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import * as replies from '../src/bot/replies';
-import { recogniseCommand, recognisePersonRequest, type Topic } from '../src/faq';
+import { foldMessage, recogniseCommand, recognisePersonRequest, type Topic } from '../src/faq';
 import { GOVERNANCE_DIALOG, GovernanceDialog } from './governanceDialog';
 import { HANDOFF_CONSENT, HANDOFF_DIALOG, HANDOFF_START, type HandoffDialog, type HandoffStart } from './handoffDialog';
 import { MEMBERSHIP_DIALOG, MembershipDialog } from './membershipDialog';
@@ -44,9 +44,9 @@ export class MainDialog extends ComponentDialog {
       await innerDc.cancelAllDialogs();
       return innerDc.beginDialog(HANDOFF_DIALOG, start);
     }
-    // The raw text, as long as the channel sent it: recogniseCommand reads only what boundedMessage leaves
-    // of it, as decide does, so a 64 KB message costs no more here and is no more a command than there.
-    const command = recogniseCommand(innerDc.context.activity.text ?? '');
+    // foldMessage reads only what boundedMessage leaves of the text, as decide does, so a 64 KB message
+    // costs no more here and is no more a command than there.
+    const command = recogniseCommand(foldMessage(innerDc.context.activity.text ?? ''));
     if (!command) return super.onContinueDialog(innerDc);
     if (command === 'help') {
       // Help interrupts without losing the user's place: the active dialog keeps waiting.

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { foldMessage } from '../src/faq/analysis/normalise';
 import { recogniseCommand, recogniseSmallTalk, recogniseTopicRequest } from '../src/faq/analysis/intents';
 import type { TopicInfo } from '../src/faq/knowledge/schema';
 import { SOURCE } from './helpers/tempKnowledge';
@@ -15,7 +16,7 @@ describe('commands and small talk', () => {
     ['cancel', 'cancel'], ['Never mind', 'cancel'], ['start over', 'restart'], ['Start again.', 'restart'],
   ];
   for (const [text, command] of commands) {
-    it(`"${text}" is the ${command} command`, () => expect(recogniseCommand(text)).to.equal(command));
+    it(`"${text}" is the ${command} command`, () => expect(recogniseCommand(foldMessage(text))).to.equal(command));
   }
 
   const smallTalk: [string, string][] = [
@@ -28,13 +29,13 @@ describe('commands and small talk', () => {
     'are you a real person or a bot?', 'Is this a bot or a human', 'am I chatting with a human or a machine', 'are you a bot or not?'];
   for (const text of aboutBot) smallTalk.push([text, 'aboutBot']);
   for (const [text, kind] of smallTalk) {
-    it(`"${text}" is small talk (${kind})`, () => expect(recogniseSmallTalk(text)).to.equal(kind));
+    it(`"${text}" is small talk (${kind})`, () => expect(recogniseSmallTalk(foldMessage(text))).to.equal(kind));
   }
 
   for (const text of ['hello, how often is the ICM held?', 'thanks, and who appoints the SG?', 'help me find the London office address', 'who made the International Board?', 'how old is the Secretary General?', 'are you a human rights organisation or a charity?']) {
     it(`"${text}" is a question, not small talk or a command`, () => {
-      expect(recogniseSmallTalk(text)).to.equal(undefined);
-      expect(recogniseCommand(text)).to.equal(undefined);
+      expect(recogniseSmallTalk(foldMessage(text))).to.equal(undefined);
+      expect(recogniseCommand(foldMessage(text))).to.equal(undefined);
     });
   }
 });
@@ -46,10 +47,10 @@ describe('topic requests', () => {
     ["I'd like to know about how amnesty is run", 'governance'], ["let's talk about offices please", 'offices'],
   ];
   for (const [text, topic] of requests) {
-    it(`"${text}" asks for the ${topic} topic`, () => expect(recogniseTopicRequest(text, topics)).to.equal(topic));
+    it(`"${text}" asks for the ${topic} topic`, () => expect(recogniseTopicRequest(foldMessage(text), topics)).to.equal(topic));
   }
 
   for (const text of ['where are the offices?', 'how many members are there', 'who governs amnesty']) {
-    it(`"${text}" is a question, not a topic request`, () => expect(recogniseTopicRequest(text, topics)).to.equal(undefined));
+    it(`"${text}" is a question, not a topic request`, () => expect(recogniseTopicRequest(foldMessage(text), topics)).to.equal(undefined));
   }
 });

@@ -36,6 +36,11 @@ describe('ranking model', () => {
     const penalised = fitConditionalLogit(queries, 500);
     expect(Math.abs(penalised.weights[0]!)).to.be.below(Math.abs(fitted.weights[0]!));
     expect(Math.abs(penalised.weights[1]!)).to.be.below(Math.abs(fitted.weights[1]!));
+    // A weight held at or below 0 that the data would make positive is held at 0; the others still fit.
+    const held = fitConditionalLogit(queries, 0, new Set([0]));
+    expect(held.weights[0]).to.equal(0);
+    expect(held.weights[1]).to.be.below(0);
+    expect(fitConditionalLogit(queries, 0, new Set([1])).weights[1]).to.be.closeTo(fitted.weights[1]!, 1e-9);
   });
 
   it('converges where a full Newton step would overshoot: separable data with a penalty', () => {
@@ -94,7 +99,7 @@ describe('word meaning (the semantic feature)', () => {
     ],
     new SynonymRewriter([]),
   );
-  const semanticOf = (text: string) => Object.fromEntries(index.search(text, { minMatch: 0, limit: 12 }).candidates.map((c) => [c.entry.id, c.evidence.semantic]));
+  const semanticOf = (text: string) => Object.fromEntries(index.search(index.analyse(text), { minMatch: 0, limit: 12 }).candidates.map((c) => [c.entry.id, c.evidence.semantic]));
 
   it('bridges words the wordings never use: "boss" and "head", "opening" and "developing", "gather" and "meet"', () => {
     // Each everyday word against a word with no meaning at all, in the same sentence: the gain is the bridge.
@@ -106,7 +111,7 @@ describe('word meaning (the semantic feature)', () => {
 
   it('holds a word the entry has in full, and one with no near meaning not at all', () => {
     expect(semanticOf('how often is the meeting held').meeting).to.equal(1);
-    const unrelated = index.search('who is the zyxwv of the organisation', { minMatch: 0, limit: 12 }).candidates.find((c) => c.entry.id === 'head');
+    const unrelated = index.search(index.analyse('who is the zyxwv of the organisation'), { minMatch: 0, limit: 12 }).candidates.find((c) => c.entry.id === 'head');
     expect(unrelated?.evidence.semantic).to.be.below(1);
     expect(unrelated?.evidence.unexplained).to.be.above(0.5);
   });

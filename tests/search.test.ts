@@ -3,7 +3,7 @@ import { DEFAULT_THRESHOLDS, MAX_MESSAGE_CHARS } from '../src/faq/decide';
 import { decider, knowledge } from './helpers/bot';
 
 const ANSWER_THRESHOLD = DEFAULT_THRESHOLDS.answer;
-const top = (text: string) => decider.index.search(text).candidates[0];
+const top = (text: string) => decider.index.search(decider.index.analyse(text)).candidates[0];
 
 describe('search ranking', () => {
   it('ranks every curated question and phrasing to its own entry, above the answer threshold', () => {
@@ -44,7 +44,7 @@ describe('search ranking', () => {
   }
 
   it('reports the typos it corrected', () => {
-    expect(decider.index.search('secertary generl').corrections.map((c) => c.typed)).to.deep.equal(['secertary', 'generl']);
+    expect(decider.index.search(decider.index.analyse('secertary generl')).corrections.map((c) => c.typed)).to.deep.equal(['secertary', 'generl']);
   });
 
   const outOfScope = [
@@ -67,12 +67,12 @@ describe('search ranking', () => {
 
   it('prefers the conversation topic on a near-tie', () => {
     const text = 'london';
-    const offices = decider.index.search(text, { preferTopic: 'offices' }).candidates[0];
+    const offices = decider.index.search(decider.index.analyse(text), { preferTopic: 'offices' }).candidates[0];
     expect(offices?.entry.topic).to.equal('offices');
   });
 
   it('returns no candidates for a message of only stop words', () => {
-    expect(decider.index.search('what is it?').candidates.filter((c) => c.confidence >= ANSWER_THRESHOLD)).to.deep.equal([]);
+    expect(decider.index.search(decider.index.analyse('what is it?')).candidates.filter((c) => c.confidence >= ANSWER_THRESHOLD)).to.deep.equal([]);
   });
 
   it(`reads only the first ${MAX_MESSAGE_CHARS} characters of a message`, () => {

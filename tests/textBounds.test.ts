@@ -34,13 +34,13 @@ describe('every stage reads a bounded part of a message', () => {
   for (const [shape, text] of HOSTILE) {
     it(`${shape}: every matcher reads only the bounded part, and decide returns a decision`, () => {
       const read = boundedMessage(text);
-      expect(recogniseCommand(text)).to.equal(recogniseCommand(read));
-      expect(recogniseSmallTalk(text)).to.equal(recogniseSmallTalk(read));
-      expect(recogniseTopicRequest(text, knowledge.topics)).to.equal(recogniseTopicRequest(read, knowledge.topics));
-      expect(recogniseUnanswerable(text)).to.equal(recogniseUnanswerable(read));
-      expect(recogniseOfferPick(text, context.offered)).to.equal(recogniseOfferPick(read, context.offered));
-      expect(followUpCue(text)).to.deep.equal(followUpCue(read));
-      expect(decider.index.search(text)).to.deep.equal(decider.index.search(read));
+      expect(recogniseCommand(foldMessage(text))).to.equal(recogniseCommand(foldMessage(read)));
+      expect(recogniseSmallTalk(foldMessage(text))).to.equal(recogniseSmallTalk(foldMessage(read)));
+      expect(recogniseTopicRequest(foldMessage(text), knowledge.topics)).to.equal(recogniseTopicRequest(foldMessage(read), knowledge.topics));
+      expect(recogniseUnanswerable(foldMessage(text))).to.equal(recogniseUnanswerable(foldMessage(read)));
+      expect(recogniseOfferPick(foldMessage(text), context.offered)).to.equal(recogniseOfferPick(foldMessage(read), context.offered));
+      expect(followUpCue(foldMessage(text))).to.deep.equal(followUpCue(foldMessage(read)));
+      expect(decider.index.search(decider.index.analyse(text))).to.deep.equal(decider.index.search(decider.index.analyse(read)));
       expect(kinds).to.include(decider.decide(text).kind);
       expect(kinds).to.include(decider.decide(text, context).kind);
     });
@@ -49,12 +49,12 @@ describe('every stage reads a bounded part of a message', () => {
   it('reads a command as decide does, however long the message the channel sent', () => {
     // The dialogs match commands on the raw text: past the bound, "me find…" must not stop "help" being one.
     const text = `help${' '.repeat(MAX_MESSAGE_CHARS)} me find the London office address`;
-    expect(recogniseCommand(text)).to.equal('help');
+    expect(recogniseCommand(foldMessage(text))).to.equal('help');
     expect(decider.decide(text)).to.deep.equal({ kind: 'command', command: 'help' });
   });
 
   it('does not correct a "word" of thousands of letters, and reads it as unknown', () => {
-    const result = decider.index.search('㌖'.repeat(500));
+    const result = decider.index.search(decider.index.analyse('㌖'.repeat(500)));
     expect(result.corrections).to.deep.equal([]);
     expect(result.unknownWords).to.have.length(1);
     expect(result.unknownWords[0]!.length).to.be.at.most(MAX_FOLDED_CHARS);
@@ -139,12 +139,12 @@ describe('fillers peeled off both ends of a message', () => {
   ];
   for (const [text, command, smallTalk, topic, unanswerable = false, pick] of table) {
     it(`"${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`, () => {
-      const picked = recogniseOfferPick(text, offered);
+      const picked = recogniseOfferPick(foldMessage(text), offered);
       expect({
-        command: recogniseCommand(text),
-        smallTalk: recogniseSmallTalk(text),
-        topic: recogniseTopicRequest(text, knowledge.topics),
-        unanswerable: recogniseUnanswerable(text) !== undefined,
+        command: recogniseCommand(foldMessage(text)),
+        smallTalk: recogniseSmallTalk(foldMessage(text)),
+        topic: recogniseTopicRequest(foldMessage(text), knowledge.topics),
+        unanswerable: recogniseUnanswerable(foldMessage(text)) !== undefined,
         pick: picked === 'none' ? 'none' : picked && offered.indexOf(picked),
       }).to.deep.equal({ command, smallTalk, topic, unanswerable, pick });
     });

@@ -2,9 +2,9 @@ import type { KnowledgeBase } from './knowledge/loadKnowledge';
 import type { Entry, Topic, TopicInfo } from './knowledge/schema';
 import { KnowledgeIndex, type Candidate, type SearchResult } from './retrieval/knowledgeIndex';
 import { isCommonWord } from './analysis/commonWords';
-import { boundedMessage, foldText } from './analysis/normalise';
 import type { QuestionType } from './analysis/questionType';
-import { followUpCue, hasPersonalPronoun, PERSONAL_PRONOUNS } from './analysis/followUp';
+import { PERSONAL_PRONOUNS } from './analysis/followUp';
+import type { Question } from './analysis/question';
 import type { RankingModel } from './ranking/model';
 import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable, type Command, type SmallTalk } from './analysis/intents';
 
@@ -88,10 +88,9 @@ const ASKS_WHAT_HAPPENED = /\b(did|didnt|achieved|reached|managed|hit|met)\b/;
  * "Did they hit the 2015 target?" asks what happened after the source was written, which it cannot tell,
  * however well an answer about the plan matches. Such an answer or offer becomes "I don't know".
  */
-function withinSource(text: string, decision: Decision): Decision {
+function withinSource({ folded }: Question, decision: Decision): Decision {
   if (decision.kind !== 'answer' && decision.kind !== 'clarify') return decision;
   if (decision.kind === 'answer' && decision.via === 'picked') return decision;
-  const folded = foldText(text);
   if (!ASKS_WHAT_HAPPENED.test(folded)) return decision;
   const entries = decision.kind === 'answer' ? [decision.entry] : decision.options;
   const asOf = Math.min(...entries.map((e) => Number(e.source.asOf.slice(0, 4))));
@@ -126,36 +125,37 @@ export class Decider {
   }
 
   decide(message: string, context: DecideContext = {}): Decision {
-    const text = boundedMessage(message);
+    const question = this.index.analyse(message);
+    const { folded } = question;
     const { topic } = context;
     if (context.offered?.length) {
-      const pick = recogniseOfferPick(text, context.offered);
+      const pick = recogniseOfferPick(folded, context.offered);
       if (pick === 'none') return { kind: 'unknown', reason: 'the user said none of the offered questions was meant', topic };
       if (pick) return { kind: 'answer', entry: pick, confidence: 1, via: 'picked', reason: 'picked from the "did you mean" list', topic };
     }
-    const command = recogniseCommand(text);
+    const command = recogniseCommand(folded);
     if (command) return { kind: 'command', command };
-    const smallTalk = recogniseSmallTalk(text);
+    const smallTalk = recogniseSmallTalk(folded);
     if (smallTalk) return { kind: 'smallTalk', smallTalk };
-    const requested = recogniseTopicRequest(text, this.topics);
+    const requested = recogniseTopicRequest(folded, this.topics);
     if (requested) return { kind: 'topic', topic: requested };
-    const unanswerable = recogniseUnanswerable(text);
+    const unanswerable = recogniseUnanswerable(folded);
     if (unanswerable) return { kind: 'unknown', reason: unanswerable, topic };
-    return withinSource(text, this.understand(text, topic, context.lastEntry));
+    return withinSource(question, this.understand(question, topic, context.lastEntry));
   }
 
   /** A question about the knowledge base, read on its own or against the previous answer. */
-  private understand(text: string, topic: Topic | undefined, lastEntry: Entry | undefined): Decision {
-    const search = this.index.search(text, { preferTopic: topic, minMatch: RETRIEVAL_FLOOR, limit: this.searchLimit });
+  private understand(question: Question, topic: Topic | undefined, lastEntry: Entry | undefined): Decision {
+    const search = this.index.search(question, { preferTopic: topic, minMatch: RETRIEVAL_FLOOR, limit: this.searchLimit });
     // "How many?", "since when?": a kind of question and nothing it is about.
-    const bare = this.index.bareQuestionType(text);
+    const bare = question.bareType;
     if (bare) {
-      return lastEntry ? this.bareFollowUp(text, bare, lastEntry, topic) : { kind: 'unknown', reason: 'the message asks a kind of question but names nothing to ask it about', search, topic };
+      return lastEntry ? this.bareFollowUp(question, bare, lastEntry, topic) : { kind: 'unknown', reason: 'the message asks a kind of question but names nothing to ask it about', search, topic };
     }
-    if (!lastEntry) return this.standalone(text, search, topic);
+    if (!lastEntry) return this.standalone(question, search, topic);
     // A pronoun means the previous subject, unless the message names a subject of its own before it, for
     // it to mean: "and the council meeting, who goes to that?" (but "what does it do for AIUK?").
-    const found = followUpCue(text);
+    const found = question.cue;
     const cue = found?.kind === 'pronoun' && this.index.namesOtherSubject(found.beforePronoun, lastEntry) ? undefined : found?.kind;
     const standsAlone = (search.candidates[0]?.confidence ?? 0) >= this.thresholds.answer;
     // Without a cue, a message that does not stand alone borrows the subject only if the base knows every
@@ -163,10 +163,10 @@ export class Decider {
     // kind of question in everyday words it does not know: "roughly how many show up?".
     const borrows = search.unknownWords.every((word) => isCommonWord(word)) && (search.unknownWords.length === 0 || search.questionType !== undefined);
     if (!cue && (standsAlone || !borrows)) return judgeSearch(search, topic, 'words', this.thresholds);
-    const followUp = this.followUpSearch(text, lastEntry, topic, cue === 'pronoun' ? lastEntry.subject : lastEntry.question);
+    const followUp = this.followUpSearch(question, lastEntry, topic, cue === 'pronoun' ? lastEntry.subject : lastEntry.question);
     // A pronoun can only mean the previous subject: "how many people are on it?" after the International
     // Board is about the board, and the movement's size does not answer it.
-    if (cue === 'pronoun') return judgeSearch(this.byRole(followUp, text, lastEntry), topic, 'follow-up', this.thresholds);
+    if (cue === 'pronoun') return judgeSearch(this.byRole(followUp, question, lastEntry), topic, 'follow-up', this.thresholds);
     const better = (followUp.candidates[0]?.confidence ?? 0) > (search.candidates[0]?.confidence ?? 0);
     return better ? judgeSearch(followUp, topic, 'follow-up', this.thresholds) : judgeSearch(search, topic, 'words', this.thresholds);
   }
@@ -177,9 +177,9 @@ export class Decider {
    * rather than answering. (A message that says more, "urgent actions, who issues them?", names what its
    * pronoun means.)
    */
-  private standalone(text: string, search: SearchResult, topic: Topic | undefined): Decision {
+  private standalone(question: Question, search: SearchResult, topic: Topic | undefined): Decision {
     const decision = judgeSearch(search, topic, 'words', this.thresholds);
-    if (decision.kind !== 'answer' || !hasPersonalPronoun(text) || !this.index.namesNothingButItsVerb(text)) return decision;
+    if (decision.kind !== 'answer' || !question.pronounAndVerb) return decision;
     const options = search.candidates.filter((c) => c.confidence >= this.thresholds.clarifyFloor).slice(0, MAX_OPTIONS);
     const reason = `the best candidate scores ${fixed(decision.confidence)}, but the message is a pronoun and a verb, with no earlier answer for the pronoun to mean`;
     return { kind: 'clarify', options: options.map((c) => c.entry), reason, search, topic };
@@ -189,11 +189,11 @@ export class Decider {
    * "How many?", "since when?", "why?" after an answer: the previous answer, if it answers that kind of
    * question, or else another entry about the same subject that does; otherwise the bot does not know.
    */
-  private bareFollowUp(text: string, type: QuestionType, lastEntry: Entry, topic: Topic | undefined): Decision {
+  private bareFollowUp(question: Question, type: QuestionType, lastEntry: Entry, topic: Topic | undefined): Decision {
     if (this.index.answersType(lastEntry, type)) {
       return { kind: 'answer', entry: lastEntry, confidence: 1, via: 'follow-up', reason: `the previous answer answers a "${type}" question about its subject`, topic };
     }
-    const followUp = this.followUpSearch(text, lastEntry, topic, lastEntry.subject);
+    const followUp = this.followUpSearch(question, lastEntry, topic, lastEntry.subject);
     const candidates = followUp.candidates.filter((c) => c.entry !== lastEntry && this.index.answersType(c.entry, type));
     const decision = judgeSearch({ ...followUp, candidates }, topic, 'follow-up', this.thresholds);
     return decision.kind === 'unknown' ? { ...decision, reason: `nothing about the previous answer's subject answers a "${type}" question` } : decision;
@@ -203,10 +203,10 @@ export class Decider {
    * "Who does it appoint?" after the International Board asks whom the board appoints, not who appoints
    * the board: an entry whose wordings only ever have the subject in the other role answers it less well.
    */
-  private byRole(result: SearchResult, text: string, lastEntry: Entry): SearchResult {
-    const role = this.index.pronounRole(text, PERSONAL_PRONOUNS);
+  private byRole(result: SearchResult, question: Question, lastEntry: Entry): SearchResult {
+    const role = this.index.pronounRole(question, PERSONAL_PRONOUNS);
     if (!role) return result;
-    const rolesOf = this.index.subjectRoles(lastEntry.subject, text);
+    const rolesOf = this.index.subjectRoles(lastEntry.subject, question);
     const evidence = result.candidates.map((c) => {
       const roles = rolesOf(c.entry);
       return roles.size > 0 && !roles.has(role) ? { ...c.evidence, roleMismatch: 1 } : c.evidence;
@@ -219,8 +219,8 @@ export class Decider {
    * elliptical "and in the UK?"); only entries that know most of that answer's subject are kept, or the
    * reading is not a follow-up at all.
    */
-  private followUpSearch(text: string, lastEntry: Entry, topic: Topic | undefined, contextText: string): SearchResult {
-    const result = this.index.search(text, { preferTopic: topic ?? lastEntry.topic, contextText, minMatch: RETRIEVAL_FLOOR, limit: this.searchLimit });
+  private followUpSearch(question: Question, lastEntry: Entry, topic: Topic | undefined, contextText: string): SearchResult {
+    const result = this.index.search(question, { preferTopic: topic ?? lastEntry.topic, contextText, minMatch: RETRIEVAL_FLOOR, limit: this.searchLimit });
     const candidates = result.candidates.filter((c) => c.entry === lastEntry || this.index.isAbout(c.entry, lastEntry.subject));
     return { ...result, candidates };
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fitConditionalLogit, type Query as Choice } from '../../src/faq/ranking/fit';
-import { featureVector, FEATURE_NAMES, type Evidence } from '../../src/faq/ranking/features';
+import { EVIDENCE_AGAINST, featureVector, FEATURE_NAMES, type Evidence } from '../../src/faq/ranking/features';
 import { RankingModel, type ModelFile } from '../../src/faq/ranking/model';
 import type { KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
 import { RETRIEVAL_FLOOR } from '../../src/faq/decide';
@@ -58,7 +58,7 @@ export function phrasingQueries(kb: KnowledgeBase, model: RankingModel): Query[]
     for (const entry of kb.entries) {
       for (const phrasing of entry.phrasings) {
         if (foldOf(phrasing) !== fold) continue;
-        queries.push(choiceOf(fold, index.search(phrasing, { minMatch: RETRIEVAL_FLOOR, limit: QUERY_LIMIT }).candidates, entry.id));
+        queries.push(choiceOf(fold, index.search(index.analyse(phrasing), { minMatch: RETRIEVAL_FLOOR, limit: QUERY_LIMIT }).candidates, entry.id));
       }
     }
   }
@@ -76,7 +76,7 @@ export function missingEntryQueries(kb: KnowledgeBase, model: RankingModel): Que
   for (const entry of kb.entries) {
     const index = KnowledgeIndex.fromKnowledge({ ...kb, entries: kb.entries.filter((e) => e !== entry) }, model);
     for (const phrasing of [entry.question, ...entry.phrasings]) {
-      queries.push({ ...choiceOf(foldOf(phrasing), index.search(phrasing, { minMatch: RETRIEVAL_FLOOR, limit: QUERY_LIMIT }).candidates, undefined), weight: MISSING_ENTRY_WEIGHT });
+      queries.push({ ...choiceOf(foldOf(phrasing), index.search(index.analyse(phrasing), { minMatch: RETRIEVAL_FLOOR, limit: QUERY_LIMIT }).candidates, undefined), weight: MISSING_ENTRY_WEIGHT });
     }
   }
   return queries;
@@ -95,7 +95,7 @@ export async function caseQueries(kb: KnowledgeBase, cases: readonly EvalCase[],
 }
 
 export function fitModel(queries: readonly Query[]): { model: RankingModel; file: ModelFile } {
-  const { bias, weights } = fitConditionalLogit(queries, L2);
+  const { bias, weights } = fitConditionalLogit(queries, L2, new Set(EVIDENCE_AGAINST.map((name) => FEATURE_NAMES.indexOf(name))));
   const file: ModelFile = {
     features: [...FEATURE_NAMES],
     bias: round(bias),

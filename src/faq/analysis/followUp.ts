@@ -1,4 +1,3 @@
-import { foldMessage } from './normalise';
 
 /**
  * Words that point back at something said before: "how often is it held?", "who appoints them?",
@@ -8,11 +7,6 @@ import { foldMessage } from './normalise';
 const PRONOUN = /\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|same|one|(?<!\b(is|are|was|were|be) )there)\b|\b(this|that|these|those)\b(?! (?!(is|was|are|were|does|do|did|has|have|had|will|would|can|could|mean|means|one|ones)\b)[a-z])/;
 /** The personal pronouns, which stand where the previous subject would: "who does it appoint?". */
 export const PERSONAL_PRONOUNS: ReadonlySet<string> = new Set(['it', 'they', 'them', 'he', 'him', 'she', 'her']);
-
-/** Whether the message has a personal pronoun: "who appoints them?". */
-export function hasPersonalPronoun(text: string): boolean {
-  return foldMessage(text).split(' ').some((word) => PERSONAL_PRONOUNS.has(word));
-}
 
 /** Openings that continue the previous question: "and in the UK?", "what about the regional hubs?", "just the UK?". */
 const ELLIPSIS = /^(and|but|so|also|what about|how about|same for|same with|then|just|only)\b/;
@@ -27,10 +21,9 @@ export type FollowUpCue =
 /**
  * How a message leans on the previous answer's subject: through a pronoun, which can only mean that
  * subject, or something the message named before it; through ellipsis ("and in the UK?"), which
- * continues it; or not at all.
+ * continues it; or not at all. It reads the folded message (foldText).
  */
-export function followUpCue(text: string): FollowUpCue | undefined {
-  const folded = foldMessage(text);
+export function followUpCue(folded: string): FollowUpCue | undefined {
   const pronoun = PRONOUN.exec(folded);
   if (pronoun) return { kind: 'pronoun', beforePronoun: folded.slice(0, pronoun.index) };
   const opening = ELLIPSIS.exec(folded);

@@ -73,8 +73,8 @@ const LEADING_FILLERS = fillers('ok(ay)?', 'oh', 'um+', 'er+', 'so', 'well', 'pl
 const TRAILING_FILLERS = fillers('ok(ay)?', 'please', 'pls', 'plz', 'mate', 'bot', 'then', 'now', 'thanks', 'thank you', 'lol', 'for now', 'x+');
 
 /** The folded message without its fillers, peeled one at a time, from the start while it has any. */
-function core(text: string): string {
-  const words = new Peeler(foldMessage(text));
+function core(folded: string): string {
+  const words = new Peeler(folded);
   while (words.dropLeading(LEADING_FILLERS) || words.dropTrailing(TRAILING_FILLERS));
   return words.text;
 }
@@ -94,21 +94,25 @@ const SMALL_TALK: [SmallTalk, RegExp][] = [
   ['greeting', /^((hi|hello|hey|hiya|howdy|greetings|yo|hola|good (morning|afternoon|evening)|morning|afternoon|evening)( there| all| everyone| amnesty| friend)*( how are you( doing)?( today)?)?|how are you( doing)?( today)?|hows? it going)$/],
 ];
 
-export function recogniseCommand(text: string): Command | undefined {
-  const folded = core(text);
-  return COMMANDS.find(([, pattern]) => pattern.test(folded))?.[0];
+/**
+ * The recognisers below read a folded message (foldMessage, or a Question's `folded`), so that a message
+ * is folded once however many of them read it.
+ */
+export function recogniseCommand(folded: string): Command | undefined {
+  const peeled = core(folded);
+  return COMMANDS.find(([, pattern]) => pattern.test(peeled))?.[0];
 }
 
-/**
- * The bot asked about itself: what it is called, who made it, whether a person is answering, its age.
- * Read against the whole message, so "who appoints the Secretary General" is never one of these.
- */
 /** What the bot might be taken for, with an article: "a real person", "an AI", "automated". */
 const BEING =
   '(a |an )?(real |live |actual )?(robot|bot|chatbot|chat bot|human|person|machine|computer|ai|human being|alive|automated|someone|anyone|program)';
 /** One of them, or a choice of them: "a real person or a bot", "a bot or not". */
 const BEINGS = `${BEING}( or (${BEING}|not))*`;
 
+/**
+ * The bot asked about itself: what it is called, who made it, whether a person is answering, its age.
+ * Read against the whole message, so "who appoints the Secretary General" is never one of these.
+ */
 const ABOUT_BOT = new RegExp(
   `^(${[
     '(what|whats) (is )?(your|ur) name',
@@ -123,12 +127,12 @@ const ABOUT_BOT = new RegExp(
   ].join('|')})$`,
 );
 
-export function recogniseSmallTalk(text: string): SmallTalk | undefined {
-  const folded = core(text);
-  if (!folded) return undefined;
+export function recogniseSmallTalk(folded: string): SmallTalk | undefined {
+  const peeled = core(folded);
+  if (!peeled) return undefined;
   // Also before peeling: "bot" is a filler at the end ("thanks bot"), but "are you a bot" is about the bot.
-  if (ABOUT_BOT.test(folded) || ABOUT_BOT.test(foldMessage(text))) return 'aboutBot';
-  return SMALL_TALK.find(([, pattern]) => pattern.test(folded))?.[0];
+  if (ABOUT_BOT.test(peeled) || ABOUT_BOT.test(folded)) return 'aboutBot';
+  return SMALL_TALK.find(([, pattern]) => pattern.test(peeled))?.[0];
 }
 
 /**
@@ -143,9 +147,9 @@ const UNANSWERABLE: [string, RegExp][] = [
 ];
 
 /** Why a message is one the page can never answer, or undefined. */
-export function recogniseUnanswerable(text: string): string | undefined {
-  const folded = core(text);
-  return UNANSWERABLE.find(([, pattern]) => pattern.test(folded))?.[0];
+export function recogniseUnanswerable(folded: string): string | undefined {
+  const peeled = core(folded);
+  return UNANSWERABLE.find(([, pattern]) => pattern.test(peeled))?.[0];
 }
 
 /** Words around a topic name that only say "I want that topic". */
@@ -182,8 +186,8 @@ const ARTICLES = fillers('the', 'amnesty', 'amnestys', 'its');
 const TOPIC_NAME_TOLERANCE = 0.25;
 
 /** The folded message without what surrounds a topic name: a tail, a filler and an article a round, until a round drops none. */
-function topicName(text: string): string {
-  const words = new Peeler(foldMessage(text));
+function topicName(folded: string): string {
+  const words = new Peeler(folded);
   for (;;) {
     // All three are tried every round, in this order: the order decides what is left of "about info".
     const tail = words.dropTrailing(TOPIC_TAILS);
@@ -198,8 +202,8 @@ function topicName(text: string): string {
  * menu, not a question. Names are compared whole, and fuse.js forgives a typo in them: short strings
  * against a short list, where it is strong.
  */
-export function recogniseTopicRequest(text: string, topics: readonly TopicInfo[]): Topic | undefined {
-  const name = topicName(text);
+export function recogniseTopicRequest(folded: string, topics: readonly TopicInfo[]): Topic | undefined {
+  const name = topicName(folded);
   if (!name) return undefined;
   // "members and supporters", "accountability and governance": names of one topic, joined.
   if (name.includes(' and ')) {
@@ -244,12 +248,12 @@ const NONE = /^(none( of (these|those|them|the above))?|neither( of (these|those
  * ordinal ("the second one"), its label or question, or "none of these". undefined for anything else,
  * which is then read as a new message.
  */
-export function recogniseOfferPick(text: string, offered: readonly Entry[]): Entry | 'none' | undefined {
-  const folded = core(text).replace(/^(the |number |option |no )/, '').replace(/ (one|please)$/, '');
-  if (NONE.test(folded)) return 'none';
-  const byOrdinal = ORDINALS.findIndex((words) => new RegExp(`^(${words})$`).test(folded));
+export function recogniseOfferPick(folded: string, offered: readonly Entry[]): Entry | 'none' | undefined {
+  const picked = core(folded).replace(/^(the |number |option |no )/, '').replace(/ (one|please)$/, '');
+  if (NONE.test(picked)) return 'none';
+  const byOrdinal = ORDINALS.findIndex((words) => new RegExp(`^(${words})$`).test(picked));
   if (byOrdinal >= 0) return offered[byOrdinal];
-  return offered.find((e) => foldText(e.label) === folded || foldText(e.question) === folded);
+  return offered.find((e) => foldText(e.label) === picked || foldText(e.question) === picked);
 }
 
 /** Who someone may ask for instead of the bot. */

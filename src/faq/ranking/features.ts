@@ -71,6 +71,24 @@ export const EVIDENCE_NAMES: readonly EvidenceName[] = [
 ];
 
 /**
+ * Evidence against an entry, by construction: an unexplained word, unknown words, another topic, a kind of
+ * answer it cannot give, a detail, count, subject or role it lacks. Fitted freely, some came out positive
+ * (the fit reading their overlap with other features, not what they mean), so their weights are held at
+ * or below 0.
+ */
+export const EVIDENCE_AGAINST: readonly EvidenceName[] = [
+  'unexplained',
+  'unknownShare',
+  'otherTopic',
+  'typeUnanswerable',
+  'typeLoose',
+  'detailMissing',
+  'countMismatch',
+  'otherSubject',
+  'roleMismatch',
+];
+
+/**
  * Hinges let a linear model bend where a score's meaning changes: a phrasing matched at 0.9 is far
  * surer than at 0.6, not just 0.3 × its weight surer. The knots are fixed, not fitted, at quarters.
  */

@@ -77,10 +77,24 @@ function evaluate(queries: readonly (readonly number[][])[], chosen: readonly (n
 /**
  * Maximises the conditional log-likelihood of the chosen alternatives, minus l2/2 × |weights|² (the bias
  * is not penalised). Each query's alternatives are its candidates and "none of them", whose utility is 0;
- * a candidate's utility is bias + weights · x. Each Newton step is halved until it improves the objective,
+ * a candidate's utility is bias + weights · x. The weights numbered in `atMostZero` are kept at or below 0.
+ * Each Newton step is halved until it improves the objective,
  * since a full step from far away can overshoot; stops when no weight moves more than 1e-8, or after 100 steps.
  */
-export function fitConditionalLogit(queries: readonly Query[], l2: number): Fitted {
+export function fitConditionalLogit(queries: readonly Query[], l2: number, atMostZero: ReadonlySet<number> = new Set()): Fitted {
+  // Active set: a weight that must not be positive but is fitted so is held at 0 (its input zeroed), and
+  // the rest refitted, until none is.
+  const held = new Set<number>();
+  for (;;) {
+    const fitted = fitUnconstrained(queries.map((q) => (held.size === 0 ? q : { ...q, candidates: q.candidates.map((x) => x.map((v, j) => (held.has(j) ? 0 : v))) })), l2);
+    const wrong = [...atMostZero].filter((j) => !held.has(j) && fitted.weights[j]! > 0);
+    if (wrong.length === 0) return fitted;
+    // The most positive first: holding it at 0 can bring the others back below 0.
+    held.add(wrong.reduce((worst, j) => (fitted.weights[j]! > fitted.weights[worst]! ? j : worst)));
+  }
+}
+
+function fitUnconstrained(queries: readonly Query[], l2: number): Fitted {
   const d = (queries.find((q) => q.candidates.length > 0)?.candidates[0]!.length ?? 0) + 1;
   // Each candidate's inputs with the constant for the bias in front.
   const withBias = queries.map((q) => q.candidates.map((x) => [1, ...x]));

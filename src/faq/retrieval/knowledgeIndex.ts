@@ -4,7 +4,8 @@ import { isCommonWord } from '../analysis/commonWords';
 import { countedByNumbers, countedByQuestion } from '../analysis/counting';
 import { NameFinder } from '../analysis/names';
 import { boundedMessage, foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from '../analysis/normalise';
-import { mayAskType, questionType, withoutEmptyIdioms, type QuestionType } from '../analysis/questionType';
+import { mayAskType, questionType, type QuestionType } from '../analysis/questionType';
+import { Analyser, type Question } from '../analysis/question';
 import { roleOf, type Role } from '../analysis/roles';
 import { TypoIndex } from '../analysis/typoIndex';
 import { WordTable } from '../analysis/wordTable';
@@ -118,11 +119,6 @@ const ANSWER_CHECKED: ReadonlySet<QuestionType> = new Set(['quantity', 'time', '
 const ABOUT_SUBJECT_SHARE = 0.5;
 /** A message names an entry's subject when it has at least this share of the weight of the subject's words. */
 const SUBJECT_NAMED_SHARE = 0.75;
-/** Words that only say what kind of answer is wanted: "how many?", "since when?", "how often?", "what year?". */
-const TYPE_CUE_WORDS = new Set([
-  'many', 'much', 'often', 'long', 'frequently', 'regularly', 'soon', 'since', 'year', 'years', 'date', 'time',
-  'number', 'percentage', 'percent', 'proportion', 'share', 'fraction', 'big', 'large', 'come', 'reason', 'far',
-]);
 /** A context word counts this much of a word the user typed. */
 const CONTEXT_WEIGHT = 0.5;
 /** A typo-corrected word earns this much of a correctly spelt one, per edit. */
@@ -260,6 +256,7 @@ export class KnowledgeIndex {
   /** Entry e's wording words are rows entryVectorRows[entryVectorStart[e] .. entryVectorStart[e + 1]) of vectorMatrix. */
   private readonly entryVectorStart: Int32Array;
   private readonly entryVectorRows: Int32Array;
+  private readonly analyser: Analyser;
   /** BM25 of each field, for the candidates' evidence. */
   private readonly fieldScorer: FieldScorer;
 
@@ -271,6 +268,7 @@ export class KnowledgeIndex {
     readonly model: RankingModel = committedRankingModel(),
     private readonly vectors: WordVectors = committedWordVectors(),
   ) {
+    this.analyser = new Analyser(rewriter);
     this.detailStems = new Set(details.map((d) => stem(foldText(d))));
     this.byId = new Map(entries.map((e) => [e.id, e]));
     this.entryIndex = new Map(entries.map((e, i) => [e.id, i]));
@@ -597,11 +595,11 @@ export class KnowledgeIndex {
    * Reads the roles the subject plays, in an entry's wordings, beside the message's other words: "does the
    * International Board appoint the Secretary General?" has the board acting, "who picks the International
    * Board?" has it acted on. Its subject is its rarest words (the board, not "international"). The subject
-   * and the message are read once, for all the entries asked about.
+   * is read once, for all the entries asked about.
    */
-  subjectRoles(subject: string, message: string): (entry: Entry) => Set<Role> {
+  subjectRoles(subject: string, question: Question): (entry: Entry) => Set<Role> {
     const subjectStems = this.heaviestStems(subject);
-    const verbs = new Set(tokenize(boundedMessage(message), this.rewriter).filter((t) => !t.isQuestionWord && !subjectStems.has(t.stem)).map((t) => t.stem));
+    const verbs = new Set(question.tokens.filter((t) => !t.isQuestionWord && !subjectStems.has(t.stem)).map((t) => t.stem));
     return (entry) => {
       const roles = new Set<Role>();
       for (const wording of [entry.question, ...entry.phrasings]) {
@@ -612,11 +610,10 @@ export class KnowledgeIndex {
     };
   }
 
-  /** The role a pronoun plays in the message: "who does it appoint?" has it acting, "who appoints it?" acted on. */
-  pronounRole(message: string, pronouns: ReadonlySet<string>): Role | undefined {
-    const text = boundedMessage(message);
-    const verbs = new Set(tokenize(text, this.rewriter).filter((t) => !t.isQuestionWord).map((t) => t.stem));
-    return roleOf(this.clauseWords(text), (w) => pronouns.has(w), (w) => verbs.has(stem(w)));
+  /** The role a pronoun plays in the question: "who does it appoint?" has it acting, "who appoints it?" acted on. */
+  pronounRole(question: Question, pronouns: ReadonlySet<string>): Role | undefined {
+    const verbs = new Set(question.tokens.filter((t) => !t.isQuestionWord).map((t) => t.stem));
+    return roleOf(question.clauseWords, (w) => pronouns.has(w), (w) => verbs.has(stem(w)));
   }
 
   /** A text's folded words in order, stop words kept, synonyms rewritten: what word order is read from. */
@@ -648,27 +645,6 @@ export class KnowledgeIndex {
       if (id !== undefined && !t.isQuestionWord) stems.add(id);
     }
     return stems;
-  }
-
-  /**
-   * The kind of question a message asks when it asks only that, of nothing it names: "how many?", "since
-   * when?", "why?". Such a message is about whatever was said before, if anything.
-   */
-  bareQuestionType(message: string): QuestionType | undefined {
-    const text = boundedMessage(message);
-    const tokens = tokenize(text, this.rewriter);
-    if (tokens.length === 0 || !tokens.every((t) => t.isQuestionWord || TYPE_CUE_WORDS.has(t.word))) return undefined;
-    return questionType(text);
-  }
-
-  /**
-   * Whether a message with a pronoun says nothing else about what it asks of: besides its question and
-   * pronoun it has at most one word, its verb ("who appoints them?", "what does it do?", "how often do
-   * they meet?"). Such a message is about whatever was said before, if anything.
-   */
-  namesNothingButItsVerb(message: string): boolean {
-    const tokens = tokenize(boundedMessage(message), this.rewriter);
-    return tokens.filter((t) => !t.isQuestionWord && !TYPE_CUE_WORDS.has(t.word)).length <= 1;
   }
 
   /** Whether the entry answers that kind of question: a wording of it asks it, or its answer gives a number or a time. */
@@ -735,10 +711,15 @@ export class KnowledgeIndex {
     return idf * (r.token.isQuestionWord ? QUESTION_WORD_WEIGHT : 1) * (r.fromContext ? CONTEXT_WEIGHT : 1);
   }
 
-  /** Ranks entries for a message. This, like every method that reads a message, reads only what boundedMessage leaves of it. */
-  search(message: string, options: SearchOptions = {}): SearchResult {
-    const text = withoutEmptyIdioms(boundedMessage(message));
-    const typed = tokenize(text, this.rewriter).map((t) => this.resolve(t, false));
+  /** A message as the search and the decision read it, with this knowledge base's synonyms and acronyms. */
+  analyse(message: string): Question {
+    return this.analyser.analyse(message);
+  }
+
+  /** Ranks entries for a question. */
+  search(question: Question, options: SearchOptions = {}): SearchResult {
+    const { text, type } = question;
+    const typed = question.tokens.map((t) => this.resolve(t, false));
     const typedStems = new Set(typed.map((r) => r.token.stem));
     // The previous subject's places and organisations are left behind: "and worldwide?" after a
     // question about the UK replaces the UK, and "and in France?" must not be read as about the UK.
@@ -748,15 +729,14 @@ export class KnowledgeIndex {
           .map((t) => this.resolve(t, true))
           .filter((r) => r.stemId !== undefined)
       : [];
-    const type = questionType(text);
     const unknownWords = typed.filter((r) => r.stemId === undefined).map((r) => r.token.word);
     const corrections = typed.flatMap((r) => (r.read ? [{ typed: r.token.word, read: r.read }] : []));
     const resolved = [...typed, ...context];
     const messageWeight = resolved.reduce((sum, r) => sum + this.weightOf(r), 0);
-    const asked = this.specifiersOf(text);
+    const asked = this.specifiersOf(text, question.folded);
     const details = typed.filter((r) => this.detailStems.has(r.token.stem)).map((r) => `detail:${r.token.stem}`);
     const specifiers = [...asked, ...details, ...this.outsideNames(text).map((w) => `outside:${w}`)];
-    const counted = type === 'quantity' ? countedByQuestion(foldText(this.rewriter.rewrite(text))) : [];
+    const counted = type === 'quantity' ? countedByQuestion(question.clauseWords.join(' ')) : [];
     const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers, counted };
     // Question words and numbers steer between entries but never pick one: "where when how?" and "2" ask
     // nothing (outside a menu, where "2" is a choice).

@@ -1,0 +1,60 @@
+import { followUpCue, PERSONAL_PRONOUNS, type FollowUpCue } from './followUp';
+import { boundedMessage, foldText, tokenize, type SynonymRewriter, type Token } from './normalise';
+import { questionType, withoutEmptyIdioms, type QuestionType } from './questionType';
+
+/** Words that only say what kind of answer is wanted: "how many?", "since when?", "how often?", "what year?". */
+const TYPE_CUE_WORDS: ReadonlySet<string> = new Set([
+  'many', 'much', 'often', 'long', 'frequently', 'regularly', 'soon', 'since', 'year', 'years', 'date', 'time',
+  'number', 'percentage', 'percent', 'proportion', 'share', 'fraction', 'big', 'large', 'come', 'reason', 'far',
+]);
+
+/**
+ * A message as every stage after analysis reads it, worked out once per message: the search, the
+ * follow-up reading and the decision read this, never the raw text. Frozen, so no stage can change what
+ * another reads.
+ */
+export interface Question {
+  /** What the bot reads of the message: boundedMessage's cut, with idioms that ask nothing taken out. */
+  readonly text: string;
+  /** `text` folded (foldText). */
+  readonly folded: string;
+  /** The folded words in order, stop words kept and synonyms rewritten: what word order is read from. */
+  readonly clauseWords: readonly string[];
+  /** Its content words, each once, stemmed; question words marked. */
+  readonly tokens: readonly Token[];
+  /** What kind of thing it asks for, if it says. */
+  readonly type?: QuestionType;
+  /** The kind of question, when that is all it asks, of nothing it names: "how many?", "since when?", "why?". */
+  readonly bareType?: QuestionType;
+  /** How it leans on the previous answer: a pronoun, an ellipsis, or not at all. */
+  readonly cue?: FollowUpCue;
+  /**
+   * A personal pronoun and, besides question words, at most one word, its verb: "who appoints them?",
+   * "how often do they meet?". On its own such a message does not say what it asks about.
+   */
+  readonly pronounAndVerb: boolean;
+}
+
+/** Turns a message into its Question, with the knowledge base's synonyms and acronyms. */
+export class Analyser {
+  constructor(private readonly rewriter: SynonymRewriter) {}
+
+  analyse(message: string): Question {
+    const text = withoutEmptyIdioms(boundedMessage(message));
+    const folded = foldText(text);
+    const tokens = tokenize(text, this.rewriter);
+    const type = questionType(text, folded);
+    const asked = tokens.filter((t) => !t.isQuestionWord && !TYPE_CUE_WORDS.has(t.word));
+    const clauseWords = foldText(this.rewriter.rewrite(text)).split(' ').filter(Boolean);
+    return Object.freeze({
+      text,
+      folded,
+      clauseWords: Object.freeze(clauseWords),
+      tokens: Object.freeze(tokens.map((t) => Object.freeze(t))),
+      type,
+      bareType: tokens.length > 0 && asked.length === 0 ? type : undefined,
+      cue: followUpCue(folded),
+      pronounAndVerb: asked.length <= 1 && folded.split(' ').some((word) => PERSONAL_PRONOUNS.has(word)),
+    });
+  }
+}

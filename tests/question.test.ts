@@ -1,0 +1,32 @@
+import { expect } from 'chai';
+import { Analyser } from '../src/faq/analysis/question';
+import { SynonymRewriter } from '../src/faq/analysis/normalise';
+
+describe('analysing a message once (Question)', () => {
+  const analyser = new Analyser(new SynonymRewriter([{ phrase: 'ICM', means: 'International Council Meeting', matchCase: false }]));
+
+  it('reads the words, synonyms, type and follow-up cue of a message in one frozen value', () => {
+    const question = analyser.analyse('How often is the ICM held?');
+    expect(Object.isFrozen(question)).to.equal(true);
+    expect(Object.isFrozen(question.tokens)).to.equal(true);
+    expect(question.folded).to.equal('how often is the icm held');
+    expect(question.clauseWords.join(' ')).to.equal('how often is the international council meeting held');
+    expect(question.tokens.map((t) => t.word)).to.deep.equal(['how', 'often', 'international', 'council', 'meeting', 'held']);
+    expect(question.type).to.equal('time');
+    expect(question.bareType).to.equal(undefined);
+    expect(question.cue).to.equal(undefined);
+    expect(question.pronounAndVerb).to.equal(false);
+  });
+
+  it('marks a bare kind of question, a pronoun and a verb, and ellipsis', () => {
+    expect(analyser.analyse('how many?').bareType).to.equal('quantity');
+    expect(analyser.analyse('who appoints them?').pronounAndVerb).to.equal(true);
+    expect(analyser.analyse('urgent actions, who issues them?').pronounAndVerb).to.equal(false);
+    expect(analyser.analyse('and in the UK?').cue).to.deep.equal({ kind: 'ellipsis' });
+  });
+
+  it('reads only what boundedMessage leaves of a long message, and drops idioms that ask nothing', () => {
+    expect(analyser.analyse(`what is the icm ${'x'.repeat(10_000)}`).text.length).to.be.at.most(500);
+    expect(analyser.analyse("ICM, what's that when it's at home?").type).to.equal(undefined);
+  });
+});
