@@ -89,17 +89,19 @@ export class FieldScorer {
    * whole weight (`messageWeight`, unknown words included) in a field that says every word often.
    */
   scores(entryIndex: number, from: number, to: number, items: Int32Array, gain: Float64Array, messageWeight: number): FieldScores {
-    const result = FIELDS.map((_, f) => {
-      const tf = this.frequencies[f]!;
-      const norm = K1 * (1 - B + B * this.lengths[f]![entryIndex]! * this.inverseAverage[f]!);
-      let score = 0;
-      for (let i = from; i < to; i++) {
-        const g = gain[items[i]!]!;
-        if (g === 0 || tf[i] === 0) continue;
-        score += (g * tf[i]!) / (tf[i]! + norm);
-      }
-      return messageWeight === 0 ? 0 : score / messageWeight;
-    });
-    return { question: result[0]!, phrasings: result[1]!, answer: result[2]!, quotes: result[3]! };
+    const [question, phrasings, answer, quotes] = this.frequencies as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    const norms = this.lengths.map((lengths, f) => K1 * (1 - B + B * lengths[entryIndex]! * this.inverseAverage[f]!)) as [number, number, number, number];
+    const score = [0, 0, 0, 0];
+    // One pass over the entry's stems for all four fields; most have no gain, and are skipped at once.
+    for (let i = from; i < to; i++) {
+      const g = gain[items[i]!]!;
+      if (g === 0) continue;
+      score[0]! += (g * question[i]!) / (question[i]! + norms[0]);
+      score[1]! += (g * phrasings[i]!) / (phrasings[i]! + norms[1]);
+      score[2]! += (g * answer[i]!) / (answer[i]! + norms[2]);
+      score[3]! += (g * quotes[i]!) / (quotes[i]! + norms[3]);
+    }
+    const share = (x: number) => (messageWeight === 0 ? 0 : x / messageWeight);
+    return { question: share(score[0]!), phrasings: share(score[1]!), answer: share(score[2]!), quotes: share(score[3]!) };
   }
 }
