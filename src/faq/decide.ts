@@ -221,7 +221,7 @@ export class Decider {
    */
   private followUpSearch(question: Question, lastEntry: Entry, topic: Topic | undefined, contextText: string): SearchResult {
     const result = this.index.search(question, { preferTopic: topic ?? lastEntry.topic, contextText, minMatch: RETRIEVAL_FLOOR, limit: this.searchLimit });
-    const candidates = result.candidates.filter((c) => c.entry === lastEntry || this.index.isAbout(c.entry, lastEntry.subject));
+    const candidates = result.candidates.filter((c) => c.entry === lastEntry || this.index.isAboutSubjectOf(c.entry, lastEntry));
     return { ...result, candidates };
   }
 }

@@ -117,8 +117,23 @@ const MAX_STEMMED_LENGTH = 30;
  */
 export function stem(word: string): string {
   if (hasDigit(word)) return word.length <= 2 ? (SMALL_NUMBERS[Number(word)] ?? word) : word;
-  return word.length > MAX_STEMMED_LENGTH ? word : porter2(word);
+  if (word.length > MAX_STEMMED_LENGTH) return word;
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    // Emptied when full rather than evicted one by one: a flood of new words costs a refill, never memory.
+    if (stems.size >= MAX_REMEMBERED_STEMS) stems.clear();
+    stemmed = porter2(word);
+    stems.set(word, stemmed);
+  }
+  return stemmed;
 }
+
+/**
+ * Stems already worked out: a turn stems the same knowledge-base words again and again (reading the roles
+ * in every wording of a follow-up's candidates), and Porter2's patterns showed in a turn's profile.
+ */
+const stems = new Map<string, string>();
+const MAX_REMEMBERED_STEMS = 100_000;
 
 function hasDigit(word: string): boolean {
   for (let i = 0; i < word.length; i++) {

@@ -257,6 +257,10 @@ export class KnowledgeIndex {
   private readonly entryVectorStart: Int32Array;
   private readonly entryVectorRows: Int32Array;
   private readonly analyser: Analyser;
+  /** Each entry's subject as content stems, by entry id, once asked for. */
+  private readonly subjectStems = new Map<string, Set<number>>();
+  /** Each wording's clause words, as clauseWords reads them, once asked for. */
+  private readonly wordingClauses = new Map<string, readonly string[]>();
   /** BM25 of each field, for the candidates' evidence. */
   private readonly fieldScorer: FieldScorer;
 
@@ -543,15 +547,22 @@ export class KnowledgeIndex {
   }
 
   /**
-   * Whether the entry is about what `text` is about: its question and phrasings hold at least half the
-   * inverse-document-frequency weight of the text's content words. Rare words decide it, so
+   * Whether the entry is about `other`'s subject: its question and phrasings hold at least half the
+   * inverse-document-frequency weight of the subject's content words. Rare words decide it, so
    * "international" alone does not make the International Council Meeting about the International Board;
    * and an answer that only mentions something (the national offices' answer names the regional hubs)
    * does not make the entry about it.
    */
-  isAbout(entry: Entry, text: string): boolean {
+  isAboutSubjectOf(entry: Entry, other: Entry): boolean {
     const entryIndex = this.entryIndex.get(entry.id);
-    return entryIndex !== undefined && this.shareKnown(entryIndex, this.contentStems(text)) >= ABOUT_SUBJECT_SHARE;
+    if (entryIndex === undefined) return false;
+    // A follow-up asks this of every candidate for the same subject: its stems are read once per entry.
+    let stems = this.subjectStems.get(other.id);
+    if (!stems) {
+      stems = this.contentStems(other.subject);
+      this.subjectStems.set(other.id, stems);
+    }
+    return this.shareKnown(entryIndex, stems) >= ABOUT_SUBJECT_SHARE;
   }
 
   /** The share of the weight of `stems` that entry e's question and phrasings contain. */
@@ -616,9 +627,18 @@ export class KnowledgeIndex {
     return roleOf(question.clauseWords, (w) => pronouns.has(w), (w) => verbs.has(stem(w)));
   }
 
-  /** A text's folded words in order, stop words kept, synonyms rewritten: what word order is read from. */
-  private clauseWords(text: string): string[] {
-    return foldText(this.rewriter.rewrite(text)).split(' ').filter(Boolean);
+  /**
+   * A wording's folded words in order, stop words kept, synonyms rewritten: what word order is read from.
+   * Worked out once per wording, since a follow-up reads every wording of every candidate; the knowledge
+   * base bounds how many there are.
+   */
+  private clauseWords(wording: string): readonly string[] {
+    let words = this.wordingClauses.get(wording);
+    if (!words) {
+      words = foldText(this.rewriter.rewrite(wording)).split(' ').filter(Boolean);
+      this.wordingClauses.set(wording, words);
+    }
+    return words;
   }
 
   /** The stems of a text's rarest content words: together, at least half its weight. */
