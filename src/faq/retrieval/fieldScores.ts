@@ -21,48 +21,61 @@ const MAX_STORED_FREQUENCY = 255;
 /** Collects the frequencies while the index is built, one entry after another. */
 export class FieldFrequencyBuilder {
   /** By stem id, then field: the current entry's frequency (scratch, reset after each entry, grown as stems are numbered). */
-  private current = new Uint16Array(1024 * FIELDS.length);
+  private current = new Uint8Array(1024 * FIELDS.length);
   private readonly currentLength = FIELDS.map(() => 0);
-  private readonly frequencies: number[][] = FIELDS.map(() => []);
+  /** By field, the frequencies in the order of the index's stem lists; the first `size` are filled (grown by doubling). */
+  private frequencies = FIELDS.map(() => new Uint8Array(1024));
+  private size = 0;
   private readonly lengths: number[][] = FIELDS.map(() => []);
 
   count(field: number, stemId: number): void {
     const at = stemId * FIELDS.length + field;
-    if (at >= this.current.length) {
-      const grown = new Uint16Array(Math.max(2 * this.current.length, at + FIELDS.length));
-      grown.set(this.current);
-      this.current = grown;
-    }
+    if (at >= this.current.length) this.current = grown(this.current, at + FIELDS.length);
     if (this.current[at]! < MAX_STORED_FREQUENCY) this.current[at]!++;
     this.currentLength[field]!++;
   }
 
   /** Ends an entry whose stems, in the order its stem list will keep, are `stemIds`. */
   endEntry(stemIds: readonly number[]): void {
+    if (this.size + stemIds.length > this.frequencies[0]!.length) this.frequencies = this.frequencies.map((list) => grown(list, this.size + stemIds.length));
+    const [question, phrasings, answer, quotes] = this.frequencies as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    const current = this.current;
+    for (const id of stemIds) {
+      const at = id * FIELDS.length;
+      question[this.size] = current[at]!;
+      phrasings[this.size] = current[at + 1]!;
+      answer[this.size] = current[at + 2]!;
+      quotes[this.size] = current[at + 3]!;
+      current.fill(0, at, at + FIELDS.length);
+      this.size++;
+    }
     FIELDS.forEach((_, f) => {
-      for (const id of stemIds) {
-        const at = id * FIELDS.length + f;
-        this.frequencies[f]!.push(this.current[at] ?? 0);
-        this.current[at] = 0;
-      }
       this.lengths[f]!.push(this.currentLength[f]!);
       this.currentLength[f] = 0;
     });
   }
 
   /**
-   * The scorer; the builder's lists are emptied, since the index's constructor scope (and so this builder)
+   * The scorer; the builder's arrays are let go, since the index's constructor scope (and so this builder)
    * can outlive the build in a closure.
    */
   build(): FieldScorer {
     const scorer = new FieldScorer(
-      this.frequencies.map((list) => Uint8Array.from(list)),
+      this.frequencies.map((list) => list.slice(0, this.size)),
       this.lengths.map((list) => Float32Array.from(list)),
     );
-    for (const list of [...this.frequencies, ...this.lengths]) list.length = 0;
-    this.current = new Uint16Array(0);
+    this.frequencies = [];
+    for (const list of this.lengths) list.length = 0;
+    this.current = new Uint8Array(0);
     return scorer;
   }
+}
+
+/** A copy of `array` at least `needed` long: twice as long, or more if that is not enough. */
+function grown(array: Uint8Array<ArrayBuffer>, needed: number): Uint8Array<ArrayBuffer> {
+  const copy = new Uint8Array(Math.max(2 * array.length, needed));
+  copy.set(array);
+  return copy;
 }
 
 export type FieldScores = Record<Field, number>;
