@@ -21,6 +21,11 @@ describe('partial replies', () => {
     expect(decision.kind === 'partial' && decision.reason).to.match(/would score 0\.\d\d if it said what is asked \(detail:/);
   });
 
+  it('gives what the page says of the hubs when asked when one opens, which it does not say', () => {
+    const decision = decider.decide('When will the Thailand hub open?');
+    expect(decision.kind === 'partial' ? `partial ${decision.entry.id}` : decision.kind).to.equal('partial regional-hubs');
+  });
+
   it('never gives a partial reply when the message names a place or organisation the entry lacks, or answers outright', () => {
     expect(decider.decide('How many people live in Greenland?').kind).to.equal('unknown');
     expect(decider.decide('How often is the International Council Meeting held?').kind).to.equal('answer');

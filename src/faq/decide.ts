@@ -227,15 +227,18 @@ export class Decider {
 }
 
 /**
- * What a search's candidates decide, at these thresholds: an answer, a "did you mean", or "I don't know".
+ * What a search's candidates decide, at these thresholds: an answer, a partial reply, a "did you mean", or
+ * "I don't know".
  * Exported for calibration, which re-judges recorded searches at other thresholds.
  */
 export function judgeSearch(search: SearchResult, topic: Topic | undefined, via: 'words' | 'follow-up', thresholds: Thresholds): Decision {
   const { answer, clarifyFloor, clarifyMargin } = thresholds;
   const [top, ...rest] = search.candidates;
   const context = via === 'follow-up' ? ' (read with the previous answer\'s subject)' : '';
-  // An entry that would answer but for a detail it lacks, when nothing answers outright.
-  const partial = top && top.confidence < answer ? search.candidates.find((c) => (c.ifNamed ?? 0) >= answer) : undefined;
+  // An entry that would be meant but for a detail it lacks, when nothing answers outright: it would then
+  // lead the others, and reach the "did you mean" floor, as an offer must (the reply states no fact as the
+  // answer; it says the page lacks it).
+  const partial = top && top.confidence < answer ? search.candidates.find((c) => (c.ifNamed ?? 0) >= Math.max(clarifyFloor, top.confidence)) : undefined;
   if (partial) {
     const reason = `${partial.entry.id} scores ${fixed(partial.confidence)}${context}, but would score ${fixed(partial.ifNamed!)} if it said what is asked${search.specifiers.length ? ` (${search.specifiers.join(', ')})` : ''}`;
     return { kind: 'partial', entry: partial.entry, reason, search, topic };
