@@ -47,46 +47,37 @@ export interface Evidence {
 
 export type EvidenceName = keyof Evidence;
 
-export const EVIDENCE_NAMES: readonly EvidenceName[] = [
-  'phrasingMatch',
-  'messageCoverage',
-  'phrasingCoverage',
-  'bm25Question',
-  'bm25Phrasings',
-  'bm25Answer',
-  'bm25Quotes',
-  'semantic',
-  'unexplained',
-  'lead',
-  'unknownShare',
-  'correctedShare',
-  'otherTopic',
-  'typeUnanswerable',
-  'typeLoose',
-  'detailMissing',
-  'countMismatch',
-  'otherSubject',
-  'readWithContext',
-  'roleMismatch',
+/**
+ * The evidence in the model's order, each with whether it speaks against an entry by construction: an
+ * unexplained word, unknown words, another topic, a kind of answer it cannot give, a detail, count, subject
+ * or role it lacks. Fitted freely, some of those came out positive (the fit reading their overlap with
+ * other features, not what they mean), so their weights are held at or below 0.
+ */
+const EVIDENCE: readonly (readonly [EvidenceName, 'against' | 'free'])[] = [
+  ['phrasingMatch', 'free'],
+  ['messageCoverage', 'free'],
+  ['phrasingCoverage', 'free'],
+  ['bm25Question', 'free'],
+  ['bm25Phrasings', 'free'],
+  ['bm25Answer', 'free'],
+  ['bm25Quotes', 'free'],
+  ['semantic', 'free'],
+  ['unexplained', 'against'],
+  ['lead', 'free'],
+  ['unknownShare', 'against'],
+  ['correctedShare', 'free'],
+  ['otherTopic', 'against'],
+  ['typeUnanswerable', 'against'],
+  ['typeLoose', 'against'],
+  ['detailMissing', 'against'],
+  ['countMismatch', 'against'],
+  ['otherSubject', 'against'],
+  ['readWithContext', 'free'],
+  ['roleMismatch', 'against'],
 ];
 
-/**
- * Evidence against an entry, by construction: an unexplained word, unknown words, another topic, a kind of
- * answer it cannot give, a detail, count, subject or role it lacks. Fitted freely, some came out positive
- * (the fit reading their overlap with other features, not what they mean), so their weights are held at
- * or below 0.
- */
-export const EVIDENCE_AGAINST: readonly EvidenceName[] = [
-  'unexplained',
-  'unknownShare',
-  'otherTopic',
-  'typeUnanswerable',
-  'typeLoose',
-  'detailMissing',
-  'countMismatch',
-  'otherSubject',
-  'roleMismatch',
-];
+export const EVIDENCE_NAMES: readonly EvidenceName[] = EVIDENCE.map(([name]) => name);
+export const EVIDENCE_AGAINST: readonly EvidenceName[] = EVIDENCE.filter(([, sign]) => sign === 'against').map(([name]) => name);
 
 /**
  * Hinges let a linear model bend where a score's meaning changes: a phrasing matched at 0.9 is far
