@@ -55,19 +55,11 @@ export class FieldFrequencyBuilder {
     });
   }
 
-  /**
-   * The scorer; the builder's arrays are let go, since the index's constructor scope (and so this builder)
-   * can outlive the build in a closure.
-   */
   build(): FieldScorer {
-    const scorer = new FieldScorer(
+    return new FieldScorer(
       this.frequencies.map((list) => list.slice(0, this.size)),
       this.lengths.map((list) => Float32Array.from(list)),
     );
-    this.frequencies = [];
-    for (const list of this.lengths) list.length = 0;
-    this.current = new Uint8Array(0);
-    return scorer;
   }
 }
 
