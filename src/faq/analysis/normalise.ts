@@ -110,6 +110,13 @@ export function isNumberWord(stemmed: string): boolean {
 const MAX_STEMMED_LENGTH = 30;
 
 /**
+ * Stems already worked out: a turn stems the same knowledge-base words again and again (reading the roles
+ * in every wording of a follow-up's candidates), and Porter2's patterns showed in a turn's profile.
+ */
+const stems = new Map<string, string>();
+const MAX_REMEMBERED_STEMS = 100_000;
+
+/**
  * A word's stem, so that "appoints", "appointed" and "appointing" meet: Porter2 (the Snowball English
  * stemmer) from wink-porter2-stemmer, rather than a hand-written one. Figures are kept as they are,
  * except that small ones meet the page's words: "7 million" and "every 2 years" are "seven million" and
@@ -127,13 +134,6 @@ export function stem(word: string): string {
   }
   return stemmed;
 }
-
-/**
- * Stems already worked out: a turn stems the same knowledge-base words again and again (reading the roles
- * in every wording of a follow-up's candidates), and Porter2's patterns showed in a turn's profile.
- */
-const stems = new Map<string, string>();
-const MAX_REMEMBERED_STEMS = 100_000;
 
 function hasDigit(word: string): boolean {
   for (let i = 0; i < word.length; i++) {
