@@ -54,7 +54,7 @@ export class Analyser {
       type,
       bareType: tokens.length > 0 && asked.length === 0 ? type : undefined,
       cue: followUpCue(folded),
-      pronounAndVerb: asked.length <= 1 && folded.split(' ').some((word) => PERSONAL_PRONOUNS.has(word)),
+      pronounAndVerb: asked.length <= 1 && clauseWords.some((word) => PERSONAL_PRONOUNS.has(word)),
     });
   }
 }

@@ -1,3 +1,5 @@
+import { grown } from './grown';
+
 /**
  * BM25 per field: how well each of an entry's fields (its question, its phrasings, its answer, its quotes)
  * matches a message, with term-frequency saturation and length normalisation. The ranking model weighs the
@@ -61,13 +63,6 @@ export class FieldFrequencyBuilder {
       this.lengths.map((list) => Float32Array.from(list)),
     );
   }
-}
-
-/** A copy of `array` at least `needed` long: twice as long, or more if that is not enough. */
-function grown(array: Uint8Array<ArrayBuffer>, needed: number): Uint8Array<ArrayBuffer> {
-  const copy = new Uint8Array(Math.max(2 * array.length, needed));
-  copy.set(array);
-  return copy;
 }
 
 export type FieldScores = Record<Field, number>;

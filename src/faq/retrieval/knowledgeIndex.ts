@@ -13,6 +13,7 @@ import { committedWordVectors, type WordVectors } from '../analysis/wordVectors'
 import type { Evidence } from '../ranking/features';
 import { committedRankingModel, RankingModel } from '../ranking/model';
 import { FieldFrequencyBuilder, FIELDS, type FieldScorer } from './fieldScores';
+import { grown } from './grown';
 
 export interface Candidate {
   entry: Entry;
@@ -456,13 +457,8 @@ export class KnowledgeIndex {
       if (counts.size > 0) this.entryCounts.set(entryIndex, new Set([...counts].map((word) => stemIdOf(stem(word)))));
       fieldFrequencies.endEntry(entryStemIds);
       if (entryItemCount + entryStemIds.length > entryItems.length) {
-        const size = Math.max(2 * entryItems.length, entryItemCount + entryStemIds.length);
-        const items = new Int32Array(size);
-        const credits = new Float32Array(size);
-        items.set(entryItems);
-        credits.set(entryCredits);
-        entryItems = items;
-        entryCredits = credits;
+        entryItems = grown(entryItems, entryItemCount + entryStemIds.length);
+        entryCredits = grown(entryCredits, entryItemCount + entryStemIds.length);
       }
       for (const id of entryStemIds) {
         documentFrequency[id]!++;
