@@ -185,7 +185,7 @@ describe('"did you mean"', () => {
   it('makes the options\' common subject what "them" means next: "who appoints them?" after options about the Secretary General', async () => {
     const { adapter } = createTestBot();
     await adapter
-      .send('Tell me about the Secretary General')
+      .send("amnesty's secretary general")
       .assertReply((a) => expect((a.attachments![0]!.content as { text: string }).text).to.match(/^Did you mean one of these\?/))
       .send('who appoints them?')
       .assertReply((a) => expect(a.text).to.include(entry('secretary-general-appointment').answer))

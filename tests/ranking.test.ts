@@ -1,15 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { expect } from 'chai';
 import { PROJECT_ROOT } from '../src/config';
 import type { Entry } from '../src/faq/knowledge/schema';
 import { SynonymRewriter } from '../src/faq/analysis/normalise';
 import { EVIDENCE_NAMES, FEATURE_NAMES, featureVector, type Evidence } from '../src/faq/ranking/features';
 import { fitConditionalLogit, type Query } from '../src/faq/ranking/fit';
-import { DEFAULT_MODEL_FILE, parseRankingModel, RankingModel } from '../src/faq/ranking/model';
+import { committedRankingModel, DEFAULT_MODEL_FILE, parseRankingModel, RankingModel } from '../src/faq/ranking/model';
 import { KnowledgeIndex } from '../src/faq/retrieval/knowledgeIndex';
 import { loadCases, SPLITS } from './eval/runEval';
-import { allQueries, fitModel } from './eval/training';
+import { allQueries, fitModel, trainingNegatives } from './eval/training';
+import { loadOutOfScopeQuestions, OUT_OF_SCOPE_FILE } from './eval/outOfScopeCorpus';
 import { knowledge } from './helpers/bot';
 import { random } from './helpers/syntheticKnowledge';
 
@@ -51,7 +54,7 @@ describe('ranking model', () => {
   });
 
   it('gives candidates that match alike a share each, and leaves the rest to "none"', () => {
-    const model = RankingModel.fromWeights(-2, FEATURE_NAMES.map((name) => (name === 'phrasingMatch' ? 8 : 0)));
+    const model = RankingModel.fromWeights(-2, FEATURE_NAMES.map((name) => (name === 'phrasingMatch' ? 8 : 0)), committedRankingModel().retrieval);
     const strong = evidence({ phrasingMatch: 0.9 });
     const [alone] = model.probabilities([strong]);
     const [first, second] = model.probabilities([strong, strong]);
@@ -67,8 +70,11 @@ describe('ranking model', () => {
   it('names the file and the field of a model it cannot read', () => {
     const read = (json: unknown) => () => parseRankingModel(JSON.stringify(json), 'model.json');
     expect(read({ features: FEATURE_NAMES, bias: 'high', weights: [], fitted: { queries: 1, answered: 1, l2: 0 } })).to.throw(/model\.json: field "bias"/);
-    expect(read({ features: ['phrasingMatch'], bias: 0, weights: [1], fitted: { queries: 1, answered: 1, l2: 0 } })).to.throw(/model\.json: field "features" .*npm run train/);
-    expect(read({ features: FEATURE_NAMES, bias: 0, weights: [1], fitted: { queries: 1, answered: 1, l2: 0 } })).to.throw(/model\.json: field "weights" has 1 numbers/);
+    const retrieval = committedRankingModel().retrieval;
+    const fitted = { queries: 1, answered: 1, l2: 0 };
+    expect(read({ features: ['phrasingMatch'], bias: 0, weights: [1], retrieval, fitted })).to.throw(/model\.json: field "features" .*npm run train/);
+    expect(read({ features: FEATURE_NAMES, bias: 0, weights: [1], retrieval, fitted })).to.throw(/model\.json: field "weights" has 1 numbers/);
+    expect(read({ features: FEATURE_NAMES, bias: 0, weights: [1], retrieval: { ...retrieval, messageCoverageExponent: 1.5 }, fitted })).to.throw(/model\.json: field "retrieval\.messageCoverageExponent"/);
   });
 
   it('has hinges after the evidence, in the order the model file names them', () => {
@@ -79,8 +85,9 @@ describe('ranking model', () => {
   it('commits the model that npm run train fits from the phrasings and the development split', async function () {
     this.timeout(300_000);
     const queries = await allQueries(knowledge, loadCases(resolve(PROJECT_ROOT, SPLITS.dev.file), knowledge));
-    const committed = JSON.parse(readFileSync(DEFAULT_MODEL_FILE, 'utf8')) as { bias: number; weights: number[] };
-    const { file } = fitModel(queries);
+    const committed = JSON.parse(readFileSync(DEFAULT_MODEL_FILE, 'utf8')) as { bias: number; weights: number[]; retrieval: unknown };
+    const { file } = fitModel(queries, committedRankingModel().retrieval);
+    expect(file.retrieval).to.deep.equal(committed.retrieval);
     expect(file.bias).to.be.closeTo(committed.bias, 1e-5);
     file.weights.forEach((w, i) => expect(w, FEATURE_NAMES[i]).to.be.closeTo(committed.weights[i]!, 1e-5));
   });
@@ -114,5 +121,35 @@ describe('word meaning (the semantic feature)', () => {
     const unrelated = index.search(index.analyse('who is the zyxwv of the organisation'), { minMatch: 0, limit: 12 }).candidates.find((c) => c.entry.id === 'head');
     expect(unrelated?.evidence.semantic).to.be.below(1);
     expect(unrelated?.evidence.unexplained).to.be.above(0.5);
+  });
+});
+
+describe('training negatives (tests/eval/train-negatives.yaml)', () => {
+  it('are questions to decline, and a malformed file is named with the list and item at fault', () => {
+    const negatives = trainingNegatives();
+    expect(negatives.length).to.be.above(300);
+    expect(negatives.every((c) => 'abstain' in c.expect && c.turns.length === 0)).to.equal(true);
+    const file = join(mkdtempSync(join(tmpdir(), 'negatives-')), 'bad.yaml');
+    writeFileSync(file, 'otherDomains: ["fine", ""]\notherOrganisations: ["x"]\namnestyUnanswered: ["y"]\n');
+    expect(() => trainingNegatives(file)).to.throw(/bad\.yaml: otherDomains\.1/);
+  });
+
+  it('share no more than half their words with any question that is scored, so training never sees a near-copy of one', () => {
+    const words = (text: string) => new Set(text.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+    const scored: string[] = [...loadOutOfScopeQuestions(resolve(PROJECT_ROOT, OUT_OF_SCOPE_FILE))];
+    for (const file of ['dev.yaml', 'sealed.yaml', 'everyday-words.yaml', 'sealed-everyday.yaml']) {
+      const { cases } = parse(readFileSync(resolve(PROJECT_ROOT, 'tests', 'eval', file), 'utf8')) as { cases: { say: string; turns?: string[] }[] };
+      for (const c of cases) scored.push(c.say, ...(c.turns ?? []));
+    }
+    const scoredWords = scored.map(words);
+    const nearCopies = trainingNegatives().filter(({ say }) => {
+      const mine = words(say);
+      return scoredWords.some((theirs) => {
+        let shared = 0;
+        for (const w of mine) if (theirs.has(w)) shared += 1;
+        return shared / (mine.size + theirs.size - shared) >= 0.5;
+      });
+    });
+    expect(nearCopies.map((c) => c.say)).to.deep.equal([]);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { countedByQuestion, qualifiersOfPeople } from '../src/faq/analysis/counting';
 import { editDistance } from '../src/faq/analysis/editDistance';
 import { foldText, stem, SynonymRewriter, tokenize } from '../src/faq/analysis/normalise';
 import { questionType } from '../src/faq/analysis/questionType';
@@ -7,6 +8,11 @@ describe('text normalisation', () => {
   it('folds case, accents, curly apostrophes, possessives and punctuation', () => {
     expect(foldText('What’s the Secretariat’s MAIN office? Café!')).to.equal('what the secretariat main office cafe');
     expect(foldText('85% of staff')).to.equal('85% of staff');
+  });
+
+  it("reads a question word typed without the apostrophe of its 's as the question word", () => {
+    expect(foldText('whos the SG, wheres the office')).to.equal('who the sg where the office');
+    expect(foldText('he shows how')).to.equal('he shows how');
   });
 
   it('reads American spellings as the British ones the knowledge base uses', () => {
@@ -71,10 +77,34 @@ describe('question types', () => {
     ['how many members are there?', 'quantity'],
     ['where is the main office?', 'place'],
     ['why are staff moving?', 'reason'],
+    // The question is the cue that comes first; a question word with no kind of its own ("what", "which", a
+    // bare "how") leaves it untyped, whatever question words follow in a later clause.
     ["ICM, what's that when it's at home?", undefined],
     ['When the Council is not sitting, which body governs?', undefined],
+    ['which body governs when the council is not sitting?', undefined],
+    ['what happens when the ICM meets?', undefined],
+    ['who decides how many members a section has?', 'person'],
+    ['what year did he start?', 'time'],
+    ['since when has he been in post?', 'time'],
+    // A noun that asks for a count types the question wherever it stands.
+    ['what % of staff are in London?', 'quantity'],
+    ['what is the number of sections?', 'quantity'],
   ];
   for (const [text, type] of cases) {
     it(`"${text}" asks ${type ?? 'no particular type'}`, () => expect(questionType(text)).to.equal(type));
   }
+});
+
+describe('what a count counts', () => {
+  it('reads the thing counted after "how many", and nothing in particular for people in general', () => {
+    expect(countedByQuestion('how many staff are there')).to.deep.equal(['staff']);
+    expect(countedByQuestion('how many urgent actions are there')).to.deep.equal(['urgent', 'actions']);
+    expect(countedByQuestion('how many people are in amnesty')).to.deep.equal([]);
+  });
+
+  it('reads what qualifies the people counted, which no count of members answers when the base never speaks of it', () => {
+    expect(qualifiersOfPeople('how many homeless people are there')).to.deep.equal(['homeless']);
+    expect(qualifiersOfPeople('how many people are in amnesty')).to.deep.equal([]);
+    expect(qualifiersOfPeople('how many staff work there')).to.deep.equal([]);
+  });
 });

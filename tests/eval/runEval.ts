@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PROJECT_ROOT } from '../../src/config';
 import { DEFAULT_THRESHOLDS, judgeSearch, type DeciderOptions, type Decision, type Thresholds } from '../../src/faq/decide';
 import type { SearchResult } from '../../src/faq/retrieval/knowledgeIndex';
+import { committedRetrievalSettings } from '../../src/faq/ranking/model';
 import { loadKnowledge, type KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
 import { probeConversation } from '../../src/tools/probe';
 import { allQueries, caseFold, fitModel, FOLDS } from './training';
@@ -156,11 +157,12 @@ export const SPLITS = {
  * bot with a model fitted on the other folds' cases and the phrasings outside that fold. Its figures are
  * the honest estimate of how the bot does on questions it was not fitted on.
  */
-export async function crossValidate(kb: KnowledgeBase, cases: EvalCase[]): Promise<EvalResult[]> {
-  const queries = await allQueries(kb, cases);
+/** Each case decided by a model fitted without its fold, over evidence gathered with these retrieval settings. */
+export async function crossValidate(kb: KnowledgeBase, cases: EvalCase[], retrieval = committedRetrievalSettings()): Promise<EvalResult[]> {
+  const queries = await allQueries(kb, cases, retrieval);
   const results: EvalResult[] = [];
   for (let fold = 0; fold < FOLDS; fold++) {
-    const { model } = fitModel(queries.filter((q) => q.fold !== fold));
+    const { model } = fitModel(queries.filter((q) => q.fold !== fold), retrieval);
     results.push(...(await evaluate(kb, cases.filter((c) => caseFold(c) === fold), { model })));
   }
   return results;

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { PROJECT_ROOT } from '../../src/projectRoot';
 import { fitConditionalLogit, type Query as Choice } from '../../src/faq/ranking/fit';
 import { EVIDENCE_AGAINST, featureVector, FEATURE_NAMES, type Evidence } from '../../src/faq/ranking/features';
-import { RankingModel, type ModelFile } from '../../src/faq/ranking/model';
+import { committedRetrievalSettings, RankingModel, type ModelFile } from '../../src/faq/ranking/model';
+import type { RetrievalSettings } from '../../src/faq/ranking/retrievalSettings';
 import type { KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
 import { RETRIEVAL_FLOOR } from '../../src/faq/decide';
 import { KnowledgeIndex } from '../../src/faq/retrieval/knowledgeIndex';
@@ -26,6 +32,11 @@ export const MISSING_ENTRY_WEIGHT = 0.3;
  * what curators write; weighting the cases 3 to 1 gained about one point of right answers in cross-validation.
  */
 export const CASE_WEIGHT = 3;
+/**
+ * How much a question written to be declined counts against a phrasing's: as much as a missing-entry
+ * message, which teaches the same thing.
+ */
+export const NEGATIVE_WEIGHT = 0.3;
 /** How many candidates a phrasing query keeps: as many as retrieval hands the model in the bot. */
 const QUERY_LIMIT = 12;
 
@@ -82,27 +93,45 @@ export function missingEntryQueries(kb: KnowledgeBase, model: RankingModel): Que
   return queries;
 }
 
+/** Questions the bot must decline, written blind to the evaluation sets for training only. */
+export const TRAINING_NEGATIVES_FILE = 'tests/eval/train-negatives.yaml';
+
+/**
+ * The training negatives as cases to abstain on. Without them the only declines the fit saw were the
+ * development split's and the missing-entry messages, which share the base's vocabulary: it learned little
+ * about words the base has never seen ("how often are the olympic games held" got the ICM's frequency).
+ */
+export function trainingNegatives(file = resolve(PROJECT_ROOT, TRAINING_NEGATIVES_FILE)): EvalCase[] {
+  const questions = z.array(z.string().trim().min(1)).min(1);
+  const parsed = z.strictObject({ otherDomains: questions, otherOrganisations: questions, amnestyUnanswered: questions }).safeParse(parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const { otherDomains, otherOrganisations, amnestyUnanswered } = parsed.data;
+  return [...otherDomains, ...otherOrganisations, ...amnestyUnanswered].map((say) => ({ category: 'out-of-scope', turns: [], say, expect: { abstain: true } }));
+}
+
 /** Each case, through the real bot, with the candidates of the search its decision was made on. */
-export async function caseQueries(kb: KnowledgeBase, cases: readonly EvalCase[], model: RankingModel): Promise<Query[]> {
+export async function caseQueries(kb: KnowledgeBase, cases: readonly EvalCase[], model: RankingModel, weight = CASE_WEIGHT): Promise<Query[]> {
   const queries: Query[] = [];
   for (const c of cases) {
     const decision = await decideCase(kb, c, { keepAllCandidates: true, model });
     if (!decision || !('search' in decision) || !decision.search) continue;
     const wanted = 'answer' in c.expect ? c.expect.answer : undefined;
-    queries.push({ ...choiceOf(caseFold(c), decision.search.candidates, wanted), weight: CASE_WEIGHT });
+    queries.push({ ...choiceOf(caseFold(c), decision.search.candidates, wanted), weight });
   }
   return queries;
 }
 
-export function fitModel(queries: readonly Query[]): { model: RankingModel; file: ModelFile } {
+/** Fits the weights over evidence gathered with these retrieval settings, which the model then carries. */
+export function fitModel(queries: readonly Query[], retrieval: RetrievalSettings): { model: RankingModel; file: ModelFile } {
   const { bias, weights } = fitConditionalLogit(queries, L2, new Set(EVIDENCE_AGAINST.map((name) => FEATURE_NAMES.indexOf(name))));
   const file: ModelFile = {
     features: [...FEATURE_NAMES],
     bias: round(bias),
     weights: weights.map(round),
+    retrieval: { ...retrieval },
     fitted: { queries: queries.length, answered: queries.filter((q) => q.chosen !== undefined).length, l2: L2 },
   };
-  return { model: RankingModel.fromWeights(file.bias, file.weights), file };
+  return { model: RankingModel.fromWeights(file.bias, file.weights, retrieval), file };
 }
 
 /** Six decimals: enough for the model, and a diff of model.json a reviewer can read. */
@@ -116,9 +145,17 @@ function round(x: number): number {
  * gathering with a fixed one makes `npm run train` give the same weights whatever model.json held before,
  * and lets cross-validation gather once for every fold.
  */
-export const GATHERING_MODEL = RankingModel.fromWeights(-6.6, FEATURE_NAMES.map((name) => (name === 'phrasingMatch' ? 12 : 0)));
+export function gatheringModel(retrieval: RetrievalSettings): RankingModel {
+  return RankingModel.fromWeights(-6.6, FEATURE_NAMES.map((name) => (name === 'phrasingMatch' ? 12 : 0)), retrieval);
+}
 
-/** Every query: the phrasings' and the cases'. */
-export async function allQueries(kb: KnowledgeBase, cases: readonly EvalCase[]): Promise<Query[]> {
-  return [...phrasingQueries(kb, GATHERING_MODEL), ...missingEntryQueries(kb, GATHERING_MODEL), ...(await caseQueries(kb, cases, GATHERING_MODEL))];
+/** Every query, gathered with these retrieval settings (the committed ones unless said): the phrasings', the cases' and the training negatives'. */
+export async function allQueries(kb: KnowledgeBase, cases: readonly EvalCase[], retrieval = committedRetrievalSettings()): Promise<Query[]> {
+  const model = gatheringModel(retrieval);
+  return [
+    ...phrasingQueries(kb, model),
+    ...missingEntryQueries(kb, model),
+    ...(await caseQueries(kb, cases, model)),
+    ...(await caseQueries(kb, trainingNegatives(), model, NEGATIVE_WEIGHT)),
+  ];
 }

@@ -49,14 +49,27 @@ export function countedByNumbers(folded: string): string[] {
  * ("how many people…") or asks no count.
  */
 export function countedByQuestion(folded: string): string[] {
+  return readCount(folded).counted;
+}
+
+/**
+ * The words that qualify the people a question counts: "how many homeless people" → homeless. A count of
+ * people in general may be answered by any count of members or staff, but not once it is qualified by
+ * something the base never speaks of.
+ */
+export function qualifiersOfPeople(folded: string): string[] {
+  return readCount(folded).qualifiers;
+}
+
+function readCount(folded: string): { counted: string[]; qualifiers: string[] } {
   const cue = COUNT_CUE.exec(folded);
-  if (!cue) return [];
+  if (!cue) return { counted: [], qualifiers: [] };
   const counted: string[] = [];
   for (const word of folded.slice(cue.index + cue[0].length).split(' ')) {
     if (!word) continue;
     if (!isContent(word) || PARTICLES.has(word) || counted.length === 2) break;
-    if (ANYONE.has(word)) return [];
+    if (ANYONE.has(word)) return { counted: [], qualifiers: counted };
     counted.push(word);
   }
-  return counted;
+  return { counted, qualifiers: [] };
 }

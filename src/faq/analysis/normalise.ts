@@ -90,8 +90,13 @@ export function foldText(text: string): string {
         .replace(/'/g, '')
         .replace(/[^\p{L}\p{N}%]+/gu, ' ')
         .trim();
-  return folded.includes('iz') ? folded.replace(/([a-z])iz(e|ed|es|ing|ation|ations)\b/g, '$1is$2') : folded;
+  const british = folded.includes('iz') ? folded.replace(/([a-z])iz(e|ed|es|ing|ation|ations)\b/g, '$1is$2') : folded;
+  // "whos", "whats": a question word whose "'s" was typed without the apostrophe is still that question word.
+  return CONTRACTED_QUESTION_WORD.test(british) ? british.replace(CONTRACTED_QUESTION_WORDS, '$1') : british;
 }
+
+const CONTRACTED_QUESTION_WORD = /\b(?:who|what|where|when|why|how)s\b/;
+const CONTRACTED_QUESTION_WORDS = /\b(who|what|where|when|why|how)s\b/g;
 
 const SMALL_NUMBERS = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'
   .split(' ')

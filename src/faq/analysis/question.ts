@@ -1,6 +1,6 @@
 import { followUpCue, PERSONAL_PRONOUNS, type FollowUpCue } from './followUp';
 import { boundedMessage, foldText, tokenize, type SynonymRewriter, type Token } from './normalise';
-import { questionType, withoutEmptyIdioms, type QuestionType } from './questionType';
+import { questionType, type QuestionType } from './questionType';
 
 /** Words that only say what kind of answer is wanted: "how many?", "since when?", "how often?", "what year?". */
 const TYPE_CUE_WORDS: ReadonlySet<string> = new Set([
@@ -14,7 +14,7 @@ const TYPE_CUE_WORDS: ReadonlySet<string> = new Set([
  * another reads.
  */
 export interface Question {
-  /** What the bot reads of the message: boundedMessage's cut, with idioms that ask nothing taken out. */
+  /** What the bot reads of the message: boundedMessage's cut. */
   readonly text: string;
   /** `text` folded (foldText). */
   readonly folded: string;
@@ -40,7 +40,7 @@ export class Analyser {
   constructor(private readonly rewriter: SynonymRewriter) {}
 
   analyse(message: string): Question {
-    const text = withoutEmptyIdioms(boundedMessage(message));
+    const text = boundedMessage(message);
     const folded = foldText(text);
     const tokens = tokenize(text, this.rewriter);
     const type = questionType(text, folded);

@@ -8,9 +8,13 @@ import { foldText } from './normalise';
  */
 export type QuestionType = 'person' | 'time' | 'duration' | 'place' | 'quantity' | 'reason';
 
-/** Checked in order: "how many" must win over a bare "how", "what year" over a bare "what". */
+/**
+ * The cues. The one that starts first is the question's: in "what's the ICM when it's at home?" the
+ * question is the "what", and the "when" belongs to a clause after it. Where two start at the same word,
+ * the earlier here wins: "how many" over "how long", "what year" over "what for".
+ */
 const CUES: [QuestionType, RegExp][] = [
-  ['quantity', /\b(how (many|much|big|large)|what (percentage|proportion|share|number|fraction|percent)|what %|number of|percentage of|proportion of|share of)\b/],
+  ['quantity', /\b(how (many|much|big|large)|what (percentage|proportion|share|number|fraction|percent)|number of|percentage of|proportion of|share of)\b|%/],
   ['duration', /\bhow long\b(?! (has|have|had|ago)\b)/],
   ['time', /\b(when|how (often|frequently|regularly)|how long|what (year|date|time)|which year|since when|how soon)\b/],
   ['place', /\b(where|which (countries|country|cities|city|places|regions|region)|what (countries|country|cities|city|places|regions|region))\b/],
@@ -18,24 +22,17 @@ const CUES: [QuestionType, RegExp][] = [
   ['person', /\b(who|whom|whose)\b/],
 ];
 
+/** Question words with no kind of their own: when one opens the question, no later question word types it. */
+const UNTYPED_OPENER = /\b(what|which|how)\b/;
+
+/** Cues that ask "how many" with a noun, not a question word: they type a question wherever they stand. */
+const NOUN_CUE = /\b(number|percentage|proportion|share) of\b|%/;
+
 /** Any word a cue can start with: most texts without one are settled by this single test. */
 const ANY_CUE = /\b(how|what|when|which|since|where|why|for|who|whom|whose|number|percentage|proportion|share)\b|%/;
 
 /** Turns of phrase that use a question word without asking for its kind of answer. */
-const IDIOMS = /\bwhen it(s| is)? (comes to|at home)\b|\bwhat about\b|\bhow about\b|\bwho knows\b/g;
-
-/**
- * Idioms and framings that ask nothing at all, as a supporter types them: "ICM, what's that when it's at
- * home?", "between one meeting and the next", which is not a question about the next one, "in terms of"
- * (not a term of office), and "for a school project I need to know…", which is not about schools.
- */
-const EMPTY_IDIOMS =
-  /\bwhen it(?:['’`]?s| is)? at home\b|\band the next\b(?= *[?.!]*$)|\bin terms of\b|\bfor (?:a|my|our) (?:school|uni|university|college|class|homework) (?:project|assignment|essay|presentation)(?:,? i (?:need|have|want) to (?:know|say|explain|describe|find out|write about))?/gi;
-
-/** The text without idioms and framings that ask nothing, so their words are not matched either. */
-export function withoutEmptyIdioms(text: string): string {
-  return /at home|and the next|in terms of|for (a|my|our) /i.test(text) ? text.replace(EMPTY_IDIOMS, ' ') : text;
-}
+const IDIOMS = /\bwhen it comes to\b|\bwhat about\b|\bhow about\b|\bwho knows\b/g;
 
 /** A leading "when …," clause sets a condition; the question follows it: "When the Council isn't sitting, which body governs?" */
 const LEADING_WHEN_CLAUSE = /^\s*when\b[^,?]*,/i;
@@ -51,7 +48,14 @@ export function questionType(text: string, folded = foldText(text)): QuestionTyp
   // The clause and idiom patterns run only when their first words are there: this runs for every phrasing
   // of a large base.
   let asked = folded.startsWith('when ') && LEADING_WHEN_CLAUSE.test(text) ? foldText(text.replace(LEADING_WHEN_CLAUSE, ' ')) : folded;
-  if (/\b(when its?|what about|how about|who knows)\b/.test(asked)) asked = asked.replace(IDIOMS, ' ');
-  // The earlier cue in CUES wins: "how many" over a bare "how", "what year" over a bare "what".
-  return CUES.find(([, pattern]) => pattern.test(asked))?.[0];
+  if (/\b(when it|what about|how about|who knows)\b/.test(asked)) asked = asked.replace(IDIOMS, ' ');
+  let first: { type: QuestionType; at: number } | undefined;
+  for (const [type, pattern] of CUES) {
+    const at = asked.search(pattern);
+    if (at !== -1 && (first === undefined || at < first.at)) first = { type, at };
+  }
+  if (first === undefined) return undefined;
+  const opener = asked.search(UNTYPED_OPENER);
+  if (opener === -1 || opener >= first.at) return first.type;
+  return NOUN_CUE.test(asked) ? 'quantity' : undefined;
 }

@@ -37,7 +37,11 @@ export interface Evidence {
   detailMissing: number;
   /** 1 when a "how many" question counts something the entry never counts. */
   countMismatch: number;
-  /** 1 when the message names a subject and the entry is about none of the ones it names. */
+  /**
+   * 1 when the message names a subject the entry is not about: "who runs amnesty's international
+   * secretariat?" names Amnesty International and the International Secretariat, and an entry about the
+   * first alone is not about what is asked.
+   */
   otherSubject: number;
   /** 1 when the message was read with the previous answer's words added, as a follow-up. */
   readWithContext: number;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../../projectRoot';
 import { featureVector, FEATURE_NAMES, type Evidence } from './features';
+import { retrievalSettingsSchema, type RetrievalSettings } from './retrievalSettings';
 
 /** Written by `npm run train`, committed, and read at start-up. */
 export const DEFAULT_MODEL_FILE = resolve(PROJECT_ROOT, 'src', 'faq', 'ranking', 'model.json');
@@ -12,6 +13,8 @@ const modelSchema = z.strictObject({
   features: z.array(z.string()),
   bias: z.number(),
   weights: z.array(z.number()),
+  /** The numbers of the retrieval match the weights were fitted over. */
+  retrieval: retrievalSettingsSchema,
   /** What it was fitted on, for whoever reads the file. */
   fitted: z.strictObject({ queries: z.number().int(), answered: z.number().int(), l2: z.number() }),
 });
@@ -35,6 +38,7 @@ export class RankingModel {
   private constructor(
     readonly bias: number,
     readonly weights: readonly number[],
+    readonly retrieval: RetrievalSettings,
   ) {}
 
   static fromFile(model: ModelFile, file = 'model'): RankingModel {
@@ -43,11 +47,11 @@ export class RankingModel {
       throw new Error(`${file}: field "features" is [${model.features.join(', ')}], but this build computes [${names}]: run npm run train`);
     }
     if (model.weights.length !== FEATURE_NAMES.length) throw new Error(`${file}: field "weights" has ${model.weights.length} numbers for ${FEATURE_NAMES.length} features`);
-    return new RankingModel(model.bias, model.weights);
+    return new RankingModel(model.bias, model.weights, Object.freeze({ ...model.retrieval }));
   }
 
-  static fromWeights(bias: number, weights: readonly number[]): RankingModel {
-    return new RankingModel(bias, weights);
+  static fromWeights(bias: number, weights: readonly number[], retrieval: RetrievalSettings): RankingModel {
+    return new RankingModel(bias, weights, retrieval);
   }
 
   utility(evidence: Evidence): number {
@@ -85,6 +89,16 @@ export function parseRankingModel(text: string, file: string): RankingModel {
   const parsed = modelSchema.safeParse(JSON.parse(text));
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `field "${i.path.join('.')}": ${i.message}`).join('; ')}`);
   return RankingModel.fromFile(parsed.data, file);
+}
+
+/**
+ * The committed model's retrieval settings alone: training reads them to gather its evidence, and must
+ * work when the features have changed since the weights were fitted.
+ */
+export function committedRetrievalSettings(): RetrievalSettings {
+  const parsed = z.object({ retrieval: retrievalSettingsSchema }).safeParse(JSON.parse(readFileSync(DEFAULT_MODEL_FILE, 'utf8')));
+  if (!parsed.success) throw new Error(`${DEFAULT_MODEL_FILE}: ${parsed.error.issues.map((i) => `field "${i.path.join('.')}": ${i.message}`).join('; ')}`);
+  return parsed.data.retrieval;
 }
 
 /** The committed model, read once per process: every Decider shares it. */

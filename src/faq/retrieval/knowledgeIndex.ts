@@ -1,7 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic } from '../knowledge/schema';
 import { isCommonWord } from '../analysis/commonWords';
-import { countedByNumbers, countedByQuestion } from '../analysis/counting';
+import { countedByNumbers, countedByQuestion, qualifiersOfPeople } from '../analysis/counting';
 import { NameFinder } from '../analysis/names';
 import { boundedMessage, foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from '../analysis/normalise';
 import { mayAskType, questionType, type QuestionType } from '../analysis/questionType';
@@ -12,6 +12,7 @@ import { WordTable } from '../analysis/wordTable';
 import { committedWordVectors, type WordVectors } from '../analysis/wordVectors';
 import type { Evidence } from '../ranking/features';
 import { committedRankingModel, RankingModel } from '../ranking/model';
+import type { RetrievalSettings } from '../ranking/retrievalSettings';
 import { FieldFrequencyBuilder, FIELDS, type FieldScorer } from './fieldScores';
 import { grown } from './grown';
 
@@ -30,6 +31,8 @@ export interface Candidate {
    * says about the subject, but not the answer.
    */
   ifNamed?: number;
+  /** For such an entry, the evidence `ifNamed` is the model's reading of (see `ifSaid`). */
+  ifSaid?: Evidence;
   /** The question or phrasing of the entry that matched best. */
   matchedPhrasing: string;
 }
@@ -61,6 +64,8 @@ interface AskedFor {
   specifiers: string[];
   /** Stem ids of the words of `counted` the base knows. */
   countedStems: number[];
+  /** Whether it counts people qualified by a word the base has never seen: no entry counts them. */
+  countsStrangers: boolean;
   /** The stems of each subject the message names. */
   namedSubjects: Set<number>[];
   /** The words typed, question words left out. */
@@ -90,21 +95,6 @@ export interface SearchOptions {
   limit?: number;
 }
 
-/** Question words steer between entries but must not pick one on their own. */
-const QUESTION_WORD_WEIGHT = 0.35;
-/** How much the share of the message explained counts, against the share of the best phrasing used. */
-const MESSAGE_COVERAGE_EXPONENT = 0.6;
-/**
- * A word found only in an entry's answer or quotes explains this much of a word found in its phrasings:
- * supporters reuse the page's own words ("underrepresented", "presence"), but a curated phrasing is the
- * stronger sign of what an entry is for.
- */
-const ANSWER_WORD_CREDIT = 0.6;
-/**
- * The pruning bounds compare x ** E * y ** (1 - E) with minMatch; raised to the power 1 / E they
- * compare x * y ** COVERAGE_POWER with minMatch ** (1 / E), where y's power can be computed once.
- */
-const COVERAGE_POWER = (1 - MESSAGE_COVERAGE_EXPONENT) / MESSAGE_COVERAGE_EXPONENT;
 /** Bounds are loosened by this much, so rounding can never prune an entry that scores exactly the minimum. */
 const BOUND_SLACK = 1 + 1e-9;
 /** What an answer needs to answer "how many", "when" or "how long": a number, or words of counting, time or duration. */
@@ -116,14 +106,6 @@ const ANSWER_SUPPORTS: Partial<Record<QuestionType, RegExp>> = {
 const ANSWER_SUPPORT_PATTERNS = Object.entries(ANSWER_SUPPORTS) as [QuestionType, RegExp][];
 /** The types whose support is looked for in the answer itself; "where" is supported by an answer that names a place. */
 const ANSWER_CHECKED: ReadonlySet<QuestionType> = new Set(['quantity', 'time', 'duration', 'place']);
-/** An entry is about a subject when its wordings know at least this share of the subject's weight. */
-const ABOUT_SUBJECT_SHARE = 0.5;
-/** A message names an entry's subject when it has at least this share of the weight of the subject's words. */
-const SUBJECT_NAMED_SHARE = 0.75;
-/** A context word counts this much of a word the user typed. */
-const CONTEXT_WEIGHT = 0.5;
-/** A typo-corrected word earns this much of a correctly spelt one, per edit. */
-const CREDIT_PER_EDIT = 0.12;
 
 /** How many candidates a search returns unless asked for more. */
 const DEFAULT_LIMIT = 5;
@@ -232,7 +214,7 @@ export class KnowledgeIndex {
   private readonly phrasingWeight: Float64Array;
   /** Each entry's lightest phrasing: no phrasing of it can be covered more than the message's words allow. */
   private readonly entryLightestPhrasing: Float64Array;
-  /** entryLightestPhrasing to the power COVERAGE_POWER, for a bound that needs no Math.pow per entry. */
+  /** entryLightestPhrasing to the power coveragePower, for a bound that needs no Math.pow per entry. */
   private readonly entryLightestPowered: Float64Array;
   private readonly phrasingText: string[] = [];
   /** Entry e's phrasings are entryFirstPhrasing[e] .. entryFirstPhrasing[e + 1]. */
@@ -250,6 +232,12 @@ export class KnowledgeIndex {
   private readonly entryCounts = new Map<number, Set<number>>();
   /** The name groups, numbers and detail words each entry's own text mentions, for entries that mention any. */
   private readonly entrySpecifiers = new Map<number, Set<string>>();
+  /**
+   * The detail words any entry on the same curated subject mentions, by entry. A detail said of the
+   * subject elsewhere is context, not what is asked: "how often do the sections' representatives get
+   * together to vote?" asks how often the ICM meets, though only the ICM's other entries speak of voting.
+   */
+  private readonly subjectDetails = new Map<number, Set<string>>();
   /**
    * The distinct subjects, as content stems (entries often share one), and the subjects listed under the
    * stems that could name them.
@@ -273,6 +261,14 @@ export class KnowledgeIndex {
   private readonly wordingClauses = new Map<string, readonly string[]>();
   /** BM25 of each field, for the candidates' evidence. */
   private readonly fieldScorer: FieldScorer;
+  /** The retrieval match's numbers, fitted with the model. */
+  private readonly settings: RetrievalSettings;
+  /**
+   * The pruning bounds compare x ** E * y ** (1 - E) with minMatch, E the message coverage exponent;
+   * raised to the power 1 / E they compare x * y ** coveragePower with minMatch ** (1 / E), where y's
+   * power can be computed once.
+   */
+  private readonly coveragePower: number;
 
   constructor(
     readonly entries: readonly Entry[],
@@ -282,6 +278,8 @@ export class KnowledgeIndex {
     readonly model: RankingModel = committedRankingModel(),
     private readonly vectors: WordVectors = committedWordVectors(),
   ) {
+    this.settings = model.retrieval;
+    this.coveragePower = (1 - this.settings.messageCoverageExponent) / this.settings.messageCoverageExponent;
     this.analyser = new Analyser(rewriter);
     this.detailStems = new Set(details.map((d) => stem(foldText(d))));
     this.byId = new Map(entries.map((e) => [e.id, e]));
@@ -440,14 +438,14 @@ export class KnowledgeIndex {
       if (said(entry.answer, ids, answerCodes)) this.answerTypes[entryIndex]! |= TYPE_BITS.place;
       for (const code of answerCodes) {
         if (code & 1) continue;
-        addCredit(code >> 1, ANSWER_WORD_CREDIT);
+        addCredit(code >> 1, this.settings.answerWordCredit);
         fieldFrequencies.count(ANSWER, code >> 1);
       }
       for (const quote of entry.quotes) {
         ids.length = 0;
         for (const code of wordingCodes(quote, idsOf(quote, ids))) {
           if (code & 1) continue;
-          addCredit(code >> 1, ANSWER_WORD_CREDIT);
+          addCredit(code >> 1, this.settings.answerWordCredit);
           fieldFrequencies.count(QUOTES, code >> 1);
         }
       }
@@ -472,6 +470,17 @@ export class KnowledgeIndex {
       if (specifiers.size > 0) this.entrySpecifiers.set(entryIndex, specifiers);
     });
     firstPhrasing.push(this.phrasingText.length);
+    const detailsBySubject = new Map<string, Set<string>>();
+    for (const [e, specifiers] of this.entrySpecifiers) {
+      const subject = foldText(entries[e]!.subject);
+      const details = detailsBySubject.get(subject) ?? new Set<string>();
+      for (const s of specifiers) if (s.startsWith('detail:')) details.add(s);
+      detailsBySubject.set(subject, details);
+    }
+    entries.forEach((entry, e) => {
+      const details = detailsBySubject.get(foldText(entry.subject));
+      if (details && details.size > 0) this.subjectDetails.set(e, details);
+    });
     // One row per word with a vector, however many entries use it.
     const rowOf = new Int32Array(table.size).fill(-1);
     const rows: Float32Array[] = [];
@@ -509,7 +518,7 @@ export class KnowledgeIndex {
     this.phrasingWeight = new Float64Array(this.phrasingText.length);
     for (let p = 0; p < this.phrasingText.length; p++) {
       for (let i = this.phrasingStart[p]!; i < this.phrasingStart[p + 1]!; i++) {
-        this.phrasingWeight[p]! += this.idf[this.phrasingStems[i]!]! * (phrasingCodes[i]! & 1 ? QUESTION_WORD_WEIGHT : 1);
+        this.phrasingWeight[p]! += this.idf[this.phrasingStems[i]!]! * (phrasingCodes[i]! & 1 ? this.settings.questionWordWeight : 1);
       }
     }
     this.entryLightestPhrasing = new Float64Array(entries.length).fill(Infinity);
@@ -519,7 +528,7 @@ export class KnowledgeIndex {
       }
     }
 
-    this.entryLightestPowered = this.entryLightestPhrasing.map((w) => w ** COVERAGE_POWER);
+    this.entryLightestPowered = this.entryLightestPhrasing.map((w) => w ** this.coveragePower);
 
     this.entryStems = new FlatLists(Int32Array.from(entryStart), entryItems.slice(0, entryItemCount), entryCredits.slice(0, entryItemCount));
     this.fieldScorer = fieldFrequencies.build();
@@ -547,10 +556,10 @@ export class KnowledgeIndex {
       const key = stems.join(' ');
       if (seen.has(key)) continue;
       seen.add(key);
-      // A text that lacks every stem weighing more than what SUBJECT_NAMED_SHARE leaves out cannot name the
+      // A text that lacks every stem weighing more than what subjectNamedShare leaves out cannot name the
       // subject, so it is listed under those stems only (under all of them when none weighs that much).
       const total = stems.reduce((sum, id) => sum + this.idf[id]!, 0);
-      const heavy = stems.filter((id) => this.idf[id]! > (1 - SUBJECT_NAMED_SHARE) * total);
+      const heavy = stems.filter((id) => this.idf[id]! > (1 - this.settings.subjectNamedShare) * total);
       for (const id of heavy.length > 0 ? heavy : stems) {
         const list = this.subjectsByStem.get(id);
         if (list) list.push(this.subjects.length);
@@ -580,7 +589,7 @@ export class KnowledgeIndex {
       stems = this.contentStems(other.subject);
       this.subjectStems.set(other.id, stems);
     }
-    return this.shareKnown(entryIndex, stems) >= ABOUT_SUBJECT_SHARE;
+    return this.shareKnown(entryIndex, stems) >= this.settings.aboutSubjectShare;
   }
 
   /** The share of the weight of `stems` that entry e's question and phrasings contain. */
@@ -615,7 +624,7 @@ export class KnowledgeIndex {
         total += this.idf[id]!;
         if (said.has(id)) found += this.idf[id]!;
       }
-      if (total > 0 && found / total >= SUBJECT_NAMED_SHARE) named.push(this.subjects[subject]!);
+      if (total > 0 && found / total >= this.settings.subjectNamedShare) named.push(this.subjects[subject]!);
     }
     return named;
   }
@@ -741,12 +750,12 @@ export class KnowledgeIndex {
     if (/\d/.test(token.word) || isCommonWord(token.word)) return { token, credit: 0, fromContext };
     const match = this.typos.correct(token.word);
     if (!match) return { token, credit: 0, fromContext };
-    return { token, stemId: this.stemOfWord.get(match.word)!, read: match.word, credit: 1 - CREDIT_PER_EDIT * match.edits, fromContext };
+    return { token, stemId: this.stemOfWord.get(match.word)!, read: match.word, credit: 1 - this.settings.creditPerEdit * match.edits, fromContext };
   }
 
   private weightOf(r: ResolvedToken): number {
     const idf = r.stemId === undefined ? this.unknownIdf : this.idf[r.stemId]!;
-    return idf * (r.token.isQuestionWord ? QUESTION_WORD_WEIGHT : 1) * (r.fromContext ? CONTEXT_WEIGHT : 1);
+    return idf * (r.token.isQuestionWord ? this.settings.questionWordWeight : 1) * (r.fromContext ? this.settings.contextWeight : 1);
   }
 
   /** A message as the search and the decision read it, with this knowledge base's synonyms and acronyms. */
@@ -789,7 +798,7 @@ export class KnowledgeIndex {
       if (messageGain[r.stemId] === 0) stemsOfMessage.push(r.stemId);
       else if (messageGain[r.stemId]! >= message) continue;
       messageGain[r.stemId] = message;
-      phrasingGain[r.stemId] = this.idf[r.stemId]! * (r.token.isQuestionWord ? QUESTION_WORD_WEIGHT : 1) * r.credit;
+      phrasingGain[r.stemId] = this.idf[r.stemId]! * (r.token.isQuestionWord ? this.settings.questionWordWeight : 1) * r.credit;
     }
     try {
       // Subjects the message itself names ("the International Secretariat"): entries about something else
@@ -800,6 +809,8 @@ export class KnowledgeIndex {
       // Counted words the base has never seen, even as typos ("how many show up?"), say nothing of what
       // is counted: the check is for words it knows.
       const countedStems = counted.flatMap((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId ?? []);
+      // But people qualified by a word it has never seen ("how many homeless people") are people no entry counts.
+      const countsStrangers = type === 'quantity' && qualifiersOfPeople(question.clauseWords.join(' ')).some((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId === undefined);
       // The typed words, as the semantic feature and the shares of unknown and corrected words read them.
       const words: MessageWord[] = [];
       let typedWeight = 0;
@@ -815,7 +826,7 @@ export class KnowledgeIndex {
       }
       const share = (part: number) => (typedWeight === 0 ? 0 : part / typedWeight);
       const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && !this.detailStems.has(r.token.stem));
-      const asked = { type, specifiers, countedStems, namedSubjects, words, unknownShare: share(unknownWeight), correctedShare: share(correctedWeight), messageWeight, saysMoreThanDetails };
+      const asked = { type, specifiers, countedStems, countsStrangers, namedSubjects, words, unknownShare: share(unknownWeight), correctedShare: share(correctedWeight), messageWeight, saysMoreThanDetails };
       return { ...empty, candidates: this.rank(stemsOfMessage, messageWeight, asked, options) };
     } finally {
       for (const id of stemsOfMessage) messageGain[id] = phrasingGain[id] = 0;
@@ -828,7 +839,7 @@ export class KnowledgeIndex {
     // An entry reaches minMatch only if it explains at least this share of the message, so it
     // must know one of the "essential" stems: all but the cheapest ones that together fall short.
     const minMatch = options.minMatch ?? 0;
-    const needed = (minMatch ** (1 / MESSAGE_COVERAGE_EXPONENT) * messageWeight) / BOUND_SLACK;
+    const needed = (minMatch ** (1 / this.settings.messageCoverageExponent) * messageWeight) / BOUND_SLACK;
     const byGain = stemsOfMessage.sort((a, b) => messageGain[a]! - messageGain[b]!);
     let skipped = 0;
     let cheap = 0;
@@ -840,7 +851,7 @@ export class KnowledgeIndex {
     // whose lightest phrasing is heavier than this cannot reach minMatch at all.
     let messagePhrasingWeight = 0;
     for (const id of byGain) messagePhrasingWeight += phrasingGain[id]!;
-    const heaviest = minMatch > 0 ? (messagePhrasingWeight / minMatch ** (1 / (1 - MESSAGE_COVERAGE_EXPONENT))) * BOUND_SLACK : Infinity;
+    const heaviest = minMatch > 0 ? (messagePhrasingWeight / minMatch ** (1 / (1 - this.settings.messageCoverageExponent))) * BOUND_SLACK : Infinity;
 
     // Sum, per entry, the weight of the essential stems it knows. With the cheap stems' whole weight added,
     // that bounds what the entry can explain, so most entries met through one common word are dropped
@@ -861,7 +872,7 @@ export class KnowledgeIndex {
         explained[e]! += gain * credit[i]!;
       }
     }
-    const messagePhrasingPowered = messagePhrasingWeight ** COVERAGE_POWER;
+    const messagePhrasingPowered = messagePhrasingWeight ** this.coveragePower;
 
     // The best `retrieveLimit` so far, best first. Once the list is full, an entry must beat its last to matter,
     // so the bounds tighten as better entries are found.
@@ -869,9 +880,9 @@ export class KnowledgeIndex {
     const retrieveLimit = Math.max(options.limit ?? DEFAULT_LIMIT, RETRIEVE_LIMIT);
     const best: Retrieved[] = [];
     let floor = minMatch;
-    // The floor raised to the power 1 / MESSAGE_COVERAGE_EXPONENT (see COVERAGE_POWER), and the share of
+    // The floor raised to the power 1 / messageCoverageExponent (see coveragePower), and the share of
     // the message an entry must explain to reach it.
-    let wanted = minMatch ** (1 / MESSAGE_COVERAGE_EXPONENT) / BOUND_SLACK;
+    let wanted = minMatch ** (1 / this.settings.messageCoverageExponent) / BOUND_SLACK;
     let neededHere = needed;
     for (const entryIndex of visited) {
       const essential = explained[entryIndex]!;
@@ -899,14 +910,14 @@ export class KnowledgeIndex {
         }
         if (usedOfMessage === 0) continue;
         const coverage = Math.min(1, usedOfPhrasing / this.phrasingWeight[p]!);
-        const alone = (usedOfMessage / messageWeight) ** MESSAGE_COVERAGE_EXPONENT * coverage ** (1 - MESSAGE_COVERAGE_EXPONENT);
+        const alone = (usedOfMessage / messageWeight) ** this.settings.messageCoverageExponent * coverage ** (1 - this.settings.messageCoverageExponent);
         phrasingCoverage = Math.max(phrasingCoverage, coverage);
         if (alone > phrasingConfidence) {
           phrasingConfidence = alone;
           matched = p;
         }
       }
-      const wholeEntry = messageCoverage ** MESSAGE_COVERAGE_EXPONENT * phrasingCoverage ** (1 - MESSAGE_COVERAGE_EXPONENT);
+      const wholeEntry = messageCoverage ** this.settings.messageCoverageExponent * phrasingCoverage ** (1 - this.settings.messageCoverageExponent);
       const match = Math.max(phrasingConfidence, wholeEntry);
       if (match < floor) continue;
       const found: Retrieved = { entryIndex, match, phrasingMatch: phrasingConfidence, messageCoverage, phrasingCoverage, matched };
@@ -917,7 +928,7 @@ export class KnowledgeIndex {
       if (best.length > retrieveLimit) best.pop();
       if (best.length === retrieveLimit && best[retrieveLimit - 1]!.match > floor) {
         floor = best[retrieveLimit - 1]!.match;
-        const share = floor ** (1 / MESSAGE_COVERAGE_EXPONENT);
+        const share = floor ** (1 / this.settings.messageCoverageExponent);
         wanted = share / BOUND_SLACK;
         neededHere = (share * messageWeight) / BOUND_SLACK;
       }
@@ -939,9 +950,28 @@ export class KnowledgeIndex {
       // asked about is not about the subject at all.
       const lacksOnlyDetails = asked.specifiers.every((s) => own?.has(s) || s.startsWith('detail:'));
       const lacks = lacksOnlyDetails && !asked.saysMoreThanDetails && (evidence[i]!.detailMissing === 1 || evidence[i]!.typeUnanswerable === 1);
-      return { entry, confidence: 0, match: r.match, evidence: evidence[i]!, matchedPhrasing: this.phrasingText[r.matched] ?? entry.question, ...(lacks ? { ifNamed: 0 } : {}) };
+      const matchedPhrasing = this.phrasingText[r.matched] ?? entry.question;
+      return { entry, confidence: 0, match: r.match, evidence: evidence[i]!, matchedPhrasing, ...(lacks ? { ifSaid: this.ifSaid(r.entryIndex, evidence[i]!, asked) } : {}) };
     });
     return this.withProbabilities(candidates, evidence).slice(0, options.limit ?? DEFAULT_LIMIT);
+  }
+
+  /**
+   * An entry's evidence had it said what is asked: the detail and the kind of answer would no longer be
+   * missing, and the message's detail words would be explained like its others. "When will the Thailand
+   * hub open?" leaves "open" unexplained by the entry on the hubs; had it said when they open, it would not.
+   */
+  private ifSaid(e: number, evidence: Evidence, asked: AskedFor): Evidence {
+    const own = this.entrySpecifiers.get(e);
+    const missing = new Set<number>();
+    for (const s of asked.specifiers) {
+      if (!s.startsWith('detail:') || own?.has(s) || this.subjectDetails.get(e)?.has(s)) continue;
+      const id = this.stemIds.get(s.slice('detail:'.length));
+      if (id !== undefined) missing.add(id);
+    }
+    let weight = 0;
+    for (const word of asked.words) if (word.stemId !== undefined && missing.has(word.stemId)) weight += word.weight;
+    return { ...evidence, detailMissing: 0, typeUnanswerable: 0, messageCoverage: Math.min(1, evidence.messageCoverage + weight / asked.messageWeight) };
   }
 
   /** The candidates with the model's probabilities for this evidence, and `ifNamed` for those that have one, best first. */
@@ -951,10 +981,12 @@ export class KnowledgeIndex {
     return candidates
       .map((c, i) => {
         const scored: Candidate = { ...c, evidence: evidence[i]!, confidence: probabilities[i]! };
-        if (c.ifNamed !== undefined) {
+        if (c.ifSaid) {
+          // What is learned after the search (a pronoun's role) holds had it said what is asked, too.
+          const said: Evidence = { ...evidence[i]!, detailMissing: 0, typeUnanswerable: 0, messageCoverage: c.ifSaid.messageCoverage };
           // Only this candidate's utility changes; the others' are reused.
-          const said = utilities.map((u, j) => (j === i ? this.model.utility({ ...evidence[i]!, detailMissing: 0, typeUnanswerable: 0 }) : u));
-          scored.ifNamed = RankingModel.shares(said)[i]!;
+          scored.ifSaid = said;
+          scored.ifNamed = RankingModel.shares(utilities.map((u, j) => (j === i ? this.model.utility(said) : u)))[i]!;
         }
         return scored;
       })
@@ -963,7 +995,7 @@ export class KnowledgeIndex {
 
   /** What the model reads about one retrieved entry; it runs while the message's stem gains are set. */
   private evidence(r: Retrieved, asked: AskedFor, options: SearchOptions, lead: number): Evidence {
-    const { type, specifiers, countedStems, namedSubjects } = asked;
+    const { type, specifiers, countedStems, countsStrangers, namedSubjects } = asked;
     const e = r.entryIndex;
     const entryTypes = this.entryTypes[e]!;
     let typeUnanswerable = 0;
@@ -995,9 +1027,9 @@ export class KnowledgeIndex {
       otherTopic: options.preferTopic && this.entries[e]!.topic !== options.preferTopic ? 1 : 0,
       typeUnanswerable,
       typeLoose,
-      detailMissing: specifiers.some((s) => !ownSpecifiers?.has(s)) ? 1 : 0,
-      countMismatch: countedStems.length > 0 && !countedStems.some((id) => ownCounts?.has(id)) ? 1 : 0,
-      otherSubject: namedSubjects.length > 0 && !namedSubjects.some((subject) => this.shareKnown(e, subject) >= ABOUT_SUBJECT_SHARE) ? 1 : 0,
+      detailMissing: specifiers.some((s) => !ownSpecifiers?.has(s) && !this.subjectDetails.get(e)?.has(s)) ? 1 : 0,
+      countMismatch: countsStrangers || (countedStems.length > 0 && !countedStems.some((id) => ownCounts?.has(id))) ? 1 : 0,
+      otherSubject: namedSubjects.some((subject) => this.shareKnown(e, subject) < this.settings.aboutSubjectShare) ? 1 : 0,
       readWithContext: options.contextText ? 1 : 0,
       roleMismatch: 0,
     };
