@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Analyser } from '../src/faq/analysis/question';
-import { SynonymRewriter } from '../src/faq/analysis/normalise';
+import { NameFinder } from '../src/faq/analysis/names';
+import { SynonymRewriter, stem } from '../src/faq/analysis/normalise';
 
 describe('analysing a message once (Question)', () => {
   const analyser = new Analyser(new SynonymRewriter([{ phrase: 'ICM', means: 'International Council Meeting', matchCase: false }]));
@@ -27,5 +28,15 @@ describe('analysing a message once (Question)', () => {
 
   it('reads only what boundedMessage leaves of a long message', () => {
     expect(analyser.analyse(`what is the icm ${'x'.repeat(10_000)}`).text.length).to.be.at.most(500);
+  });
+
+  it('reads the names, numbers, details and counted things of the knowledge base once, for the search', () => {
+    const knowing = new Analyser(new SynonymRewriter([]), new NameFinder([{ spellings: ['Thailand', 'Thai'], matchCase: [] }]), new Set([stem('open')]));
+    const hub = knowing.analyse('When will the Thai hub open, after 2013?');
+    expect(hub.namesAndNumbers).to.deep.equal(['name:Thailand', 'number:2013']);
+    expect(hub.details).to.deep.equal([stem('open')]);
+    expect(knowing.analyse('how many homeless people are there?').peopleQualifiers).to.deep.equal(['homeless']);
+    expect(knowing.analyse('how many staff are there?').counted).to.deep.equal(['staff']);
+    expect(knowing.analyse('who counts the staff?').counted).to.deep.equal([]);
   });
 });

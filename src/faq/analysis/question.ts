@@ -1,4 +1,6 @@
+import { countedByQuestion, qualifiersOfPeople } from './counting';
 import { followUpCue, PERSONAL_PRONOUNS, type FollowUpCue } from './followUp';
+import { NameFinder } from './names';
 import { boundedMessage, foldText, tokenize, type SynonymRewriter, type Token } from './normalise';
 import { questionType, type QuestionType } from './questionType';
 
@@ -33,11 +35,27 @@ export interface Question {
    * "how often do they meet?". On its own such a message does not say what it asks about.
    */
   readonly pronounAndVerb: boolean;
+  /**
+   * The places, organisations and issues it names, by the knowledge base's name groups ("name:Thailand"),
+   * and the years and large counts in it ("number:2013"); a small number is more often part of the
+   * question ("which 2 countries").
+   */
+  readonly namesAndNumbers: readonly string[];
+  /** The stems of its words that ask for a particular detail ("old", "earn"), from the knowledge base's list. */
+  readonly details: readonly string[];
+  /** What a "how many" question counts ("staff"); empty for people in general or any other question. */
+  readonly counted: readonly string[];
+  /** What qualifies the people a "how many" question counts ("homeless"). */
+  readonly peopleQualifiers: readonly string[];
 }
 
 /** Turns a message into its Question, with the knowledge base's synonyms and acronyms. */
 export class Analyser {
-  constructor(private readonly rewriter: SynonymRewriter) {}
+  constructor(
+    private readonly rewriter: SynonymRewriter,
+    private readonly names: NameFinder = new NameFinder([]),
+    private readonly detailStems: ReadonlySet<string> = new Set(),
+  ) {}
 
   analyse(message: string): Question {
     const text = boundedMessage(message);
@@ -46,6 +64,10 @@ export class Analyser {
     const type = questionType(text, folded);
     const asked = tokens.filter((t) => !t.isQuestionWord && !TYPE_CUE_WORDS.has(t.word));
     const clauseWords = foldText(this.rewriter.rewrite(text)).split(' ').filter(Boolean);
+    const clause = clauseWords.join(' ');
+    const namesAndNumbers = new Set<string>();
+    for (const group of this.names.find(text, folded)) namesAndNumbers.add(`name:${this.names.label(group)}`);
+    for (const number of folded.match(/\d{3,}/g) ?? []) namesAndNumbers.add(`number:${number}`);
     return Object.freeze({
       text,
       folded,
@@ -55,6 +77,10 @@ export class Analyser {
       bareType: tokens.length > 0 && asked.length === 0 ? type : undefined,
       cue: followUpCue(folded),
       pronounAndVerb: asked.length <= 1 && clauseWords.some((word) => PERSONAL_PRONOUNS.has(word)),
+      namesAndNumbers: Object.freeze([...namesAndNumbers]),
+      details: Object.freeze(tokens.filter((t) => this.detailStems.has(t.stem)).map((t) => t.stem)),
+      counted: Object.freeze(type === 'quantity' ? countedByQuestion(clause) : []),
+      peopleQualifiers: Object.freeze(type === 'quantity' ? qualifiersOfPeople(clause) : []),
     });
   }
 }

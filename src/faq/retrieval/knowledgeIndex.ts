@@ -1,7 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/loadKnowledge';
 import type { Entry, Topic } from '../knowledge/schema';
 import { isCommonWord } from '../analysis/commonWords';
-import { countedByNumbers, countedByQuestion, qualifiersOfPeople } from '../analysis/counting';
+import { countedByNumbers, countedByQuestion } from '../analysis/counting';
 import { NameFinder } from '../analysis/names';
 import { boundedMessage, foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from '../analysis/normalise';
 import { mayAskType, questionType, type QuestionType } from '../analysis/questionType';
@@ -280,8 +280,8 @@ export class KnowledgeIndex {
   ) {
     this.settings = model.retrieval;
     this.coveragePower = (1 - this.settings.messageCoverageExponent) / this.settings.messageCoverageExponent;
-    this.analyser = new Analyser(rewriter);
     this.detailStems = new Set(details.map((d) => stem(foldText(d))));
+    this.analyser = new Analyser(rewriter, names, this.detailStems);
     this.byId = new Map(entries.map((e) => [e.id, e]));
     this.entryIndex = new Map(entries.map((e, i) => [e.id, i]));
     const firstPhrasing: number[] = [];
@@ -701,15 +701,6 @@ export class KnowledgeIndex {
     return ((this.entryTypes[entryIndex]! | this.answerTypes[entryIndex]!) & TYPE_BITS[type]) !== 0;
   }
 
-  /** The places, organisations and issues (by group) and the numbers a text names. */
-  private specifiersOf(text: string, folded = foldText(text)): Set<string> {
-    const found = new Set<string>();
-    for (const group of this.names.find(text, folded)) found.add(`name:${this.names.label(group)}`);
-    // Years and large counts ("in 1990", "300 staff"); a small number is more often part of the question ("which 2 countries").
-    for (const number of folded.match(/\d{3,}/g) ?? []) found.add(`number:${number}`);
-    return found;
-  }
-
   /**
    * Capitalised words inside a sentence, and acronyms anywhere, that the knowledge base has never seen,
    * even as typos: names of things it does not cover ("the Labour Party", "Amnesty Ireland", "the RSPB").
@@ -780,10 +771,8 @@ export class KnowledgeIndex {
     const corrections = typed.flatMap((r) => (r.read ? [{ typed: r.token.word, read: r.read }] : []));
     const resolved = [...typed, ...context];
     const messageWeight = resolved.reduce((sum, r) => sum + this.weightOf(r), 0);
-    const asked = this.specifiersOf(text, question.folded);
-    const details = typed.filter((r) => this.detailStems.has(r.token.stem)).map((r) => `detail:${r.token.stem}`);
-    const specifiers = [...asked, ...details, ...this.outsideNames(text).map((w) => `outside:${w}`)];
-    const counted = type === 'quantity' ? countedByQuestion(question.clauseWords.join(' ')) : [];
+    const specifiers = [...question.namesAndNumbers, ...question.details.map((d) => `detail:${d}`), ...this.outsideNames(text).map((w) => `outside:${w}`)];
+    const counted = [...question.counted];
     const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers, counted };
     // Question words and numbers steer between entries but never pick one: "where when how?" and "2" ask
     // nothing (outside a menu, where "2" is a choice).
@@ -810,7 +799,7 @@ export class KnowledgeIndex {
       // is counted: the check is for words it knows.
       const countedStems = counted.flatMap((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId ?? []);
       // But people qualified by a word it has never seen ("how many homeless people") are people no entry counts.
-      const countsStrangers = type === 'quantity' && qualifiersOfPeople(question.clauseWords.join(' ')).some((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId === undefined);
+      const countsStrangers = question.peopleQualifiers.some((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId === undefined);
       // The typed words, as the semantic feature and the shares of unknown and corrected words read them.
       const words: MessageWord[] = [];
       let typedWeight = 0;
