@@ -816,14 +816,16 @@ export class KnowledgeIndex {
       const share = (part: number) => (typedWeight === 0 ? 0 : part / typedWeight);
       const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && !this.detailStems.has(r.token.stem));
       const asked = { type, specifiers, countedStems, countsStrangers, namedSubjects, words, unknownShare: share(unknownWeight), correctedShare: share(correctedWeight), messageWeight, saysMoreThanDetails };
-      return { ...empty, candidates: this.rank(stemsOfMessage, messageWeight, asked, options) };
+      const questionStems = new Set<number>();
+      for (const r of typed) if (r.token.isQuestionWord && r.stemId !== undefined) questionStems.add(r.stemId);
+      return { ...empty, candidates: this.rank(stemsOfMessage, questionStems, messageWeight, asked, options) };
     } finally {
       for (const id of stemsOfMessage) messageGain[id] = phrasingGain[id] = 0;
     }
   }
 
   /** The best entries for a message whose known stems' gains are in messageGain and phrasingGain. */
-  private rank(stemsOfMessage: number[], messageWeight: number, asked: AskedFor, options: SearchOptions): Candidate[] {
+  private rank(stemsOfMessage: number[], questionStems: ReadonlySet<number>, messageWeight: number, asked: AskedFor, options: SearchOptions): Candidate[] {
     const { messageGain, phrasingGain, explained } = this;
     // An entry reaches minMatch only if it explains at least this share of the message, so it
     // must know one of the "essential" stems: all but the cheapest ones that together fall short.
@@ -846,11 +848,18 @@ export class KnowledgeIndex {
     // that bounds what the entry can explain, so most entries met through one common word are dropped
     // before their stems and phrasings are read. Posting lists run lightest entry first, so each is read
     // only as far as the entries that could still be covered enough.
+    // Question words steer between entries but never find one: an entry is met only through the message's
+    // other words, and a question word's weight is added to every entry's bound instead, like a cheap stem's.
+    // Their lists are the longest of all, so this is most of a search's reading saved.
     const visited: number[] = [];
     const { start, items, credit } = this.postings;
     for (let k = skipped; k < byGain.length; k++) {
       const id = byGain[k]!;
       const gain = messageGain[id]!;
+      if (questionStems.has(id)) {
+        cheap += gain;
+        continue;
+      }
       for (let i = start[id]!; i < start[id + 1]!; i++) {
         const e = items[i]!;
         if (this.entryLightestPhrasing[e]! > heaviest) break;
