@@ -98,8 +98,9 @@ export const TRAINING_NEGATIVES_FILE = 'tests/eval/train-negatives.yaml';
 
 /**
  * The training negatives as cases to abstain on. Without them the only declines the fit saw were the
- * development split's and the missing-entry messages, which share the base's vocabulary: it learned little
- * about words the base has never seen ("how often are the olympic games held" got the ICM's frequency).
+ * development split's and the missing-entry messages, which share the base's vocabulary. With them, it
+ * still weighs words the base has never seen lightly: "how often are the olympic games held" gets the
+ * ICM's frequency, because curated phrasings asked without their own words look just as strange.
  */
 export function trainingNegatives(file = resolve(PROJECT_ROOT, TRAINING_NEGATIVES_FILE)): EvalCase[] {
   const questions = z.array(z.string().trim().min(1)).min(1);

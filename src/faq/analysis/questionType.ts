@@ -11,7 +11,7 @@ export type QuestionType = 'person' | 'time' | 'duration' | 'place' | 'quantity'
 /**
  * The cues. The one that starts first is the question's: in "what's the ICM when it's at home?" the
  * question is the "what", and the "when" belongs to a clause after it. Where two start at the same word,
- * the earlier here wins: "how many" over "how long", "what year" over "what for".
+ * the earlier here wins: "how long does he serve" asks a duration, though the time cues know "how long" too.
  */
 const CUES: [QuestionType, RegExp][] = [
   ['quantity', /\b(how (many|much|big|large)|what (percentage|proportion|share|number|fraction|percent)|number of|percentage of|proportion of|share of)\b|%/],

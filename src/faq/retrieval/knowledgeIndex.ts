@@ -954,16 +954,20 @@ export class KnowledgeIndex {
     return this.withProbabilities(candidates, evidence).slice(0, options.limit ?? DEFAULT_LIMIT);
   }
 
+  /** Whether entry e lacks what a specifier names: neither it nor, for a detail, another entry on its subject says it. */
+  private lacks(e: number, specifier: string): boolean {
+    return !this.entrySpecifiers.get(e)?.has(specifier) && !this.subjectDetails.get(e)?.has(specifier);
+  }
+
   /**
    * An entry's evidence had it said what is asked: the detail and the kind of answer would no longer be
    * missing, and the message's detail words would be explained like its others. "When will the Thailand
    * hub open?" leaves "open" unexplained by the entry on the hubs; had it said when they open, it would not.
    */
   private ifSaid(e: number, evidence: Evidence, asked: AskedFor): Evidence {
-    const own = this.entrySpecifiers.get(e);
     const missing = new Set<number>();
     for (const s of asked.specifiers) {
-      if (!s.startsWith('detail:') || own?.has(s) || this.subjectDetails.get(e)?.has(s)) continue;
+      if (!s.startsWith('detail:') || !this.lacks(e, s)) continue;
       const id = this.stemIds.get(s.slice('detail:'.length));
       if (id !== undefined) missing.add(id);
     }
@@ -1006,7 +1010,6 @@ export class KnowledgeIndex {
       // only loosely, as does an answer that could say but whose wordings ask something else.
       else if (!supported || (!typeAsked && entryTypes !== 0)) typeLoose = 1;
     }
-    const ownSpecifiers = this.entrySpecifiers.get(e);
     const ownCounts = this.entryCounts.get(e);
     const { start, items } = this.entryStems;
     const bm25 = this.fieldScorer.scores(e, start[e]!, start[e + 1]!, items, this.messageGain, asked.messageWeight);
@@ -1025,7 +1028,7 @@ export class KnowledgeIndex {
       otherTopic: options.preferTopic && this.entries[e]!.topic !== options.preferTopic ? 1 : 0,
       typeUnanswerable,
       typeLoose,
-      detailMissing: specifiers.some((s) => !ownSpecifiers?.has(s) && !this.subjectDetails.get(e)?.has(s)) ? 1 : 0,
+      detailMissing: specifiers.some((s) => this.lacks(e, s)) ? 1 : 0,
       countMismatch: countsStrangers || (countedStems.length > 0 && !countedStems.some((id) => ownCounts?.has(id))) ? 1 : 0,
       otherSubject: namedSubjects.some((subject) => this.shareKnown(e, subject) < this.settings.aboutSubjectShare) ? 1 : 0,
       readWithContext: options.contextText ? 1 : 0,
