@@ -239,12 +239,9 @@ export function judgeSearch(search: SearchResult, topic: Topic | undefined, via:
   // "did you mean" floor, as an offer must (the reply states no fact as the answer; it says the page lacks
   // it). A best candidate that lacks the detail is never the answer, however well it matches: "How old is
   // Salil Shetty?" is not answered by who he is.
-  const partial =
-    top && top.confidence >= answer && top.ifNamed !== undefined
-      ? top
-      : top && top.confidence < answer
-        ? search.candidates.find((c) => (c.ifNamed ?? 0) >= Math.max(clarifyFloor, top.confidence))
-        : undefined;
+  let partial: Candidate | undefined;
+  if (top && top.confidence < answer) partial = search.candidates.find((c) => (c.ifNamed ?? 0) >= Math.max(clarifyFloor, top.confidence));
+  else if (top?.ifNamed !== undefined) partial = top;
   if (partial) {
     const reason = `${partial.entry.id} scores ${fixed(partial.confidence)}${context}, but would score ${fixed(partial.ifNamed!)} if it said what is asked${search.specifiers.length ? ` (${search.specifiers.join(', ')})` : ''}`;
     return { kind: 'partial', entry: partial.entry, reason, search, topic };

@@ -1,4 +1,3 @@
-
 /**
  * Words that point back at something said before: "how often is it held?", "who appoints them?",
  * "how many staff work there?". "there" after "is" or "are" is not one: "is there an office in Kenya?";

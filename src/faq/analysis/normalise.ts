@@ -92,10 +92,9 @@ export function foldText(text: string): string {
         .trim();
   const british = folded.includes('iz') ? folded.replace(/([a-z])iz(e|ed|es|ing|ation|ations)\b/g, '$1is$2') : folded;
   // "whos", "whats": a question word whose "'s" was typed without the apostrophe is still that question word.
-  return CONTRACTED_QUESTION_WORD.test(british) ? british.replace(CONTRACTED_QUESTION_WORDS, '$1') : british;
+  return british.replace(CONTRACTED_QUESTION_WORDS, '$1');
 }
 
-const CONTRACTED_QUESTION_WORD = /\b(?:who|what|where|when|why|how)s\b/;
 const CONTRACTED_QUESTION_WORDS = /\b(who|what|where|when|why|how)s\b/g;
 
 const SMALL_NUMBERS = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'
@@ -198,6 +197,11 @@ export class SynonymRewriter {
     const words = new Set(foldText(text).split(' '));
     return this.rules.reduce((out, rule) => (words.has(rule.firstWord) ? out.replace(rule.pattern, rule.means) : out), text);
   }
+}
+
+/** A text's folded words in order, stop words kept and synonyms rewritten: what word order is read from. */
+export function clauseWordsOf(text: string, rewriter: SynonymRewriter): string[] {
+  return foldText(rewriter.rewrite(text)).split(' ').filter(Boolean);
 }
 
 /** The words of a text that say what it is about, each once. */

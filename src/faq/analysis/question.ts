@@ -1,7 +1,7 @@
 import { countedByQuestion, qualifiersOfPeople } from './counting';
 import { followUpCue, PERSONAL_PRONOUNS, type FollowUpCue } from './followUp';
 import { NameFinder } from './names';
-import { boundedMessage, foldText, tokenize, type SynonymRewriter, type Token } from './normalise';
+import { boundedMessage, clauseWordsOf, foldText, tokenize, type SynonymRewriter, type Token } from './normalise';
 import { questionType, type QuestionType } from './questionType';
 
 /** Words that only say what kind of answer is wanted: "how many?", "since when?", "how often?", "what year?". */
@@ -63,7 +63,7 @@ export class Analyser {
     const tokens = tokenize(text, this.rewriter);
     const type = questionType(text, folded);
     const asked = tokens.filter((t) => !t.isQuestionWord && !TYPE_CUE_WORDS.has(t.word));
-    const clauseWords = foldText(this.rewriter.rewrite(text)).split(' ').filter(Boolean);
+    const clauseWords = clauseWordsOf(text, this.rewriter);
     const clause = clauseWords.join(' ');
     const namesAndNumbers = new Set<string>();
     for (const group of this.names.find(text, folded)) namesAndNumbers.add(`name:${this.names.label(group)}`);

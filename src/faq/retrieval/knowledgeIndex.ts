@@ -3,7 +3,7 @@ import type { Entry, Topic } from '../knowledge/schema';
 import { isCommonWord } from '../analysis/commonWords';
 import { countedByNumbers, countedByQuestion } from '../analysis/counting';
 import { NameFinder } from '../analysis/names';
-import { boundedMessage, foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from '../analysis/normalise';
+import { boundedMessage, clauseWordsOf, foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from '../analysis/normalise';
 import { mayAskType, questionType, type QuestionType } from '../analysis/questionType';
 import { Analyser, type Question } from '../analysis/question';
 import { roleOf, type Role } from '../analysis/roles';
@@ -31,8 +31,8 @@ export interface Candidate {
    * says about the subject, but not the answer.
    */
   ifNamed?: number;
-  /** For such an entry, the evidence `ifNamed` is the model's reading of (see `ifSaid`). */
-  ifSaid?: Evidence;
+  /** For such an entry, the share of the message it would explain had it said that too. */
+  coverageIfSaid?: number;
   /** The question or phrasing of the entry that matched best. */
   matchedPhrasing: string;
 }
@@ -662,7 +662,7 @@ export class KnowledgeIndex {
   private clauseWords(wording: string): readonly string[] {
     let words = this.wordingClauses.get(wording);
     if (!words) {
-      words = foldText(this.rewriter.rewrite(wording)).split(' ').filter(Boolean);
+      words = clauseWordsOf(wording, this.rewriter);
       this.wordingClauses.set(wording, words);
     }
     return words;
@@ -949,7 +949,7 @@ export class KnowledgeIndex {
       const lacksOnlyDetails = asked.specifiers.every((s) => own?.has(s) || s.startsWith('detail:'));
       const lacks = lacksOnlyDetails && !asked.saysMoreThanDetails && (evidence[i]!.detailMissing === 1 || evidence[i]!.typeUnanswerable === 1);
       const matchedPhrasing = this.phrasingText[r.matched] ?? entry.question;
-      return { entry, confidence: 0, match: r.match, evidence: evidence[i]!, matchedPhrasing, ...(lacks ? { ifSaid: this.ifSaid(r.entryIndex, evidence[i]!, asked) } : {}) };
+      return { entry, confidence: 0, match: r.match, evidence: evidence[i]!, matchedPhrasing, ...(lacks ? { coverageIfSaid: this.coverageIfSaid(r.entryIndex, evidence[i]!, asked) } : {}) };
     });
     return this.withProbabilities(candidates, evidence).slice(0, options.limit ?? DEFAULT_LIMIT);
   }
@@ -960,11 +960,11 @@ export class KnowledgeIndex {
   }
 
   /**
-   * An entry's evidence had it said what is asked: the detail and the kind of answer would no longer be
-   * missing, and the message's detail words would be explained like its others. "When will the Thailand
-   * hub open?" leaves "open" unexplained by the entry on the hubs; had it said when they open, it would not.
+   * The share of the message an entry would explain had it said what is asked: the message's detail words
+   * it lacks would be explained like its others. "When will the Thailand hub open?" leaves "open"
+   * unexplained by the entry on the hubs; had it said when they open, it would not.
    */
-  private ifSaid(e: number, evidence: Evidence, asked: AskedFor): Evidence {
+  private coverageIfSaid(e: number, evidence: Evidence, asked: AskedFor): number {
     const missing = new Set<number>();
     for (const s of asked.specifiers) {
       if (!s.startsWith('detail:') || !this.lacks(e, s)) continue;
@@ -973,7 +973,7 @@ export class KnowledgeIndex {
     }
     let weight = 0;
     for (const word of asked.words) if (word.stemId !== undefined && missing.has(word.stemId)) weight += word.weight;
-    return { ...evidence, detailMissing: 0, typeUnanswerable: 0, messageCoverage: Math.min(1, evidence.messageCoverage + weight / asked.messageWeight) };
+    return Math.min(1, evidence.messageCoverage + weight / asked.messageWeight);
   }
 
   /** The candidates with the model's probabilities for this evidence, and `ifNamed` for those that have one, best first. */
@@ -983,11 +983,11 @@ export class KnowledgeIndex {
     return candidates
       .map((c, i) => {
         const scored: Candidate = { ...c, evidence: evidence[i]!, confidence: probabilities[i]! };
-        if (c.ifSaid) {
-          // What is learned after the search (a pronoun's role) holds had it said what is asked, too.
-          const said: Evidence = { ...evidence[i]!, detailMissing: 0, typeUnanswerable: 0, messageCoverage: c.ifSaid.messageCoverage };
+        if (c.coverageIfSaid !== undefined) {
+          // Had it said what is asked, the detail and the kind of answer would not be missing. What is learned
+          // after the search (a pronoun's role) holds then too.
+          const said: Evidence = { ...evidence[i]!, detailMissing: 0, typeUnanswerable: 0, messageCoverage: c.coverageIfSaid };
           // Only this candidate's utility changes; the others' are reused.
-          scored.ifSaid = said;
           scored.ifNamed = RankingModel.shares(utilities.map((u, j) => (j === i ? this.model.utility(said) : u)))[i]!;
         }
         return scored;
