@@ -1,10 +1,10 @@
-import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { ComponentDialog, Dialog, TextPrompt, WaterfallDialog } from './dialogKit';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { foldMessage, type TopicInfo } from '../src/faq';
-import * as replies from '../src/bot/replies';
+import { foldMessage } from '../src/faq';
 import { keptQuestion } from '../src/handoff/ticket';
+import type { Utterance, Voice } from './utterance';
 
 export const HANDOFF_DIALOG = 'HandoffDialog';
 const ASK = 'HandoffDialog.ask';
@@ -46,7 +46,7 @@ export interface HandoffDialogOptions {
   /** Whether to offer an email address on this channel: the website, when email is configured. */
   asksEmail(channelId: string | undefined): boolean;
   ttlDays: number;
-  topics: readonly TopicInfo[];
+  voice: Voice;
   /** When this conversation asked the team, for MAX_HANDOFFS_PER_HOUR. */
   handoffTimes: StatePropertyAccessor<number[]>;
   now?: () => number;
@@ -78,7 +78,9 @@ export class HandoffDialog extends ComponentDialog {
     super(HANDOFF_DIALOG);
     this.now = options.now ?? Date.now;
     // A card's button carries no text, which the prompt would answer by asking again; toConsent reads it.
-    this.addDialog(new TextPrompt(QUESTION_PROMPT, async (prompt) => prompt.recognized.succeeded || prompt.context.turnState.get(HANDOFF_CONSENT) !== undefined));
+    this.addDialog(
+      new TextPrompt(QUESTION_PROMPT, async (prompt) => prompt.recognized.succeeded || prompt.context.turnState.get(HANDOFF_CONSENT) !== undefined),
+    );
     this.addDialog(new WaterfallDialog(ASK, [this.askQuestion.bind(this), this.toConsent.bind(this)]));
     this.addDialog(new WaterfallDialog(CONSENT, [this.showConsent.bind(this), this.handleConsent.bind(this)]));
     this.initialDialogId = ASK;
@@ -86,19 +88,19 @@ export class HandoffDialog extends ComponentDialog {
 
   private async askQuestion(step: WaterfallStepContext<HandoffStart>): Promise<DialogTurnResult> {
     if (!(await this.options.available())) {
-      await step.context.sendActivity(replies.handoffUnavailable(this.options.topics));
+      await this.say(step.context, { kind: 'handoffUnavailable' });
       return step.endDialog();
     }
     if (step.options.question) return step.next(step.options.question);
-    return step.prompt(QUESTION_PROMPT, { prompt: replies.handoffQuestionPrompt() });
+    return step.prompt(QUESTION_PROMPT, { prompt: this.render(step.context, { kind: 'handoffQuestionPrompt' }) });
   }
 
   private async toConsent(step: WaterfallStepContext<HandoffStart>): Promise<DialogTurnResult> {
     // A button from an older consent card while the question is asked for: "Don't send" stops this one too,
     // and "Send" has nothing to send yet.
-    const consent = step.context.turnState.get(HANDOFF_CONSENT) as HandoffConsent | undefined;
+    const consent = step.context.turnState.get<HandoffConsent | undefined>(HANDOFF_CONSENT);
     if (consent) {
-      await step.context.sendActivity(consent.send ? replies.handoffStale() : replies.handoffNotSent());
+      await this.say(step.context, { kind: consent.send ? 'handoffStale' : 'handoffNotSent' });
       return step.endDialog();
     }
     const question = keptQuestion(typeof step.result === 'string' ? step.result : '');
@@ -109,33 +111,45 @@ export class HandoffDialog extends ComponentDialog {
   private async showConsent(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { question, entryId } = consentOptions.parse(step.options);
     const channelId = step.context.activity.channelId;
-    await step.context.sendActivity(
-      replies.handoffConsent({ question, ...(entryId ? { entryId } : {}), askEmail: this.options.asksEmail(channelId), ttlDays: this.options.ttlDays }, channelId),
-    );
+    await this.say(step.context, {
+      kind: 'handoffConsent',
+      question,
+      ...(entryId ? { entryId } : {}),
+      askEmail: this.options.asksEmail(channelId),
+      ttlDays: this.options.ttlDays,
+    });
     return Dialog.EndOfTurn;
   }
 
   private async handleConsent(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = consentOptions.parse(step.options);
-    const consent = (step.context.turnState.get(HANDOFF_CONSENT) as HandoffConsent | undefined) ?? consentFromText(step.context.activity.text);
+    const consent = step.context.turnState.get<HandoffConsent | undefined>(HANDOFF_CONSENT) ?? consentFromText(step.context.activity.text);
     // Something else entirely: a new question, which MainDialog routes as usual; nothing is sent.
     if (!consent) return step.endDialog({ reroute: true });
     if (!consent.send) {
-      await step.context.sendActivity(replies.handoffNotSent());
+      await this.say(step.context, { kind: 'handoffNotSent' });
       return step.endDialog();
     }
     const email = this.options.asksEmail(step.context.activity.channelId) ? consent.email.trim() : '';
     if (email && !z.email().max(254).safeParse(email).success) {
-      await step.context.sendActivity(replies.handoffInvalidEmail());
+      await this.say(step.context, { kind: 'handoffInvalidEmail' });
       return step.replaceDialog(CONSENT, options);
     }
     if (!(await this.withinQuota(step.context))) {
-      await step.context.sendActivity(replies.handoffTooMany(MAX_HANDOFFS_PER_HOUR));
+      await this.say(step.context, { kind: 'handoffTooMany', perHour: MAX_HANDOFFS_PER_HOUR });
       return step.endDialog();
     }
     const request: HandoffRequest = { ...options, ...(email ? { email } : {}) };
     step.context.turnState.set(HANDOFF_REQUEST, request);
     return step.endDialog();
+  }
+
+  private render(context: TurnContext, what: Utterance): Partial<Activity> {
+    return this.options.voice.render(what, context.activity.channelId);
+  }
+
+  private async say(context: TurnContext, what: Utterance): Promise<void> {
+    await context.sendActivity(this.render(context, what));
   }
 
   /** Counts this request against the conversation's hourly allowance, if it fits. */

@@ -1,22 +1,12 @@
 import { ComponentDialog, DialogTurnStatus, WaterfallDialog } from './dialogKit';
 import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
-import * as replies from '../src/bot/replies';
-import { foldMessage, recogniseCommand, recognisePersonRequest, type Topic } from '../src/faq';
-import { GOVERNANCE_DIALOG, GovernanceDialog } from './governanceDialog';
+import { recognisePersonRequest, type Topic } from '../src/faq';
 import { HANDOFF_CONSENT, HANDOFF_DIALOG, HANDOFF_START, type HandoffDialog, type HandoffStart } from './handoffDialog';
-import { MEMBERSHIP_DIALOG, MembershipDialog } from './membershipDialog';
-import { OFFICES_DIALOG, OfficesDialog } from './officesDialog';
-import type { Responder } from './respond';
-import { isReroute } from './topicDialog';
+import type { Conversation } from './conversation';
+import { isReroute, TOPIC_DIALOGS, TopicDialog, topicOfDialog } from './topicDialog';
 
-export const MAIN_DIALOG = 'MainDialog';
+const MAIN_DIALOG = 'MainDialog';
 const ROUTE = 'MainDialog.route';
-
-const TOPIC_DIALOGS: Record<Topic, string> = {
-  governance: GOVERNANCE_DIALOG,
-  membership: MEMBERSHIP_DIALOG,
-  offices: OFFICES_DIALOG,
-};
 
 /**
  * Routes every message: commands, small talk, topic menus, asking a person, and questions. "help",
@@ -26,14 +16,12 @@ const TOPIC_DIALOGS: Record<Topic, string> = {
 export class MainDialog extends ComponentDialog {
   /** handoff: the dialog of asking a person, when handoff is configured. */
   constructor(
-    private readonly responder: Responder,
+    private readonly conversation: Conversation,
     private readonly handoff?: HandoffDialog,
   ) {
     super(MAIN_DIALOG);
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.afterTopic.bind(this)]));
-    this.addDialog(new GovernanceDialog(responder));
-    this.addDialog(new MembershipDialog(responder));
-    this.addDialog(new OfficesDialog(responder));
+    for (const topic of Object.keys(TOPIC_DIALOGS) as Topic[]) this.addDialog(new TopicDialog(topic, conversation));
     if (handoff) this.addDialog(handoff);
     this.initialDialogId = ROUTE;
   }
@@ -44,23 +32,23 @@ export class MainDialog extends ComponentDialog {
       await innerDc.cancelAllDialogs();
       return innerDc.beginDialog(HANDOFF_DIALOG, start);
     }
-    // foldMessage reads only what boundedMessage leaves of the text, as decide does, so a 64 KB message
-    // costs no more here and is no more a command than there.
-    const command = recogniseCommand(foldMessage(innerDc.context.activity.text ?? ''));
-    if (!command) return super.onContinueDialog(innerDc);
-    if (command === 'help') {
+    // The message is decided here, once, in the light of the open topic; the dialog it continues reads the
+    // same decision, so commands are caught in this one place whatever is open.
+    const decision = await this.conversation.decide(innerDc.context, topicOfDialog(innerDc.activeDialog?.id));
+    if (decision.kind !== 'command') return super.onContinueDialog(innerDc);
+    if (decision.command === 'help') {
       // Help interrupts without losing the user's place: the active dialog keeps waiting.
-      await this.responder.respond(innerDc.context, { kind: 'command', command });
+      await this.conversation.respond(innerDc.context, decision);
       return { status: DialogTurnStatus.waiting };
     }
     const result = await innerDc.cancelAllDialogs();
-    await this.responder.respond(innerDc.context, { kind: 'command', command });
+    await this.conversation.respond(innerDc.context, decision);
     return result;
   }
 
   /** "Ask the supporter care team" was clicked this turn, and handoff is configured. */
   private handoffStart(dc: DialogContext): HandoffStart | undefined {
-    return this.handoff ? (dc.context.turnState.get(HANDOFF_START) as HandoffStart | undefined) : undefined;
+    return this.handoff ? dc.context.turnState.get<HandoffStart | undefined>(HANDOFF_START) : undefined;
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -69,19 +57,19 @@ export class MainDialog extends ComponentDialog {
     if (this.handoff && recognisePersonRequest(step.context.activity.text ?? '')) return step.beginDialog(HANDOFF_DIALOG, {});
     if (step.context.turnState.get(HANDOFF_CONSENT)) {
       // A consent card's button, clicked after its question was sent or cancelled.
-      await step.context.sendActivity(replies.handoffStale());
+      await this.conversation.say(step.context, { kind: 'handoffStale' });
       return step.endDialog();
     }
-    const decision = await this.responder.decide(step.context);
+    const decision = await this.conversation.decide(step.context);
     if (decision.kind === 'topic') {
-      await this.responder.openTopic(step.context, decision.topic);
+      await this.conversation.openTopic(step.context, decision.topic);
       return step.beginDialog(TOPIC_DIALOGS[decision.topic]);
     }
-    await this.responder.respond(step.context, decision);
+    await this.conversation.respond(step.context, decision);
     return step.endDialog();
   }
 
-  /** A topic dialog hands back a message that belongs elsewhere; route it again from the top. */
+  /** A dialog hands back a message that belongs elsewhere; route it again from the top, with the decision already made. */
   private async afterTopic(step: WaterfallStepContext): Promise<DialogTurnResult> {
     return isReroute(step.result) ? step.replaceDialog(ROUTE) : step.endDialog();
   }

@@ -1,8 +1,24 @@
 import { ChoicePrompt, ComponentDialog, Dialog, ListStyle, WaterfallDialog } from './dialogKit';
-import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
-import type { Topic } from '../src/faq';
-import * as replies from '../src/bot/replies';
-import type { Responder } from './respond';
+import type { Choice, DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Entry, Topic } from '../src/faq';
+import type { Conversation } from './conversation';
+
+/** Each topic's dialog id: one TopicDialog per topic, told apart by these and nothing else. */
+export const TOPIC_DIALOGS: Readonly<Record<Topic, string>> = {
+  governance: 'GovernanceDialog',
+  membership: 'MembershipDialog',
+  offices: 'OfficesDialog',
+};
+
+/** The topic whose dialog has this id, if it is one. */
+export function topicOfDialog(id: string | undefined): Topic | undefined {
+  return (Object.keys(TOPIC_DIALOGS) as Topic[]).find((topic) => TOPIC_DIALOGS[topic] === id);
+}
+
+/** Topic questions as the menu prompt recognises them: by number, label or the full question a button sends. */
+function topicChoices(entries: readonly Entry[]): Choice[] {
+  return entries.map((e) => ({ value: e.id, synonyms: [e.label, e.question] }));
+}
 
 /** Returned when a message belongs to another topic or to no topic: MainDialog routes it again. */
 export interface RerouteResult {
@@ -10,7 +26,7 @@ export interface RerouteResult {
 }
 
 export function isReroute(result: unknown): result is RerouteResult {
-  return typeof result === 'object' && result !== null && (result as RerouteResult).reroute === true;
+  return typeof result === 'object' && result !== null && (result as RerouteResult).reroute;
 }
 
 /**
@@ -23,10 +39,10 @@ export class TopicDialog extends ComponentDialog {
   private readonly choiceId: string;
 
   constructor(
-    id: string,
     private readonly topic: Topic,
-    private readonly responder: Responder,
+    private readonly conversation: Conversation,
   ) {
+    const id = TOPIC_DIALOGS[topic];
     super(id);
     this.menuId = `${id}.menu`;
     this.followUpId = `${id}.followUp`;
@@ -39,45 +55,50 @@ export class TopicDialog extends ComponentDialog {
   }
 
   private async showMenu(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { decider } = this.responder;
-    await step.context.sendActivity(replies.topicOverview(decider.topic(this.topic)));
-    const entries = decider.entriesOf(this.topic);
+    const { conversation } = this;
+    await conversation.say(step.context, { kind: 'topicOverview', topic: conversation.topic(this.topic) });
+    const entries = conversation.entriesOf(this.topic);
     return step.prompt(this.choiceId, {
-      prompt: replies.topicMenu(entries, step.context.activity.channelId),
-      choices: replies.topicChoices(entries),
+      prompt: conversation.render(step.context, { kind: 'topicMenu', entries }),
+      choices: topicChoices(entries),
       // The menu above already shows the choices, in a form that suits the channel.
       style: ListStyle.none,
     });
   }
 
+  /** A message while the topic is open; one that belongs elsewhere goes back to MainDialog, which has its decision. */
   private async handleMessage(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const decision = await this.responder.decide(step.context, this.topic);
+    const decision = await this.conversation.decide(step.context, this.topic);
     const picked = typeof step.result === 'object' ? (step.result as FoundChoice | undefined) : undefined;
-    const pickedEntry = picked && this.responder.decider.index.entry(picked.value);
+    const pickedEntry = picked && this.conversation.entry(picked.value);
     // A question in words wins; the prompt's own recognition only catches what words cannot, like "2".
     if ((decision.kind === 'unknown' || decision.kind === 'clarify') && pickedEntry) {
-      await this.responder.respond(step.context, { kind: 'answer', entry: pickedEntry, confidence: 1, via: 'picked', reason: 'picked from the topic menu', topic: this.topic });
+      await this.conversation.respond(step.context, {
+        kind: 'answer',
+        entry: pickedEntry,
+        confidence: 1,
+        via: 'picked',
+        reason: 'picked from the topic menu',
+        topic: this.topic,
+      });
       return step.replaceDialog(this.followUpId);
     }
     switch (decision.kind) {
       case 'topic':
         if (decision.topic !== this.topic) return step.endDialog({ reroute: true });
-        await this.responder.openTopic(step.context, this.topic);
+        await this.conversation.openTopic(step.context, this.topic);
         return step.replaceDialog(this.menuId);
       case 'answer':
         if (decision.entry.topic !== this.topic) return step.endDialog({ reroute: true });
         break;
       case 'smallTalk':
         if (decision.smallTalk === 'bye') {
-          await this.responder.respond(step.context, decision);
+          await this.conversation.respond(step.context, decision);
           return step.endDialog();
         }
         break;
-      case 'command':
-        // MainDialog handles commands before they reach a topic; routing them again keeps one place for them.
-        return step.endDialog({ reroute: true });
     }
-    await this.responder.respond(step.context, decision);
+    await this.conversation.respond(step.context, decision);
     return step.replaceDialog(this.followUpId);
   }
 }

@@ -23,7 +23,11 @@ describe('FaqBot through TestAdapter', () => {
 
   it('does not welcome when only the bot is added', async () => {
     const { adapter } = createTestBot();
-    await adapter.send(conversationUpdate(['bot'])).send('thanks').assertReply((a) => expect(a.text).to.match(/^You're welcome/)).startTest();
+    await adapter
+      .send(conversationUpdate(['bot']))
+      .send('thanks')
+      .assertReply((a) => expect(a.text).to.match(/^You're welcome/))
+      .startTest();
   });
 
   it('welcomes each new member of a group conversation once', async () => {
@@ -38,7 +42,7 @@ describe('FaqBot through TestAdapter', () => {
       .startTest();
   });
 
-  it("falls back to \"I don't know\" with the topics and the source link", async () => {
+  it('falls back to "I don\'t know" with the topics and the source link', async () => {
     const { adapter } = createTestBot();
     await adapter
       .send("what's the weather in London?")
@@ -75,12 +79,18 @@ describe('FaqBot through TestAdapter', () => {
         followUp = String(action.value);
       })
       .startTest();
-    await adapter.send(followUp).assertReply((a) => expect(a.text).to.include('Source:')).startTest();
+    await adapter
+      .send(followUp)
+      .assertReply((a) => expect(a.text).to.include('Source:'))
+      .startTest();
   });
 
   it('asks for text when a message has none', async () => {
     const { adapter } = createTestBot();
-    await adapter.send({ type: 'message', text: '' }).assertReply((a) => expect(a.text).to.match(/only read typed questions/)).startTest();
+    await adapter
+      .send({ type: 'message', text: '' })
+      .assertReply((a) => expect(a.text).to.match(/only read typed questions/))
+      .startTest();
   });
 
   it('saves state and apologises when a turn throws, without a stack trace', async () => {

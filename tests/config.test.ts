@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect } from 'chai';
-import { ConfigError, envSchema, parseConfig, PROJECT_ROOT } from '../src/config';
+import { ConfigError, envSchema, parseConfig } from '../src/app/config';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
 
 function problemsFor(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -38,14 +39,39 @@ describe('configuration', () => {
     ['an unknown log level', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL: /],
     ['an unknown app type', { MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppType: 'Personal' }, /^MicrosoftAppType: /],
     ['an app id without a password', { MicrosoftAppId: 'a' }, /^MicrosoftAppPassword: is required when MicrosoftAppId is set/],
-    ['a handoff tenant that is not a tenant id', { HANDOFF_TENANT_ID: 'amnesty.org.uk', HANDOFF_ADMIN_IDS: '00000000-0000-0000-0000-00000000abcd' }, /^HANDOFF_TENANT_ID: must be a tenant id/],
-    ['tickets kept longer than the state store keeps anything', { HANDOFF_TENANT_ID: '72f988bf-0000-0000-0000-000000000001', HANDOFF_ADMIN_IDS: '00000000-0000-0000-0000-00000000abcd', HANDOFF_TTL_DAYS: '40', STATE_TTL_DAYS: '30' }, /^HANDOFF_TTL_DAYS: must be at most STATE_TTL_DAYS/],
-    ["handoff without anyone allowed to choose the experts' channel", { HANDOFF_TENANT_ID: '72f988bf-0000-0000-0000-000000000001' }, /^HANDOFF_ADMIN_IDS: is required when HANDOFF_TENANT_ID is set/],
-    ['an admin id that is not an object id', { HANDOFF_TENANT_ID: '72f988bf-0000-0000-0000-000000000001', HANDOFF_ADMIN_IDS: 'alex@amnesty.org.uk' }, /^HANDOFF_ADMIN_IDS\.0: each entry must be an Entra object id/],
+    [
+      'a handoff tenant that is not a tenant id',
+      { HANDOFF_TENANT_ID: 'amnesty.org.uk', HANDOFF_ADMIN_IDS: '00000000-0000-0000-0000-00000000abcd' },
+      /^HANDOFF_TENANT_ID: must be a tenant id/,
+    ],
+    [
+      'tickets kept longer than the state store keeps anything',
+      {
+        HANDOFF_TENANT_ID: '72f988bf-0000-0000-0000-000000000001',
+        HANDOFF_ADMIN_IDS: '00000000-0000-0000-0000-00000000abcd',
+        HANDOFF_TTL_DAYS: '40',
+        STATE_TTL_DAYS: '30',
+      },
+      /^HANDOFF_TTL_DAYS: must be at most STATE_TTL_DAYS/,
+    ],
+    [
+      "handoff without anyone allowed to choose the experts' channel",
+      { HANDOFF_TENANT_ID: '72f988bf-0000-0000-0000-000000000001' },
+      /^HANDOFF_ADMIN_IDS: is required when HANDOFF_TENANT_ID is set/,
+    ],
+    [
+      'an admin id that is not an object id',
+      { HANDOFF_TENANT_ID: '72f988bf-0000-0000-0000-000000000001', HANDOFF_ADMIN_IDS: 'alex@amnesty.org.uk' },
+      /^HANDOFF_ADMIN_IDS\.0: each entry must be an Entra object id/,
+    ],
     ['an SMTP URL that is not one', { SMTP_URL: 'https://mail.example.org', SMTP_FROM: 'a@example.org' }, /^SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/],
     ['an SMTP URL without a From address', { SMTP_URL: 'smtp://mail.example.org:587' }, /^SMTP_FROM: is required when SMTP_URL is set/],
     ['a password without an app id', { MicrosoftAppPassword: 'p' }, /^MicrosoftAppPassword: is set but MicrosoftAppId is not/],
-    ['a single-tenant bot without a tenant', { MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }, /^MicrosoftAppTenantId: is required when MicrosoftAppType is SingleTenant/],
+    [
+      'a single-tenant bot without a tenant',
+      { MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' },
+      /^MicrosoftAppTenantId: is required when MicrosoftAppType is SingleTenant/,
+    ],
   ];
   for (const [what, env, message] of bad) {
     it(`rejects ${what}, naming the variable`, () => {

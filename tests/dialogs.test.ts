@@ -1,12 +1,9 @@
 import type { Activity } from 'botbuilder';
 import { DialogTurnStatus } from 'botbuilder-dialogs';
 import { expect } from 'chai';
-import { GovernanceDialog } from '../dialogs/governanceDialog';
 import { MainDialog } from '../dialogs/mainDialog';
-import { MembershipDialog } from '../dialogs/membershipDialog';
-import { OfficesDialog } from '../dialogs/officesDialog';
-import type { TopicDialog } from '../dialogs/topicDialog';
-import type { Responder } from '../dialogs/respond';
+import { TopicDialog } from '../dialogs/topicDialog';
+import type { Conversation } from '../dialogs/conversation';
 import { decider, dialogClient, entry, sendAll } from './helpers/bot';
 import { shownButtons, shownText } from './helpers/shown';
 
@@ -14,10 +11,10 @@ const texts = (replies: Partial<Activity>[]) => replies.map(shownText);
 const SOURCE_LINK = '(https://www.amnesty.org.uk/international-movement), as of 2013.';
 
 describe('topic dialogs', () => {
-  const cases: [string, (r: Responder) => TopicDialog, 'governance' | 'membership' | 'offices'][] = [
-    ['GovernanceDialog', (r) => new GovernanceDialog(r), 'governance'],
-    ['MembershipDialog', (r) => new MembershipDialog(r), 'membership'],
-    ['OfficesDialog', (r) => new OfficesDialog(r), 'offices'],
+  const cases: [string, (r: Conversation) => TopicDialog, 'governance' | 'membership' | 'offices'][] = [
+    ['GovernanceDialog', (r) => new TopicDialog('governance', r), 'governance'],
+    ['MembershipDialog', (r) => new TopicDialog('membership', r), 'membership'],
+    ['OfficesDialog', (r) => new TopicDialog('offices', r), 'offices'],
   ];
   for (const [name, create, topic] of cases) {
     describe(name, () => {
@@ -50,7 +47,7 @@ describe('topic dialogs', () => {
   }
 
   it('answers follow-up questions in the topic, then leaves cleanly for another topic', async () => {
-    const client = dialogClient((r) => new GovernanceDialog(r));
+    const client = dialogClient((r) => new TopicDialog('governance', r));
     await sendAll(client, 'start');
     expect(texts(await sendAll(client, 'how often does the icm meet?'))[0]).to.include(entry('icm-frequency').answer);
     expect(texts(await sendAll(client, 'who elects the board'))[0]).to.include(entry('board-election').answer);
@@ -62,14 +59,14 @@ describe('topic dialogs', () => {
   });
 
   it('reads the menu again when its own topic is asked for', async () => {
-    const client = dialogClient((r) => new OfficesDialog(r));
+    const client = dialogClient((r) => new TopicDialog('offices', r));
     await sendAll(client, 'start');
     const replies = await sendAll(client, 'offices');
     expect(replies[0]!.text).to.equal(decider.topic('offices').overview);
   });
 
   it("says it doesn't know, and stays, when a question has no answer", async () => {
-    const client = dialogClient((r) => new OfficesDialog(r));
+    const client = dialogClient((r) => new TopicDialog('offices', r));
     await sendAll(client, 'start');
     const replies = await sendAll(client, "what's the weather in London?");
     expect(shownText(replies[0]!)).to.match(/^Sorry, I don't know/);
@@ -135,7 +132,10 @@ describe('MainDialog', () => {
     expect(texts(await sendAll(client, '2'))[0]).to.include(decider.entriesOf('membership')[1]!.answer);
   });
 
-  for (const [command, reply] of [['cancel', /^OK, I've stopped/], ['start over', /^Let's start again/]] as const) {
+  for (const [command, reply] of [
+    ['cancel', /^OK, I've stopped/],
+    ['start over', /^Let's start again/],
+  ] as const) {
     it(`"${command}" ends the topic dialog from anywhere`, async () => {
       const client = dialogClient((r) => new MainDialog(r));
       await sendAll(client, 'governance');

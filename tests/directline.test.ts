@@ -4,12 +4,12 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import { expect } from 'chai';
 import restify from 'restify';
 import { shownText } from './helpers/shown';
-import { ConfigError, directLineDomain, parseConfig } from '../src/config';
-import { ConversationStore, DEFAULT_LIMITS, type Admission, type Conversation, type StoreLimits } from '../src/directline/conversationStore';
-import { registerLocalDirectLine } from '../src/directline/localDirectLine';
-import { LocalTokens } from '../src/directline/localTokens';
-import { RateLimiter } from '../src/directline/rateLimiter';
-import { startBot, type RunningBot } from '../src/index';
+import { ConfigError, directLineDomain, parseConfig } from '../src/app/config';
+import { ConversationStore, DEFAULT_LIMITS, type Admission, type Conversation, type StoreLimits } from '../src/channels/local-directline/conversationStore';
+import { registerLocalDirectLine } from '../src/channels/local-directline/localDirectLine';
+import { LocalTokens } from '../src/channels/local-directline/localTokens';
+import { RateLimiter } from '../src/channels/http/rateLimiter';
+import { startBot, type RunningBot } from '../src/app/startBot';
 import { memoryLogger, postJson } from './helpers/http';
 
 const ICM_QUESTION = 'How often is the International Council Meeting held?';
@@ -94,13 +94,20 @@ describe('local Direct Line endpoint (anonymous mode, real server on 127.0.0.1)'
   }
 
   async function startConversation(token?: string): Promise<Json> {
-    const { status, body, text } = await postJson(`${bot.url}/directline/conversations`, { user: { id: 'r_chosen_by_the_browser' } }, token ? bearer(token) : {});
+    const { status, body, text } = await postJson(
+      `${bot.url}/directline/conversations`,
+      { user: { id: 'r_chosen_by_the_browser' } },
+      token ? bearer(token) : {},
+    );
     expect(status, text).to.equal(201);
     return body as Json;
   }
 
   async function activities(conversation: Json, watermark = ''): Promise<{ activities: Json[]; watermark: string }> {
-    const { status, body, text } = await getJson(`${bot.url}/directline/conversations/${conversation.conversationId}/activities?watermark=${watermark}`, bearer(conversation.token));
+    const { status, body, text } = await getJson(
+      `${bot.url}/directline/conversations/${conversation.conversationId}/activities?watermark=${watermark}`,
+      bearer(conversation.token),
+    );
     expect(status, text).to.equal(200);
     return body as { activities: Json[]; watermark: string };
   }
@@ -183,7 +190,11 @@ describe('local Direct Line endpoint (anonymous mode, real server on 127.0.0.1)'
       ['a body that is not JSON', '{"type": "message", ', /JSON/i],
       ['a JSON array', [], /JSON object/],
       ['an activity without a type', { text: 'hi' }, /type must be "message" or "event"/],
-      ['a conversationUpdate, which only the endpoint may send', { type: 'conversationUpdate', membersAdded: [{ id: 'x' }] }, /type must be "message" or "event"/],
+      [
+        'a conversationUpdate, which only the endpoint may send',
+        { type: 'conversationUpdate', membersAdded: [{ id: 'x' }] },
+        /type must be "message" or "event"/,
+      ],
       ['text that is not a string', { type: 'message', text: 42 }, /text must be a string/],
       ['channelData that is not an object', { type: 'message', text: 'hi', channelData: 'x' }, /channelData must be an object/],
       ['text over 2,000 characters', { type: 'message', text: 'x'.repeat(2001) }, /text must be at most 2,000 characters/],
@@ -197,7 +208,11 @@ describe('local Direct Line endpoint (anonymous mode, real server on 127.0.0.1)'
     }
 
     it('an activity whose other fields make it over 8 KB → 413', async () => {
-      const response = await postJson(`${bot.url}/directline/conversations/${conversation.conversationId}/activities`, { type: 'message', text: 'hi', value: { blob: 'x'.repeat(9000) } }, bearer(conversation.token));
+      const response = await postJson(
+        `${bot.url}/directline/conversations/${conversation.conversationId}/activities`,
+        { type: 'message', text: 'hi', value: { blob: 'x'.repeat(9000) } },
+        bearer(conversation.token),
+      );
       expect(response.status).to.equal(413);
       expect(response.body.error).to.equal('activity_too_large');
     });
@@ -253,7 +268,10 @@ describe('local Direct Line endpoint (anonymous mode, real server on 127.0.0.1)'
     });
 
     it('a reply posted to the connector routes without the server-only key → 403', async () => {
-      const response = await postJson(`${bot.url}/directline/connector/guess/v3/conversations/${mine.conversationId}/activities`, { type: 'message', text: 'I am the bot' });
+      const response = await postJson(`${bot.url}/directline/connector/guess/v3/conversations/${mine.conversationId}/activities`, {
+        type: 'message',
+        text: 'I am the bot',
+      });
       expect(response.status).to.equal(403);
       expect((await activities(mine)).activities.map((a) => a.text)).to.not.include('I am the bot');
     });
@@ -262,7 +280,11 @@ describe('local Direct Line endpoint (anonymous mode, real server on 127.0.0.1)'
   it('never logs what the user wrote, their id or the conversation id', async () => {
     const visitor = await userToken();
     const conversation = await startConversation(visitor.token);
-    await postJson(`${bot.url}/directline/conversations/${conversation.conversationId}/activities`, { type: 'message', text: 'my email is jo.bloggs@example.org' }, bearer(conversation.token));
+    await postJson(
+      `${bot.url}/directline/conversations/${conversation.conversationId}/activities`,
+      { type: 'message', text: 'my email is jo.bloggs@example.org' },
+      bearer(conversation.token),
+    );
     const log = logger.lines.join('\n');
     for (const fragment of ['jo.bloggs', visitor.userId, conversation.conversationId, conversation.token]) expect(log).to.not.include(fragment);
   });
@@ -284,7 +306,9 @@ describe('the page and its assets', () => {
     const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
     const html = await first.text();
     expect(html).to.include(`nonce="${nonce}"`);
-    expect(html).to.match(/<main[\s>]/).and.match(/<section class="chat" aria-labelledby="chat-heading">/);
+    expect(html)
+      .to.match(/<main[\s>]/)
+      .and.match(/<section class="chat" aria-labelledby="chat-heading">/);
     const again = (await fetch(`${bot.url}/`)).headers.get('content-security-policy')!;
     expect(/'nonce-([^']+)'/.exec(again)![1]).to.not.equal(nonce);
   });
@@ -316,7 +340,15 @@ describe('token endpoint with DIRECT_LINE_SECRET, against a stand-in token servi
   before(async () => {
     await service.start();
     bot = await startBot(
-      { STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', DIRECT_LINE_SECRET: SECRET, DIRECT_LINE_TOKEN_URL: service.url, ALLOWED_ORIGINS: EMBEDDING_SITE, TOKEN_RATE_LIMIT: '1000' },
+      {
+        STORAGE: 'memory',
+        PORT: '0',
+        LOG_LEVEL: 'error',
+        DIRECT_LINE_SECRET: SECRET,
+        DIRECT_LINE_TOKEN_URL: service.url,
+        ALLOWED_ORIGINS: EMBEDDING_SITE,
+        TOKEN_RATE_LIMIT: '1000',
+      },
       { logger },
     );
   });
@@ -335,7 +367,12 @@ describe('token endpoint with DIRECT_LINE_SECRET, against a stand-in token servi
     expect(upstream.headers.authorization).to.equal(`Bearer ${SECRET}`);
     expect(upstream.body).to.deep.equal({ user: { id: body.userId } });
     expect(body.userId).to.match(/^dl_[A-Za-z0-9_-]{24}$/);
-    expect(body).to.deep.include({ mode: 'azure', token: `upstream-token-${service.requests.length}`, expires_in: 1800, domain: service.url.replace('/tokens/generate', '') });
+    expect(body).to.deep.include({
+      mode: 'azure',
+      token: `upstream-token-${service.requests.length}`,
+      expires_in: 1800,
+      domain: service.url.replace('/tokens/generate', ''),
+    });
     expect(body.conversationId).to.be.a('string');
     expect(headers.get('cache-control')).to.equal('no-store');
     expect(text).to.not.include(SECRET);
@@ -406,7 +443,10 @@ describe('token endpoint when the token service is down', () => {
   before(async () => {
     const service = await new TokenServiceStub().start();
     await service.stop(); // its port is now closed
-    bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', DIRECT_LINE_SECRET: SECRET, DIRECT_LINE_TOKEN_URL: service.url }, { logger: memoryLogger() });
+    bot = await startBot(
+      { STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', DIRECT_LINE_SECRET: SECRET, DIRECT_LINE_TOKEN_URL: service.url },
+      { logger: memoryLogger() },
+    );
   });
   after(async () => bot.close());
 
@@ -457,7 +497,14 @@ describe('with Bot Framework credentials and no DIRECT_LINE_SECRET', () => {
   let bot: RunningBot;
   before(async () => {
     bot = await startBot(
-      { STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant' },
+      {
+        STORAGE: 'memory',
+        PORT: '0',
+        LOG_LEVEL: 'error',
+        MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+        MicrosoftAppPassword: 'not-a-real-secret',
+        MicrosoftAppType: 'MultiTenant',
+      },
       { logger: memoryLogger() },
     );
   });
@@ -480,25 +527,44 @@ describe('with Bot Framework credentials and no DIRECT_LINE_SECRET', () => {
 describe('web chat configuration', () => {
   it('defaults to Azure Direct Line for tokens, no other origins, 10 tokens a minute, and no trusted proxy', () => {
     const config = parseConfig({});
-    expect(config).to.deep.include({ DIRECT_LINE_TOKEN_URL: 'https://directline.botframework.com/v3/directline/tokens/generate', ALLOWED_ORIGINS: [], TOKEN_RATE_LIMIT: 10, TRUST_PROXY: false });
+    expect(config).to.deep.include({
+      DIRECT_LINE_TOKEN_URL: 'https://directline.botframework.com/v3/directline/tokens/generate',
+      ALLOWED_ORIGINS: [],
+      TOKEN_RATE_LIMIT: 10,
+      TRUST_PROXY: false,
+    });
     expect(directLineDomain(config)).to.equal('https://directline.botframework.com/v3/directline');
   });
 
   it('reads a comma-separated list of origins', () => {
-    expect(parseConfig({ ALLOWED_ORIGINS: 'https://www.amnesty.org.uk, http://localhost:8080' }).ALLOWED_ORIGINS).to.deep.equal(['https://www.amnesty.org.uk', 'http://localhost:8080']);
+    expect(parseConfig({ ALLOWED_ORIGINS: 'https://www.amnesty.org.uk, http://localhost:8080' }).ALLOWED_ORIGINS).to.deep.equal([
+      'https://www.amnesty.org.uk',
+      'http://localhost:8080',
+    ]);
   });
 
   const bad: [string, NodeJS.ProcessEnv, RegExp][] = [
     ['an origin with a path', { ALLOWED_ORIGINS: 'https://www.amnesty.org.uk/chat' }, /^ALLOWED_ORIGINS\.0: each entry must be an origin/],
     ['a wildcard origin', { ALLOWED_ORIGINS: '*' }, /^ALLOWED_ORIGINS\.0: /],
-    ['a token URL over plain http beyond loopback', { DIRECT_LINE_TOKEN_URL: 'http://directline.example/v3/directline/tokens/generate' }, /^DIRECT_LINE_TOKEN_URL: must use https/],
-    ['a token URL that is not tokens/generate', { DIRECT_LINE_TOKEN_URL: 'https://directline.example/v3/directline' }, /^DIRECT_LINE_TOKEN_URL: must end in \/tokens\/generate/],
+    [
+      'a token URL over plain http beyond loopback',
+      { DIRECT_LINE_TOKEN_URL: 'http://directline.example/v3/directline/tokens/generate' },
+      /^DIRECT_LINE_TOKEN_URL: must use https/,
+    ],
+    [
+      'a token URL that is not tokens/generate',
+      { DIRECT_LINE_TOKEN_URL: 'https://directline.example/v3/directline' },
+      /^DIRECT_LINE_TOKEN_URL: must end in \/tokens\/generate/,
+    ],
     ['a rate limit of zero', { TOKEN_RATE_LIMIT: '0' }, /^TOKEN_RATE_LIMIT: /],
     ['TRUST_PROXY that is not a boolean', { TRUST_PROXY: 'maybe' }, /^TRUST_PROXY: must be true or false/],
   ];
   for (const [what, env, message] of bad) {
     it(`rejects ${what}, naming the variable`, () => {
-      expect(() => parseConfig(env)).to.throw(ConfigError).with.property('problems').that.satisfies((problems: string[]) => problems.length === 1 && message.test(problems[0]!));
+      expect(() => parseConfig(env))
+        .to.throw(ConfigError)
+        .with.property('problems')
+        .that.satisfies((problems: string[]) => problems.length === 1 && message.test(problems[0]!));
     });
   }
 });
@@ -673,7 +739,11 @@ class LocalEndpoint {
     }
     this.turns.push(context.activity.text ?? '');
     const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'y'.repeat(this.cardChars) }] };
-    await context.sendActivity({ type: 'message', text: `re: ${context.activity.text}`, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
+    await context.sendActivity({
+      type: 'message',
+      text: `re: ${context.activity.text}`,
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
+    });
   }
 
   private async call(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown): Promise<Reply> {

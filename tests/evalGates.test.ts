@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { expect } from 'chai';
-import { PROJECT_ROOT } from '../src/config';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
 import { corpusReport, loadOutOfScopeQuestions, OUT_OF_SCOPE_FACT_GATE, OUT_OF_SCOPE_FILE, scoreOutOfScope } from './eval/outOfScopeCorpus';
 import { crossValidate, evaluate, figures, gateFailures, loadCases, report, SPLITS } from './eval/runEval';
 import { knowledge } from './helpers/bot';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { expect } from 'chai';
-import { PROJECT_ROOT } from '../src/config';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
 import { loadOutOfScopeQuestions, OUT_OF_SCOPE_FILE, scoreOutOfScope } from './eval/outOfScopeCorpus';
 import { decideCase, judge, loadCases, SPLITS } from './eval/runEval';
 import { decider, entry, knowledge } from './helpers/bot';
@@ -32,7 +32,12 @@ describe('evaluation runner', () => {
   });
 
   it('runs a case through the real bot, earlier turns included', async () => {
-    const decision = await decideCase(knowledge, { category: 'follow-up', turns: ['governance', 'what is the icm?'], say: 'how often does it meet', expect: { answer: 'icm-frequency' } });
+    const decision = await decideCase(knowledge, {
+      category: 'follow-up',
+      turns: ['governance', 'what is the icm?'],
+      say: 'how often does it meet',
+      expect: { answer: 'icm-frequency' },
+    });
     expect(decision?.kind).to.equal('answer');
     expect(decision?.kind === 'answer' && decision.entry).to.equal(entry('icm-frequency'));
     expect(decision?.kind === 'answer' && decision.topic).to.equal('governance');

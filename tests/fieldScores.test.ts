@@ -40,7 +40,7 @@ describe('BM25 per field', () => {
     expect(score(0, gain, 2).answer).to.be.above(score(1, gain, 2).answer);
   });
 
-  it('gives 0 to fields without the message\'s words, and counts the message\'s unknown words against every field', () => {
+  it("gives 0 to fields without the message's words, and counts the message's unknown words against every field", () => {
     const score = scorerOf([[[[0]], [[1]], [], []]]);
     expect(score(0, gain, 2).phrasings).to.equal(0);
     expect(score(0, gain, 4).question).to.be.closeTo(score(0, gain, 2).question / 2, 1e-9);

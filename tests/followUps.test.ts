@@ -85,7 +85,10 @@ describe('follow-up questions', () => {
     expect(followUpCue(foldMessage('how many staff work there?'))?.kind).to.equal('pronoun');
     expect(followUpCue(foldMessage('how often does that council meet?'))).to.equal(undefined);
     expect(followUpCue(foldMessage('what does that mean?'))?.kind).to.equal('pronoun');
-    expect(followUpCue(foldMessage('and the council meeting, who goes to that?'))).to.deep.equal({ kind: 'pronoun', beforePronoun: 'and the council meeting who goes to ' });
+    expect(followUpCue(foldMessage('and the council meeting, who goes to that?'))).to.deep.equal({
+      kind: 'pronoun',
+      beforePronoun: 'and the council meeting who goes to ',
+    });
   });
 
   it('reads a pronoun as what the message named before it, if it named a subject', () => {
@@ -96,7 +99,7 @@ describe('follow-up questions', () => {
     expect(answered(after)).to.equal('secretariat-for-aiuk via follow-up');
   });
 
-  it('keeps to entries about the previous subject: the board\'s size is not the Council Meeting\'s', () => {
+  it("keeps to entries about the previous subject: the board's size is not the Council Meeting's", () => {
     // The page does not say how many sit on the board: the bot says it does not know, or says so with what
     // it says about the board; never the Council Meeting's 500 representatives or the movement's size.
     const decision = decider.decide('how many people are on it?', { lastEntry: entry('international-board') });
@@ -166,7 +169,10 @@ describe('"did you mean"', () => {
       })
       .startTest();
     const picked = knowledgeEntryByQuestion(value);
-    await adapter.send(value).assertReply((a) => expect(a.text).to.include(picked.answer)).startTest();
+    await adapter
+      .send(value)
+      .assertReply((a) => expect(a.text).to.include(picked.answer))
+      .startTest();
   });
 
   it('leads "none of these" to the fallback, with the source link', async () => {

@@ -5,7 +5,7 @@ import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { startBot, type RunningBot, type StartOptions } from '../src/index';
+import { startBot, type RunningBot, type StartOptions } from '../src/app/startBot';
 import { createStorage, type StateStore } from '../src/storage/createStorage';
 import { TicketStore } from '../src/handoff/ticketStore';
 import { MAX_HANDOFFS_PER_HOUR } from '../dialogs/handoffDialog';
@@ -37,7 +37,10 @@ async function startWorld(env: Record<string, string> = {}, handoff: StartOption
   const connector = await new ConnectorStub().start();
   const logger = memoryLogger();
   const theStore = store ?? (await createStorage({ kind: 'memory', dataDir: '.', ttlDays: 30 }));
-  const bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'debug', HANDOFF_TENANT_ID: TENANT, HANDOFF_ADMIN_IDS: ADMIN, ...env }, { store: theStore, logger, handoff });
+  const bot = await startBot(
+    { STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'debug', HANDOFF_TENANT_ID: TENANT, HANDOFF_ADMIN_IDS: ADMIN, ...env },
+    { store: theStore, logger, handoff },
+  );
   return { bot, store: theStore, connector, logger };
 }
 
@@ -68,7 +71,12 @@ function teams(world: World, conversation: Body, extra: Body): Body {
   };
 }
 
-const expertsConversation = (tenantId = TENANT, thread = '1000') => ({ id: `${EXPERTS};messageid=${thread}`, conversationType: 'channel', tenantId, isGroup: true });
+const expertsConversation = (tenantId = TENANT, thread = '1000') => ({
+  id: `${EXPERTS};messageid=${thread}`,
+  conversationType: 'channel',
+  tenantId,
+  isGroup: true,
+});
 
 /** A supporter on the website (Direct Line), whose replies come back under expectReplies and whose proactive messages reach the stub. */
 function website(world: World, conversationId: string, extra: Body): Body {
@@ -96,14 +104,14 @@ async function askTheTeam(world: World, conversationId: string, email = ''): Pro
   const before = world.connector.received.length;
   const unknown = await post(world, website(world, conversationId, { text: UNKNOWN }));
   const offer = cardNodes(unknown.replies.map(cardOf)).find((n) => n.type === 'Action.Submit' && (n.data as Body | undefined)?.handoff === 'offer');
-  expect(offer, 'the offer under a don\'t-know').to.not.equal(undefined);
+  expect(offer, "the offer under a don't-know").to.not.equal(undefined);
   const consent = await post(world, website(world, conversationId, { value: offer!.data }));
   const send = cardNodes(consent.replies.map(cardOf)).find((n) => n.type === 'Action.Submit' && (n.data as Body).handoff === 'send');
   expect(send, 'the consent card').to.not.equal(undefined);
   const sent = await post(world, website(world, conversationId, { value: { ...(send!.data as Body), email } }));
   await world.connector.waitFor(before + 1);
   const posted = world.connector.received.slice(before).find((r) => r.path.startsWith(`/v3/conversations/${encodeURIComponent(EXPERTS)}/activities`));
-  expect(posted, 'the ticket card in the experts\' channel').to.not.equal(undefined);
+  expect(posted, "the ticket card in the experts' channel").to.not.equal(undefined);
   const card = cardOf(posted!.activity)!;
   const execute = cardNodes(card).find((n) => n.type === 'Action.Execute' && n.verb === 'handoff.answer');
   return { ticketId: (execute!.data as Body).ticketId as string, card, sent: sent.replies.map(visibleText).join('\n') };
@@ -126,7 +134,8 @@ function invoke(world: World, verb: string, data: Body, conversation: Body = exp
 }
 
 const ANSWER = 'We have no office in Reykjavik, but Amnesty Iceland (Íslandsdeild) has one you can visit.';
-const toConversation = (world: World, id: string) => world.connector.received.filter((r) => r.method === 'POST' && r.path.startsWith(`/v3/conversations/${encodeURIComponent(id)}/activities`));
+const toConversation = (world: World, id: string) =>
+  world.connector.received.filter((r) => r.method === 'POST' && r.path.startsWith(`/v3/conversations/${encodeURIComponent(id)}/activities`));
 
 describe('asking a person: the supporter care team in Teams (real HTTP endpoint, local Connector stub)', () => {
   describe('when handoff is not configured', () => {
@@ -158,13 +167,22 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
     beforeEach(async () => (world = await startWorld({}, { chatPresenceMs: 60 * 60 * 1000 })));
     afterEach(async () => stopWorld(world));
 
-    it('offers nothing until an experts\' channel is registered, and only a channel of the team\'s tenant can be', async () => {
+    it("offers nothing until an experts' channel is registered, and only a channel of the team's tenant can be", async () => {
       const unknown = await post(world, website(world, 'web-0', { text: UNKNOWN }));
       expect(unknown.replies).to.have.length(1);
       expect(await registerExperts(world, OTHER_TENANT)).to.include("another organisation's");
-      const notAdmin = await post(world, teams(world, expertsConversation(), { text: 'use this channel for questions', from: { id: '29:colleague', name: 'A Colleague', aadObjectId: '22222222-0000-0000-0000-000000000003' } }));
+      const notAdmin = await post(
+        world,
+        teams(world, expertsConversation(), {
+          text: 'use this channel for questions',
+          from: { id: '29:colleague', name: 'A Colleague', aadObjectId: '22222222-0000-0000-0000-000000000003' },
+        }),
+      );
       expect(notAdmin.replies.map(visibleText).join()).to.include('Only the administrators');
-      const personal = await post(world, teams(world, { id: 'a:personal', conversationType: 'personal', tenantId: TENANT }, { text: 'use this channel for questions' }));
+      const personal = await post(
+        world,
+        teams(world, { id: 'a:personal', conversationType: 'personal', tenantId: TENANT }, { text: 'use this channel for questions' }),
+      );
       expect(personal.replies.map(visibleText).join()).to.include('channel of a team');
       expect(await registerExperts(world)).to.include('Done');
       const offered = await post(world, website(world, 'web-0', { text: UNKNOWN }));
@@ -172,7 +190,7 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       expect(visibleText(offered.replies[1]!)).to.include('supporter care team');
     });
 
-    it('takes a website question to the channel as a card, and the expert\'s answer back to the supporter, updating the card in place', async () => {
+    it("takes a website question to the channel as a card, and the expert's answer back to the supporter, updating the card in place", async () => {
       await registerExperts(world);
       const { ticketId, card, sent } = await askTheTeam(world, 'web-1');
       expect(sent).to.include('Sent.');
@@ -187,14 +205,19 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       expect(response.status).to.equal(200);
       expect(response.body.type).to.equal('application/vnd.microsoft.card.adaptive');
       expect(JSON.stringify(response.body.value)).to.include('Answered by Sam Expert').and.include(ANSWER);
-      expect(cardNodes(response.body.value).some((n) => n.type === 'Action.Execute'), 'the answered card has no actions').to.equal(false);
+      expect(
+        cardNodes(response.body.value).some((n) => n.type === 'Action.Execute'),
+        'the answered card has no actions',
+      ).to.equal(false);
 
       const [delivered] = toConversation(world, 'web-1');
-      expect(delivered, 'the answer in the supporter\'s conversation').to.not.equal(undefined);
+      expect(delivered, "the answer in the supporter's conversation").to.not.equal(undefined);
       const text = visibleText(delivered!.activity);
-      expect(text).to.include('Answer from the supporter care team').and.include(ANSWER).and.include('not taken from this bot\'s knowledge base');
+      expect(text).to.include('Answer from the supporter care team').and.include(ANSWER).and.include("not taken from this bot's knowledge base");
       const update = world.connector.received.find((r) => r.method === 'PUT');
-      expect(update?.path).to.match(new RegExp(`^/v3/conversations/${encodeURIComponent(EXPERTS).replace(/[.*+?^${}()|[\]\\%]/g, '\\$&')}/activities/reply-\\d+$`));
+      expect(update?.path).to.match(
+        new RegExp(`^/v3/conversations/${encodeURIComponent(EXPERTS).replace(/[.*+?^${}()|[\]\\%]/g, '\\$&')}/activities/reply-\\d+$`),
+      );
       expect(JSON.stringify(update!.activity)).to.include('Answered by Sam Expert');
 
       const suggestions = (await world.store.curation.list()).filter((r) => r.kind === 'suggestion');
@@ -211,10 +234,15 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
         delete activity.deliveryMode;
         return post(world, activity);
       };
-      const toChat = () => toConversation(world, 'web-posted').map((r) => visibleText(r.activity)).join('\n');
+      const toChat = () =>
+        toConversation(world, 'web-posted')
+          .map((r) => visibleText(r.activity))
+          .join('\n');
       await posted({ text: UNKNOWN });
       await world.connector.waitFor(2);
-      const offer = cardNodes(toConversation(world, 'web-posted').map((r) => cardOf(r.activity))).find((n) => (n.data as Body | undefined)?.handoff === 'offer')!;
+      const offer = cardNodes(toConversation(world, 'web-posted').map((r) => cardOf(r.activity))).find(
+        (n) => (n.data as Body | undefined)?.handoff === 'offer',
+      )!;
       await posted({ value: offer.data });
       // The consent is a silent turn for the dialog (it ends), and the bot speaks after it: "Sent."
       const sent = await posted({ value: { handoff: 'send' } });
@@ -243,7 +271,10 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       const unknown = await post(world, teams(world, personal, { text: UNKNOWN }));
       const offer = cardNodes(unknown.replies.map(cardOf)).find((n) => (n.data as Body | undefined)?.handoff === 'offer')!;
       const consent = await post(world, teams(world, personal, { value: offer.data }));
-      expect(cardNodes(consent.replies.map(cardOf)).some((n) => n.type === 'Input.Text'), 'no email input in Teams').to.equal(false);
+      expect(
+        cardNodes(consent.replies.map(cardOf)).some((n) => n.type === 'Input.Text'),
+        'no email input in Teams',
+      ).to.equal(false);
       await post(world, teams(world, personal, { value: { handoff: 'send' } }));
       await world.connector.waitFor(1);
       const execute = cardNodes(cardOf(toConversation(world, EXPERTS)[0]!.activity)).find((n) => n.verb === 'handoff.answer')!;
@@ -300,7 +331,14 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
 
     it('answers malformed card actions and unknown invokes with a 400 and a JSON reason, at once', async () => {
       await registerExperts(world);
-      const malformed: unknown[] = [undefined, {}, { action: {} }, { action: { type: 'Action.Submit' } }, { action: { type: 'Action.Execute', verb: 'x'.repeat(5000) } }, 'text'];
+      const malformed: unknown[] = [
+        undefined,
+        {},
+        { action: {} },
+        { action: { type: 'Action.Submit' } },
+        { action: { type: 'Action.Execute', verb: 'x'.repeat(5000) } },
+        'text',
+      ];
       for (const value of malformed) {
         const started = performance.now();
         const response = await post(world, { ...invoke(world, 'handoff.answer', {}), value });
@@ -322,7 +360,10 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
     it('"stop using this channel for questions" stops the offer; cards already there can still be answered, and only there', async () => {
       await registerExperts(world);
       const { ticketId } = await askTheTeam(world, 'web-stop');
-      const elsewhere = await post(world, teams(world, { id: '19:other@thread.tacv2', conversationType: 'channel', tenantId: TENANT }, { text: 'stop using this channel for questions' }));
+      const elsewhere = await post(
+        world,
+        teams(world, { id: '19:other@thread.tacv2', conversationType: 'channel', tenantId: TENANT }, { text: 'stop using this channel for questions' }),
+      );
       expect(elsewhere.replies.map(visibleText).join()).to.include('nothing to stop here');
       const stopped = await post(world, teams(world, expertsConversation(), { text: `<at>${BOT.name}</at> Stop using this channel for questions` }));
       expect(stopped.replies.map(visibleText).join()).to.include('no longer come here');
@@ -344,10 +385,13 @@ describe('asking a person: the supporter care team in Teams (real HTTP endpoint,
       expect(toConversation(world, 'web-close')).to.have.length(1);
     });
 
-    it('answers a card only in the experts\' channel', async () => {
+    it("answers a card only in the experts' channel", async () => {
       await registerExperts(world);
       const { ticketId } = await askTheTeam(world, 'web-7');
-      const elsewhere = await post(world, invoke(world, 'handoff.answer', { ticketId, answer: 'x' }, { id: '19:other@thread.tacv2', conversationType: 'channel', tenantId: TENANT }));
+      const elsewhere = await post(
+        world,
+        invoke(world, 'handoff.answer', { ticketId, answer: 'x' }, { id: '19:other@thread.tacv2', conversationType: 'channel', tenantId: TENANT }),
+      );
       expect(JSON.stringify(elsewhere.body.value)).to.include("only in the supporter care team's channel");
       expect(toConversation(world, 'web-7')).to.have.length(0);
     });

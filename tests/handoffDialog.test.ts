@@ -14,8 +14,9 @@ import {
   type HandoffStart,
 } from '../dialogs/handoffDialog';
 import { DONT_SEND, SEND_TO_TEAM } from '../src/bot/replies';
+import { botVoice } from '../src/bot/voice';
 import { keptQuestion, MAX_TICKET_QUESTION_CHARS } from '../src/handoff/ticket';
-import { PROJECT_ROOT } from '../src/config';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
 import { loadKnowledge } from '../src/faq/knowledge/loadKnowledge';
 import { sendAll } from './helpers/bot';
 import { shownText } from './helpers/shown';
@@ -78,7 +79,7 @@ function harness(
     available: async () => overrides.available ?? true,
     asksEmail: (channelId) => channelId === 'directline',
     ttlDays: 14,
-    topics,
+    voice: botVoice(topics),
     handoffTimes: conversationState.createProperty<number[]>('handoffTimes'),
     now: () => clock.now,
   };
@@ -147,7 +148,10 @@ describe('HandoffDialog', () => {
   });
 
   it('reads an older consent card\'s button while it asks for the question: "Don\'t send" stops, "Send" has nothing to send', async () => {
-    for (const [button, reply] of [[cancelValue(), "haven't sent it"], [sendValue(), 'already been sent or cancelled']] as const) {
+    for (const [button, reply] of [
+      [cancelValue(), "haven't sent it"],
+      [sendValue(), 'already been sent or cancelled'],
+    ] as const) {
       const { client, consent } = harness('directline', {});
       await sendAll(client, 'talk to a person');
       const replies = await sendAll(client, button);
@@ -190,7 +194,7 @@ describe('HandoffDialog', () => {
     expect(invalid.consent.request).to.deep.equal({ question: QUESTION, email: 'supporter@example.org' });
   });
 
-  it("says it hasn't sent anything after \"Don't send\"", async () => {
+  it('says it hasn\'t sent anything after "Don\'t send"', async () => {
     const { client, consent } = harness('directline', { question: QUESTION });
     await sendAll(client, 'start');
     const replies = await sendAll(client, cancelValue());

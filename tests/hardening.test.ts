@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
-import { PROJECT_ROOT } from '../src/config';
-import { startBot, type RunningBot } from '../src/index';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
+import { startBot, type RunningBot } from '../src/app/startBot';
 import { createStorage, type StateStore } from '../src/storage/createStorage';
 import { STATE_DB_FILE } from '../src/storage/sqliteStorage';
 import { startBotProcess, type BotProcess } from './helpers/botProcess';
@@ -56,9 +56,15 @@ describe('hardening: no request can kill, stall or abuse the bot (issue #6)', fu
       it(`${path}: a body that claims gzip and is not gets 415 before it is read, and the process lives`, async () => {
         const lie = await rawPost(`${bot.url}${path}`, Buffer.from('x'), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
         expect(lie.status).to.equal(415);
-        expect(JSON.parse(lie.body)).to.deep.equal({ error: 'unsupported_content_encoding', reason: 'request bodies must not be compressed (Content-Encoding: identity)' });
+        expect(JSON.parse(lie.body)).to.deep.equal({
+          error: 'unsupported_content_encoding',
+          reason: 'request bodies must not be compressed (Content-Encoding: identity)',
+        });
         // A real gzip bomb, 60 MB of zeros in about 60 KB, is refused the same way, unread.
-        const bomb = await rawPost(`${bot.url}${path}`, gzipSync(Buffer.alloc(60 * 1024 * 1024)), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        const bomb = await rawPost(`${bot.url}${path}`, gzipSync(Buffer.alloc(60 * 1024 * 1024)), {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        });
         expect(bomb.status).to.equal(415);
         expect(bot.child.exitCode).to.equal(null);
         expect((await health(bot.url)).status).to.equal(200);
@@ -67,7 +73,9 @@ describe('hardening: no request can kill, stall or abuse the bot (issue #6)', fu
 
     it('other encodings are refused alike; identity is a plain body', async () => {
       for (const encoding of ['deflate', 'br', 'x-unknown', 'gzip, identity']) {
-        expect((await rawPost(`${bot.url}/api/messages`, Buffer.from('{}'), { 'content-type': 'application/json', 'content-encoding': encoding })).status).to.equal(415);
+        expect(
+          (await rawPost(`${bot.url}/api/messages`, Buffer.from('{}'), { 'content-type': 'application/json', 'content-encoding': encoding })).status,
+        ).to.equal(415);
       }
       const plain = await rawPost(`${bot.url}/api/messages`, Buffer.from(JSON.stringify(emulatorActivity({ text: 'hi', deliveryMode: 'expectReplies' }))), {
         'content-type': 'application/json',
@@ -102,7 +110,8 @@ describe('hardening: no request can kill, stall or abuse the bot (issue #6)', fu
       const unknownRoute = await fetch(`${bot.url}/${canary}`);
       expect(unknownRoute.status).to.equal(404);
       expect(await unknownRoute.text()).to.not.include('canary');
-      for (const path of ['/healthz', '/', '/static/chat.js']) expect((await fetch(`${bot.url}${path}`)).headers.get('x-content-type-options'), path).to.equal('nosniff');
+      for (const path of ['/healthz', '/', '/static/chat.js'])
+        expect((await fetch(`${bot.url}${path}`)).headers.get('x-content-type-options'), path).to.equal('nosniff');
 
       // A recipient nested 6,000 deep once made restify log the whole request, user text and tenant included.
       // Written out by hand: JSON.stringify itself runs out of stack at this depth.
@@ -141,7 +150,7 @@ describe('hardening: no request can kill, stall or abuse the bot (issue #6)', fu
 
   describe('4. not a relay', () => {
     it('without MicrosoftAppId, a network HOST refuses to start and names the opt-in', async () => {
-      const child = spawn(process.execPath, ['--import=tsx', resolve(PROJECT_ROOT, 'src/index.ts')], {
+      const child = spawn(process.execPath, ['--import=tsx', resolve(PROJECT_ROOT, 'src/app/main.ts')], {
         cwd: PROJECT_ROOT,
         env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '0.0.0.0', STORAGE: 'memory' },
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -207,7 +216,14 @@ describe('hardening: no request can kill, stall or abuse the bot (issue #6)', fu
           // Short ids, so that 4,000 members fit in the 64 KB body.
           const crowd = (round: number) => Array.from({ length: 4000 }, (_, i) => ({ id: `m${round}${i.toString(36)}` }));
           const join = (round: number) =>
-            postJson(`${bounded.url}/api/messages`, { type: 'conversationUpdate', channelId: 'emulator', deliveryMode: 'expectReplies', conversation: { id: 'crowd' }, recipient: { id: 'bot-1' }, membersAdded: crowd(round) });
+            postJson(`${bounded.url}/api/messages`, {
+              type: 'conversationUpdate',
+              channelId: 'emulator',
+              deliveryMode: 'expectReplies',
+              conversation: { id: 'crowd' },
+              recipient: { id: 'bot-1' },
+              membersAdded: crowd(round),
+            });
           for (let round = 0; round < 10; round++) {
             const joined = await join(round);
             expect(joined.status).to.equal(200);
@@ -247,8 +263,21 @@ describe('hardening: no request can kill, stall or abuse the bot (issue #6)', fu
         expect(unsigned.body).to.deep.equal({ error: 'unauthorized', reason: 'the request does not carry a valid Bot Framework token' });
         // Shaped like a Connector's token, so the bot must fetch the issuer's keys to check it.
         const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-        const token = `${part({ alg: 'RS256', kid: 'key-1', typ: 'JWT' })}.${part({ iss: 'https://api.botframework.com', aud: '00000000-0000-0000-0000-000000000001', exp: Math.floor(Date.now() / 1000) + 600, serviceurl: 'http://127.0.0.1:9/' })}.c2ln`;
-        const unreachable = await postJson(`${bot.url}/api/messages`, emulatorActivity({ text: 'hi', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/' }), { authorization: `Bearer ${token}` });
+        const token = [
+          part({ alg: 'RS256', kid: 'key-1', typ: 'JWT' }),
+          part({
+            iss: 'https://api.botframework.com',
+            aud: '00000000-0000-0000-0000-000000000001',
+            exp: Math.floor(Date.now() / 1000) + 600,
+            serviceurl: 'http://127.0.0.1:9/',
+          }),
+          'c2ln',
+        ].join('.');
+        const unreachable = await postJson(
+          `${bot.url}/api/messages`,
+          emulatorActivity({ text: 'hi', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/' }),
+          { authorization: `Bearer ${token}` },
+        );
         expect(unreachable.status).to.be.oneOf([401, 503]);
         expect(unreachable.text).to.not.include('127.0.0.1').and.not.include('openid').and.not.include('Error');
         expect(logger.lines.join('\n')).to.not.include(String(port));
@@ -258,7 +287,7 @@ describe('hardening: no request can kill, stall or abuse the bot (issue #6)', fu
     });
   });
 
-  describe('5. curators\' data cannot be flooded', () => {
+  describe("5. curators' data cannot be flooded", () => {
     let bot: RunningBot;
     let store: StateStore;
     beforeEach(async () => {
@@ -276,7 +305,10 @@ describe('hardening: no request can kill, stall or abuse the bot (issue #6)', fu
 
     it('one vote per answer per conversation', async () => {
       const vote = (conversation: string, feedback: string) =>
-        postJson(`${bot.url}/api/messages`, emulatorActivity({ deliveryMode: 'expectReplies', conversation: { id: conversation }, value: { feedback, entryId: 'icm-frequency' } }));
+        postJson(
+          `${bot.url}/api/messages`,
+          emulatorActivity({ deliveryMode: 'expectReplies', conversation: { id: conversation }, value: { feedback, entryId: 'icm-frequency' } }),
+        );
       for (let i = 0; i < 10; i++) expect((await vote('votes', 'unhelpful')).status).to.equal(200);
       await vote('votes', 'helpful');
       await vote('other-votes', 'helpful');
@@ -367,7 +399,9 @@ describe('hardening: no request can kill, stall or abuse the bot (issue #6)', fu
         expect((await health(bot.url)).status).to.equal(200);
         // A read-only remount is refused while SQLite holds its files open for writing; a full disk is not.
         await new Promise<void>((done) =>
-          spawn('nsenter', ['--target', String(bot.child.pid), '--mount', 'dd', 'if=/dev/zero', `of=${join(dataDir, 'filler')}`, 'bs=64k'], { stdio: 'ignore' }).once('exit', () => done()),
+          spawn('nsenter', ['--target', String(bot.child.pid), '--mount', 'dd', 'if=/dev/zero', `of=${join(dataDir, 'filler')}`, 'bs=64k'], {
+            stdio: 'ignore',
+          }).once('exit', () => done()),
         );
         const down = await health(bot.url);
         expect(down.status).to.equal(503);

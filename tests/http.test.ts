@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { shownText } from './helpers/shown';
-import { startBot, type RunningBot } from '../src/index';
+import { startBot, type RunningBot } from '../src/app/startBot';
 import { ConnectorStub, emulatorActivity, memoryLogger, postJson } from './helpers/http';
 
 const ICM_QUESTION = 'How often is the International Council Meeting held?';
@@ -50,7 +50,10 @@ describe('HTTP endpoint (real server on 127.0.0.1)', () => {
       emulatorActivity({
         type: 'conversationUpdate',
         conversation: { id: 'welcome-http' },
-        membersAdded: [{ id: 'bot-1', name: 'Bot' }, { id: 'user-1', name: 'Supporter' }],
+        membersAdded: [
+          { id: 'bot-1', name: 'Bot' },
+          { id: 'user-1', name: 'Supporter' },
+        ],
         deliveryMode: 'expectReplies',
       }),
     );
@@ -116,7 +119,10 @@ describe('HTTP endpoint (real server on 127.0.0.1)', () => {
 
   it('never logs what the user wrote or who they are', async () => {
     const secret = 'my email is jo.bloggs@example.org and I am Jo Bloggs';
-    await postJson(`${bot.url}/api/messages`, emulatorActivity({ text: secret, deliveryMode: 'expectReplies', from: { id: 'jo-bloggs-id', name: 'Jo Bloggs' } }));
+    await postJson(
+      `${bot.url}/api/messages`,
+      emulatorActivity({ text: secret, deliveryMode: 'expectReplies', from: { id: 'jo-bloggs-id', name: 'Jo Bloggs' } }),
+    );
     const log = logger.lines.join('\n');
     expect(log).to.include('"event":"turn"');
     for (const fragment of ['jo.bloggs', 'Jo Bloggs', 'jo-bloggs-id', 'my email']) expect(log).to.not.include(fragment);
@@ -127,7 +133,13 @@ describe('HTTP endpoint with Bot Framework credentials', () => {
   let bot: RunningBot;
   before(async () => {
     bot = await startBot(
-      { STORAGE: 'memory', PORT: '0', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant' },
+      {
+        STORAGE: 'memory',
+        PORT: '0',
+        MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+        MicrosoftAppPassword: 'not-a-real-secret',
+        MicrosoftAppType: 'MultiTenant',
+      },
       { logger: memoryLogger() },
     );
   });
@@ -139,7 +151,9 @@ describe('HTTP endpoint with Bot Framework credentials', () => {
   });
 
   it('rejects a request with a malformed token with 401', async () => {
-    const response = await postJson(`${bot.url}/api/messages`, emulatorActivity({ text: ICM_QUESTION, deliveryMode: 'expectReplies' }), { authorization: 'Bearer not.a.jwt' });
+    const response = await postJson(`${bot.url}/api/messages`, emulatorActivity({ text: ICM_QUESTION, deliveryMode: 'expectReplies' }), {
+      authorization: 'Bearer not.a.jwt',
+    });
     expect(response.status).to.equal(401);
   });
 });

@@ -12,27 +12,60 @@ const topics: TopicInfo[] = [
 
 describe('commands and small talk', () => {
   const commands: [string, string][] = [
-    ['help', 'help'], ['Help!', 'help'], ['what can you do?', 'help'], ['What can I ask?', 'help'],
-    ['cancel', 'cancel'], ['Never mind', 'cancel'], ['start over', 'restart'], ['Start again.', 'restart'],
+    ['help', 'help'],
+    ['Help!', 'help'],
+    ['what can you do?', 'help'],
+    ['What can I ask?', 'help'],
+    ['cancel', 'cancel'],
+    ['Never mind', 'cancel'],
+    ['start over', 'restart'],
+    ['Start again.', 'restart'],
   ];
   for (const [text, command] of commands) {
     it(`"${text}" is the ${command} command`, () => expect(recogniseCommand(foldMessage(text))).to.equal(command));
   }
 
   const smallTalk: [string, string][] = [
-    ['hello', 'greeting'], ['Hi there!', 'greeting'], ['good morning', 'greeting'], ['hey, how are you?', 'greeting'],
-    ['thanks', 'thanks'], ['Thank you so much!', 'thanks'], ['cheers', 'thanks'], ['ok thanks', 'thanks'], ["cheers that's really useful", 'thanks'],
-    ['bye', 'bye'], ['Goodbye!', 'bye'], ["that's all, thanks", 'bye'],
+    ['hello', 'greeting'],
+    ['Hi there!', 'greeting'],
+    ['good morning', 'greeting'],
+    ['hey, how are you?', 'greeting'],
+    ['thanks', 'thanks'],
+    ['Thank you so much!', 'thanks'],
+    ['cheers', 'thanks'],
+    ['ok thanks', 'thanks'],
+    ["cheers that's really useful", 'thanks'],
+    ['bye', 'bye'],
+    ['Goodbye!', 'bye'],
+    ["that's all, thanks", 'bye'],
   ];
-  const aboutBot = ["what's your name?", 'Who made you?', 'are you a robot', 'r u a bot', 'Am I talking to a real person?', 'is this a human', 'how old are you?',
+  const aboutBot = [
+    "what's your name?",
+    'Who made you?',
+    'are you a robot',
+    'r u a bot',
+    'Am I talking to a real person?',
+    'is this a human',
+    'how old are you?',
     // A choice of what it might be, in any order.
-    'are you a real person or a bot?', 'Is this a bot or a human', 'am I chatting with a human or a machine', 'are you a bot or not?'];
+    'are you a real person or a bot?',
+    'Is this a bot or a human',
+    'am I chatting with a human or a machine',
+    'are you a bot or not?',
+  ];
   for (const text of aboutBot) smallTalk.push([text, 'aboutBot']);
   for (const [text, kind] of smallTalk) {
     it(`"${text}" is small talk (${kind})`, () => expect(recogniseSmallTalk(foldMessage(text))).to.equal(kind));
   }
 
-  for (const text of ['hello, how often is the ICM held?', 'thanks, and who appoints the SG?', 'help me find the London office address', 'who made the International Board?', 'how old is the Secretary General?', 'are you a human rights organisation or a charity?']) {
+  for (const text of [
+    'hello, how often is the ICM held?',
+    'thanks, and who appoints the SG?',
+    'help me find the London office address',
+    'who made the International Board?',
+    'how old is the Secretary General?',
+    'are you a human rights organisation or a charity?',
+  ]) {
     it(`"${text}" is a question, not small talk or a command`, () => {
       expect(recogniseSmallTalk(foldMessage(text))).to.equal(undefined);
       expect(recogniseCommand(foldMessage(text))).to.equal(undefined);
@@ -42,9 +75,14 @@ describe('commands and small talk', () => {
 
 describe('topic requests', () => {
   const requests: [string, string][] = [
-    ['governance', 'governance'], ['Governance?', 'governance'], ['tell me about membership', 'membership'],
-    ['offices', 'offices'], ["what about Amnesty's offices", 'offices'], ['Tell me more about the members', 'membership'],
-    ["I'd like to know about how amnesty is run", 'governance'], ["let's talk about offices please", 'offices'],
+    ['governance', 'governance'],
+    ['Governance?', 'governance'],
+    ['tell me about membership', 'membership'],
+    ['offices', 'offices'],
+    ["what about Amnesty's offices", 'offices'],
+    ['Tell me more about the members', 'membership'],
+    ["I'd like to know about how amnesty is run", 'governance'],
+    ["let's talk about offices please", 'offices'],
   ];
   for (const [text, topic] of requests) {
     it(`"${text}" asks for the ${topic} topic`, () => expect(recogniseTopicRequest(foldMessage(text), topics)).to.equal(topic));

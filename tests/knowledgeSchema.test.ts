@@ -23,7 +23,11 @@ describe('knowledge base schema', () => {
     const kb = loadKnowledge(writeKnowledgeDir({ 'governance.yaml': topicFile('governance', [validEntry()]) }));
     expect(kb.entries).to.have.length(1);
     expect(kb.entries[0]).to.include({ id: 'icm-frequency', topic: 'governance' });
-    expect(kb.entries[0]!.source).to.deep.equal({ title: 'The International Movement', url: 'https://www.amnesty.org.uk/international-movement', asOf: '2013' });
+    expect(kb.entries[0]!.source).to.deep.equal({
+      title: 'The International Movement',
+      url: 'https://www.amnesty.org.uk/international-movement',
+      asOf: '2013',
+    });
     expect(kb.topics.map((t) => t.topic)).to.deep.equal(['governance']);
   });
 
@@ -56,7 +60,9 @@ describe('knowledge base schema', () => {
   }
 
   it('names an entry without an id by its position', () => {
-    const problem = onlyProblem({ 'governance.yaml': topicFile('governance', [validEntry(), validEntry({ id: undefined, question: 'Q2?', phrasings: ['p1', 'p2', 'p3', 'p4', 'p5'] })]) });
+    const problem = onlyProblem({
+      'governance.yaml': topicFile('governance', [validEntry(), validEntry({ id: undefined, question: 'Q2?', phrasings: ['p1', 'p2', 'p3', 'p4', 'p5'] })]),
+    });
     expect(problem.entryId).to.equal('#2 (no id)');
     expect(problem.field).to.equal('id');
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createLogger, errorFields, MAX_ERROR_MESSAGE_CHARS, MAX_STACK_LINES } from '../src/logger';
+import { createLogger, errorFields, MAX_ERROR_MESSAGE_CHARS, MAX_STACK_LINES } from '../src/shared/logger';
 
 /** An error whose stack is exactly `frames` under its first line, as V8 would print it. */
 function errorWith(message: string, frames: string[] = ['    at handler (/work/main/src/bot/faqBot.ts:12:3)']): Error {
@@ -15,7 +15,11 @@ class RestError extends Error {
 describe('errorFields', () => {
   const scrubs: [string, string, string][] = [
     ['URLs with ids and signatures', 'GET https://x.blob.core.windows.net/state/a%3A1?sig=abc&se=2026 failed', 'GET [url] failed'],
-    ['URLs of any scheme, inside brackets', 'connect ECONNREFUSED (redis://user:pw@cache:6379/0) and <wss://host/ws?t=1>', 'connect ECONNREFUSED ([url]) and <[url]>'],
+    [
+      'URLs of any scheme, inside brackets',
+      'connect ECONNREFUSED (redis://user:pw@cache:6379/0) and <wss://host/ws?t=1>',
+      'connect ECONNREFUSED ([url]) and <[url]>',
+    ],
     ['emails', 'no mailbox for jo.smith@example.org', 'no mailbox for [email]'],
     ['phone numbers', 'callback 07700 900123 refused', 'callback [phone] refused'],
     ['card numbers', 'echo: card 4111 1111 1111 1111', 'echo: card [card]'],

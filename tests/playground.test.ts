@@ -4,8 +4,8 @@ import { connect, type AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
-import { PROJECT_ROOT } from '../src/config';
-import { startBot, type RunningBot } from '../src/index';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
+import { startBot, type RunningBot } from '../src/app/startBot';
 import { loadKnowledge } from '../src/faq/knowledge/loadKnowledge';
 import { PlaygroundError, readPlaygroundEnv, startPlayground, type RunningPlayground } from '../src/tools/playground';
 import { memoryLogger } from './helpers/http';
@@ -42,7 +42,7 @@ function listeningSockets(pid: number): string[] {
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
     try {
       const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (match) inodes.add(match[1]);
+      if (match?.[1]) inodes.add(match[1]);
     } catch {
       // The descriptor closed while we listed them.
     }
@@ -50,10 +50,16 @@ function listeningSockets(pid: number): string[] {
   const sockets: string[] = [];
   for (const table of ['tcp', 'tcp6']) {
     for (const line of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').trim().split('\n').slice(1)) {
-      const [, local, , state, , , , , , inode] = line.trim().split(/\s+/);
+      const [, local = '', , state, , , , , , inode = ''] = line.trim().split(/\s+/);
       if (state !== '0A' || !inodes.has(inode)) continue; // 0A: LISTEN
-      const [hexHost, hexPort] = local.split(':');
-      const host = table === 'tcp' ? (hexHost.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)).join('.') : `[${hexHost}]`;
+      const [hexHost = '', hexPort = ''] = local.split(':');
+      const host =
+        table === 'tcp'
+          ? (hexHost.match(/../g) ?? [])
+              .reverse()
+              .map((b) => parseInt(b, 16))
+              .join('.')
+          : `[${hexHost}]`;
       sockets.push(`${host}:${parseInt(hexPort, 16)}`);
     }
   }
@@ -71,7 +77,10 @@ function recordingProxy(target: string): { server: Server; received: Record<stri
       if (req.method === 'POST' && body) received.push(JSON.parse(body) as Record<string, unknown>);
       const response = await fetch(`${target}${req.url}`, {
         method: req.method,
-        headers: { 'content-type': req.headers['content-type'] ?? 'application/json', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) },
+        headers: {
+          'content-type': req.headers['content-type'] ?? 'application/json',
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        },
         body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
       });
       res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });

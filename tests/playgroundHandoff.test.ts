@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import { startBot, type RunningBot } from '../src/index';
+import { startBot, type RunningBot } from '../src/app/startBot';
 import { startPlayground, type RunningPlayground } from '../src/tools/playground';
 import { cardNodes } from './helpers/cards';
 import { visibleText } from './helpers/conversation';
@@ -53,9 +53,21 @@ describe('asking a person from Teams (Microsoft 365 Agents Playground)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('offers the team, asks consent without an email field, sends, and shows the expert\'s answer in the chat', async () => {
-    const experts = { channelId: 'msteams', serviceUrl: connector.url, recipient: { id: '28:bot' }, conversation: EXPERTS, channelData: { tenant: { id: TENANT } } };
-    const registered = await postJson(`${bot.url}/api/messages`, { ...experts, type: 'message', from: { id: '29:admin', aadObjectId: ADMIN }, text: 'use this channel for questions', deliveryMode: 'expectReplies' });
+  it("offers the team, asks consent without an email field, sends, and shows the expert's answer in the chat", async () => {
+    const experts = {
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      recipient: { id: '28:bot' },
+      conversation: EXPERTS,
+      channelData: { tenant: { id: TENANT } },
+    };
+    const registered = await postJson(`${bot.url}/api/messages`, {
+      ...experts,
+      type: 'message',
+      from: { id: '29:admin', aadObjectId: ADMIN },
+      text: 'use this channel for questions',
+      deliveryMode: 'expectReplies',
+    });
     expect(JSON.stringify(registered.body)).to.include('Done');
 
     const { config } = playgroundConfig.parse(await (await fetch(`${playground.url}/_internal/v1/config`)).json());
@@ -82,7 +94,10 @@ describe('asking a person from Teams (Microsoft 365 Agents Playground)', () => {
     await click(offer, offerData);
 
     const consent = await waitFor('the consent card', latest('Send to the team'));
-    expect(cardNodes(consent.activity).some((n) => n.type === 'Input.Text'), 'no email field in Teams').to.equal(false);
+    expect(
+      cardNodes(consent.activity).some((n) => n.type === 'Input.Text'),
+      'no email field in Teams',
+    ).to.equal(false);
     await click(consent, { handoff: 'send' });
     await waitFor('"Sent."', latest('Sent. A person'));
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { expect } from 'chai';
-import { PROJECT_ROOT } from '../src/config';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
 import type { Entry } from '../src/faq/knowledge/schema';
 import { SynonymRewriter } from '../src/faq/analysis/normalise';
 import { EVIDENCE_NAMES, FEATURE_NAMES, featureVector, type Evidence } from '../src/faq/ranking/features';
@@ -54,7 +54,11 @@ describe('ranking model', () => {
   });
 
   it('gives candidates that match alike a share each, and leaves the rest to "none"', () => {
-    const model = RankingModel.fromWeights(-2, FEATURE_NAMES.map((name) => (name === 'phrasingMatch' ? 8 : 0)), committedRankingModel().retrieval);
+    const model = RankingModel.fromWeights(
+      -2,
+      FEATURE_NAMES.map((name) => (name === 'phrasingMatch' ? 8 : 0)),
+      committedRankingModel().retrieval,
+    );
     const strong = evidence({ phrasingMatch: 0.9 });
     const [alone] = model.probabilities([strong]);
     const [first, second] = model.probabilities([strong, strong]);
@@ -74,12 +78,18 @@ describe('ranking model', () => {
     const fitted = { queries: 1, answered: 1, l2: 0 };
     expect(read({ features: ['phrasingMatch'], bias: 0, weights: [1], retrieval, fitted })).to.throw(/model\.json: field "features" .*npm run train/);
     expect(read({ features: FEATURE_NAMES, bias: 0, weights: [1], retrieval, fitted })).to.throw(/model\.json: field "weights" has 1 numbers/);
-    expect(read({ features: FEATURE_NAMES, bias: 0, weights: [1], retrieval: { ...retrieval, messageCoverageExponent: 1.5 }, fitted })).to.throw(/model\.json: field "retrieval\.messageCoverageExponent"/);
+    expect(read({ features: FEATURE_NAMES, bias: 0, weights: [1], retrieval: { ...retrieval, messageCoverageExponent: 1.5 }, fitted })).to.throw(
+      /model\.json: field "retrieval\.messageCoverageExponent"/,
+    );
   });
 
   it('has hinges after the evidence, in the order the model file names them', () => {
     expect(FEATURE_NAMES.slice(0, EVIDENCE_NAMES.length)).to.deep.equal([...EVIDENCE_NAMES]);
-    expect(featureVector(evidence({ phrasingMatch: 0.9 })).slice(EVIDENCE_NAMES.length, EVIDENCE_NAMES.length + 2).map((x) => Number(x.toFixed(6)))).to.deep.equal([0.4, 0.15]);
+    expect(
+      featureVector(evidence({ phrasingMatch: 0.9 }))
+        .slice(EVIDENCE_NAMES.length, EVIDENCE_NAMES.length + 2)
+        .map((x) => Number(x.toFixed(6))),
+    ).to.deep.equal([0.4, 0.15]);
   });
 
   it('commits the model that npm run train fits from the phrasings and the development split', async function () {
@@ -96,7 +106,16 @@ describe('ranking model', () => {
 describe('word meaning (the semantic feature)', () => {
   const source = { title: 'Test', url: 'https://example.org', asOf: '2013' };
   const make = (id: string, question: string, phrasings: string[], answer: string): Entry => ({
-    id, question, label: question, subject: question, phrasings, answer, quotes: [], related: [], topic: 'governance', source,
+    id,
+    question,
+    label: question,
+    subject: question,
+    phrasings,
+    answer,
+    quotes: [],
+    related: [],
+    topic: 'governance',
+    source,
   });
   const index = new KnowledgeIndex(
     [
@@ -106,7 +125,8 @@ describe('word meaning (the semantic feature)', () => {
     ],
     new SynonymRewriter([]),
   );
-  const semanticOf = (text: string) => Object.fromEntries(index.search(index.analyse(text), { minMatch: 0, limit: 12 }).candidates.map((c) => [c.entry.id, c.evidence.semantic]));
+  const semanticOf = (text: string) =>
+    Object.fromEntries(index.search(index.analyse(text), { minMatch: 0, limit: 12 }).candidates.map((c) => [c.entry.id, c.evidence.semantic]));
 
   it('bridges words the wordings never use: "boss" and "head", "opening" and "developing", "gather" and "meet"', () => {
     // Each everyday word against a word with no meaning at all, in the same sentence: the gain is the bridge.
@@ -118,7 +138,9 @@ describe('word meaning (the semantic feature)', () => {
 
   it('holds a word the entry has in full, and one with no near meaning not at all', () => {
     expect(semanticOf('how often is the meeting held').meeting).to.equal(1);
-    const unrelated = index.search(index.analyse('who is the zyxwv of the organisation'), { minMatch: 0, limit: 12 }).candidates.find((c) => c.entry.id === 'head');
+    const unrelated = index
+      .search(index.analyse('who is the zyxwv of the organisation'), { minMatch: 0, limit: 12 })
+      .candidates.find((c) => c.entry.id === 'head');
     expect(unrelated?.evidence.semantic).to.be.below(1);
     expect(unrelated?.evidence.unexplained).to.be.above(0.5);
   });

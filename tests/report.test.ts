@@ -3,6 +3,8 @@ import type { CurationRecord } from '../src/storage/curationLog';
 import { buildReport, foldQuestion, formatReport, type CurationReport } from '../src/tools/report';
 
 /** What a terminal would act on rather than print: C0 and C1 controls, bidi overrides and isolates. */
+// Control characters are what this pattern finds.
+// eslint-disable-next-line no-control-regex
 const UNPRINTABLE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
 const at = (day: number) => new Date(Date.UTC(2026, 2, day));
@@ -23,7 +25,9 @@ describe('report: text from users reaches the terminal inert', () => {
   });
 
   it('prints no escape sequence, control or bidi override, and no hidden link target', () => {
-    const text = formatReport(buildReport([unanswered(COLOURED), unanswered(`${HYPERLINKED} now`), unanswered('\u009b2Jcleared \u001b]0;title\u001b\\ screen')]));
+    const text = formatReport(
+      buildReport([unanswered(COLOURED), unanswered(`${HYPERLINKED} now`), unanswered('\u009b2Jcleared \u001b]0;title\u001b\\ screen')]),
+    );
     expect(text).to.not.match(UNPRINTABLE);
     expect(text).to.not.include('evil.example');
     expect(text).to.include('who funds amnesty now').and.include('cleared screen');
@@ -38,7 +42,9 @@ describe('report: text from users reaches the terminal inert', () => {
     };
     const text = formatReport(report);
     expect(text).to.not.match(UNPRINTABLE);
-    expect(text).to.include('red alert 1  2026-01-01  forged row').and.match(/icm-frequency\s+0\s+1\s+0%/);
+    expect(text)
+      .to.include('red alert 1  2026-01-01  forged row')
+      .and.match(/icm-frequency\s+0\s+1\s+0%/);
     expect(text).to.include('Q: who pays the board?').and.include('A: Board members are volunteers.');
   });
 });
@@ -46,9 +52,13 @@ describe('report: text from users reaches the terminal inert', () => {
 describe("report: experts' answers suggested for the knowledge base", () => {
   it('lists them newest first, each with its question and answer', () => {
     const suggestion = (question: string, answer: string, day: number): CurationRecord => ({ kind: 'suggestion', question, answer, at: at(day) });
-    const report = buildReport([suggestion('Are board members paid?', 'No, they are volunteers.', 1), unanswered('who funds amnesty', 2), suggestion('When is the next ICM?', 'In 2015.', 3)]);
+    const report = buildReport([
+      suggestion('Are board members paid?', 'No, they are volunteers.', 1),
+      unanswered('who funds amnesty', 2),
+      suggestion('When is the next ICM?', 'In 2015.', 3),
+    ]);
     expect(report.suggestions.map((row) => row.question)).to.deep.equal(['When is the next ICM?', 'Are board members paid?']);
     const text = formatReport(report);
-    expect(text).to.match(/Experts' answers suggested for the knowledge base\n\n2026-03-03  Q: When is the next ICM\?\n\s+A: In 2015\./);
+    expect(text).to.match(/Experts' answers suggested for the knowledge base\n\n2026-03-03 {2}Q: When is the next ICM\?\n\s+A: In 2015\./);
   });
 });

@@ -3,7 +3,11 @@ import { roleOf } from '../src/faq/analysis/roles';
 import { decider, entry } from './helpers/bot';
 
 const role = (clause: string, subject: string, verb: string) =>
-  roleOf(clause.split(' '), (w) => w === subject, (w) => w.startsWith(verb));
+  roleOf(
+    clause.split(' '),
+    (w) => w === subject,
+    (w) => w.startsWith(verb),
+  );
 
 describe('who does what to whom', () => {
   it('reads the subject as acting before an active verb, and as acted on after it', () => {

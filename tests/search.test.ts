@@ -11,7 +11,8 @@ describe('search ranking', () => {
     for (const e of knowledge.entries) {
       for (const text of [e.question, ...e.phrasings]) {
         const best = top(text);
-        if (best?.entry.id !== e.id || best.confidence < ANSWER_THRESHOLD) misses.push(`"${text}" → ${best?.entry.id} ${best?.confidence.toFixed(2)} (want ${e.id})`);
+        if (best?.entry.id !== e.id || best.confidence < ANSWER_THRESHOLD)
+          misses.push(`"${text}" → ${best?.entry.id} ${best?.confidence.toFixed(2)} (want ${e.id})`);
       }
     }
     expect(misses).to.deep.equal([]);

@@ -27,7 +27,7 @@ describe('word table', () => {
 
   it('agrees with foldText on two thousand random strings', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
     const alphabet = [..."abcizSZE 's'`_%09-.,?!é’A\t"];
     const table = new WordTable();
     for (let n = 0; n < 2000; n++) {
@@ -79,8 +79,13 @@ describe('search pruning', () => {
     const texts = knowledge.entries.flatMap((e) => [e.question, ...e.phrasings.slice(0, 5)]);
     texts.push('amnesty?', 'what is it', 'how many', 'staff in london and the uk', 'who appoints them');
     for (const text of texts) {
-      for (const options of [{ minMatch: 0.55, limit: RETRIEVED }, { minMatch: 0.25, limit: RETRIEVED, preferTopic: 'offices' as const }]) {
-        expect(summary(decider.index.search(decider.index.analyse(text), options).candidates), text).to.deep.equal(summary(fullScan(decider.index, text, options)));
+      for (const options of [
+        { minMatch: 0.55, limit: RETRIEVED },
+        { minMatch: 0.25, limit: RETRIEVED, preferTopic: 'offices' as const },
+      ]) {
+        expect(summary(decider.index.search(decider.index.analyse(text), options).candidates), text).to.deep.equal(
+          summary(fullScan(decider.index, text, options)),
+        );
       }
     }
   });

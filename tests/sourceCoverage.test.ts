@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect } from 'chai';
-import { PROJECT_ROOT } from '../src/config';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
 import { loadKnowledge } from '../src/faq/knowledge/loadKnowledge';
 import { SynonymRewriter, tokenize } from '../src/faq/analysis/normalise';
 
@@ -70,7 +70,6 @@ describe('answers state only what the source supports', () => {
         expect(quoted, `"${number}" in the answer is not in the quotes`).to.include(number.toLowerCase());
       }
     });
-
   }
 
   for (const entry of kb.entries.filter((e) => e.quotes.some((q) => STALE.test(q)))) {

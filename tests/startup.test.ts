@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
-import { PROJECT_ROOT } from '../src/config';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
 import { DEFAULT_THRESHOLDS } from '../src/faq/decide';
 import { topicFile, validEntry, writeKnowledgeDir } from './helpers/tempKnowledge';
 
@@ -41,31 +41,43 @@ describe('starting the bot as a process', () => {
   it('starts on its defaults, logs one anonymous-mode warning, and stops cleanly on SIGTERM', async () => {
     // The default store is SQLite; DATA_DIR keeps its file out of the checkout.
     const dataDir = mkdtempSync(join(tmpdir(), 'faq-start-'));
-    const result = await run('src/index.ts', { PORT: '0', DATA_DIR: dataDir }, [], /"event":"listening"/);
+    const result = await run('src/app/main.ts', { PORT: '0', DATA_DIR: dataDir }, [], /"event":"listening"/);
     rmSync(dataDir, { recursive: true, force: true });
     // Node's own warnings (restify 11 triggers DEP0111) are not ours; our log lines are JSON.
-    const lines = result.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const lines = result.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.level === 'warn').map((l) => l.event)).to.deep.equal(['anonymous_mode']);
     expect(lines.find((l) => l.event === 'listening').url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/api\/messages$/);
     expect(result.code).to.equal(0);
   });
 
   it('refuses to start with a bad variable, naming it', async () => {
-    const result = await run('src/index.ts', { PORT: 'eighty' });
+    const result = await run('src/app/main.ts', { PORT: 'eighty' });
     expect(result.code).to.equal(1);
     expect(result.stderr).to.match(/Cannot start the bot\. Invalid configuration:\n\s+- PORT: /);
   });
 
   it('refuses to start with an invalid knowledge file, naming the file, the entry and the field', async () => {
-    const result = await run('src/index.ts', { PORT: '0', KNOWLEDGE_DIR: badKnowledge() });
+    const result = await run('src/app/main.ts', { PORT: '0', KNOWLEDGE_DIR: badKnowledge() });
     expect(result.code).to.equal(1);
     expect(result.stderr).to.match(/governance\.yaml, entry "icm-frequency", field "answer": must be at most 80 words/);
   });
 
   it('refuses to start, with one clear line, when its Blob store does not answer', async () => {
     // Port 9 on loopback (discard) has no listener here: the store cannot be reached.
-    const connection = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;';
-    const result = await run('src/index.ts', { PORT: '0', STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: connection, AZURE_STORAGE_CONTAINER: 'faq-state', PSEUDONYM_KEY: 'any key of at least 32 characters, for the test' });
+    const connection =
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+      'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+      'BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;';
+    const result = await run('src/app/main.ts', {
+      PORT: '0',
+      STORAGE: 'blob',
+      AZURE_STORAGE_CONNECTION_STRING: connection,
+      AZURE_STORAGE_CONTAINER: 'faq-state',
+      PSEUDONYM_KEY: 'any key of at least 32 characters, for the test',
+    });
     expect(result.code).to.equal(1);
     expect(result.stderr).to.match(/^Cannot start the bot\. The state store did not answer \(/m);
     expect(result.stderr).to.not.match(/^\s+at /m);
@@ -93,18 +105,23 @@ describe('npm run ask', () => {
     expect(result.stdout).to.include('Context: the governance topic');
     expect(result.stdout).to.match(/Top candidates:\n {2}1\. icm-frequency +\d\.\d\d/);
     expect(result.stdout).to.include('Decision: answer icm-frequency');
-    expect(result.stdout).to.match(/Reason: the best candidate scores \d\.\d\d \(read with the previous answer's subject\), at or above the answer threshold 0\.55, and no other is within 0\.20/);
+    expect(result.stdout).to.match(
+      new RegExp(
+        "Reason: the best candidate scores \\d\\.\\d\\d \\(read with the previous answer's subject\\), " +
+          'at or above the answer threshold 0\\.55, and no other is within 0\\.20',
+      ),
+    );
     // Why it won: the features and what each added, for the best candidates.
     expect(result.stdout).to.match(/^ {5}.*\bphrasingMatch \d\.\d\d → \+\d\.\d\d/m);
     expect(result.stdout).to.include('bot: As of 2013, the International Council Meeting was held every two years.');
   });
 
-  it("explains a \"don't know\"", async () => {
+  it('explains a "don\'t know"', async () => {
     const result = await run('src/tools/ask.ts', {}, ["what's the weather in London?"]);
     expect(result.stdout).to.include("Decision: don't know");
     expect(result.stdout).to.include(`below the "did you mean" floor ${DEFAULT_THRESHOLDS.clarifyFloor.toFixed(2)}`);
     expect(result.stdout).to.match(/Reason: the best candidate scores 0\.\d\d, below the "did you mean" floor/);
-    expect(result.stdout).to.include("Names, numbers and details an answer must mention too: name:London, detail:weather");
+    expect(result.stdout).to.include('Names, numbers and details an answer must mention too: name:London, detail:weather');
     expect(result.stdout).to.include('Words the knowledge base does not know: weather');
   });
 

@@ -18,7 +18,6 @@ import { rejection } from './helpers/rejection';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KEY = 'emulator/conversations/conversation-1/';
 
-
 const tempDirs: string[] = [];
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'faq-storage-'));
@@ -196,7 +195,10 @@ describe('State storage', () => {
 
     it('rejects incomplete or invalid options with the field named', async () => {
       const problems = async (options: Parameters<typeof createStorage>[0]) => String(await rejection(createStorage(options)));
-      expect(await problems({ kind: 'blob', dataDir: 'x', ttlDays: 30 })).to.include('connectionString').and.include('container').and.include('pseudonymKey');
+      expect(await problems({ kind: 'blob', dataDir: 'x', ttlDays: 30 }))
+        .to.include('connectionString')
+        .and.include('container')
+        .and.include('pseudonymKey');
       expect(await problems({ kind: 'blob', dataDir: 'x', ttlDays: 30, connectionString: 'x', container: 'Bad_Name' })).to.include('container');
       expect(await problems({ kind: 'sqlite', dataDir: 'x', ttlDays: 0 })).to.include('ttlDays');
     });
@@ -208,7 +210,11 @@ describe('State storage', () => {
     let azurite: Azurite;
     const opened: BlobStateStorage[] = [];
     const open = async (options: { container?: string; timeoutMs?: number } = {}) => {
-      const storage = new BlobStateStorage({ connectionString: azurite.connectionString, container: options.container ?? nextContainer(), timeoutMs: options.timeoutMs });
+      const storage = new BlobStateStorage({
+        connectionString: azurite.connectionString,
+        container: options.container ?? nextContainer(),
+        timeoutMs: options.timeoutMs,
+      });
       opened.push(storage);
       return storage.open();
     };
@@ -254,7 +260,14 @@ describe('State storage', () => {
     });
 
     it('purges state blobs last written before the cutoff, and leaves curation records alone', async () => {
-      const store = await createStorage({ kind: 'blob', dataDir: 'unused', connectionString: azurite.connectionString, container: nextContainer(), ttlDays: 30, pseudonymKey: TEST_PSEUDONYM_KEY });
+      const store = await createStorage({
+        kind: 'blob',
+        dataDir: 'unused',
+        connectionString: azurite.connectionString,
+        container: nextContainer(),
+        ttlDays: 30,
+        pseudonymKey: TEST_PSEUDONYM_KEY,
+      });
       await store.storage.write({ [KEY]: { n: 1 }, 'emulator/users/user-1/': { n: 1 } });
       await store.curation.record({ kind: 'unanswered', question: 'What is the weather?' });
       expect(await store.purgeExpired(new Date(Date.now() + 29 * DAY_MS))).to.equal(0);
@@ -265,7 +278,14 @@ describe('State storage', () => {
     });
 
     it('keeps curation records as blobs: redacted, listed oldest first, filtered by date', async () => {
-      const store = await createStorage({ kind: 'blob', dataDir: 'unused', connectionString: azurite.connectionString, container: nextContainer(), ttlDays: 30, pseudonymKey: TEST_PSEUDONYM_KEY });
+      const store = await createStorage({
+        kind: 'blob',
+        dataDir: 'unused',
+        connectionString: azurite.connectionString,
+        container: nextContainer(),
+        ttlDays: 30,
+        pseudonymKey: TEST_PSEUDONYM_KEY,
+      });
       await store.curation.record({ kind: 'unanswered', question: 'Email me at a.b@example.org', topic: 'membership', at: new Date('2026-03-02T00:00:00Z') });
       await store.curation.record({ kind: 'feedback', entryId: 'icm-frequency', helpful: true, at: new Date('2026-03-01T00:00:00Z') });
       expect(await store.curation.list()).to.deep.equal([

@@ -7,9 +7,9 @@ import { ContainerClient } from '@azure/storage-blob';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { apology } from '../src/bot/replies';
-import { PROJECT_ROOT } from '../src/config';
-import { startBot, type RunningBot, type StartOptions } from '../src/index';
-import { keyedPseudonymiser } from '../src/privacy';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
+import { startBot, type RunningBot, type StartOptions } from '../src/app/startBot';
+import { keyedPseudonymiser } from '../src/shared/privacy';
 import { createStorage } from '../src/storage/createStorage';
 import { CURATION_BLOB_PREFIX } from '../src/storage/blobCurationLog';
 import { STATE_DB_FILE } from '../src/storage/sqliteStorage';
@@ -77,7 +77,14 @@ describe('persistent state through the real bot (issue #5)', function () {
   };
   /** The conversation's state as stored, read the way the bot reads it. */
   const storedConversation = async (container: string, channelId: string, conversationId: string) => {
-    const store = await createStorage({ kind: 'blob', dataDir: 'unused', connectionString: azurite.connectionString, container, ttlDays: 30, pseudonymKey: TEST_PSEUDONYM_KEY });
+    const store = await createStorage({
+      kind: 'blob',
+      dataDir: 'unused',
+      connectionString: azurite.connectionString,
+      container,
+      ttlDays: 30,
+      pseudonymKey: TEST_PSEUDONYM_KEY,
+    });
     // Stored under a keyed hash of the ids, never the ids themselves.
     const key = `conversations/${keyedPseudonymiser(TEST_PSEUDONYM_KEY)(`${channelId}\n${conversationId}`)}/`;
     try {
@@ -128,7 +135,9 @@ describe('persistent state through the real bot (issue #5)', function () {
     });
 
     for (const existing of [true, false]) {
-      it(`two overlapping turns on ${existing ? 'a' : 'a brand-new'} conversation, one per server, both keep their change, and each reply is sent once`, async () => {
+      const title =
+        `two overlapping turns on ${existing ? 'a' : 'a brand-new'} conversation, ` + 'one per server, both keep their change, and each reply is sent once';
+      it(title, async () => {
         const container = newContainer();
         const conversation = `overlap-${existing ? 'existing' : 'new'}`;
         // A reaches Azurite through a proxy that holds A's first state write until B's whole turn is done.

@@ -74,7 +74,9 @@ describe('restarting the bot as a process (npm start), on SQLite and on Blob sto
     const second = await launch(env);
     // "them" is read as the Secretary General only if the restarted bot remembers the last answer.
     expect((await say(second.url, 'restarts', 'who appoints them?')).messages[0]).to.include(REPLIES.secretaryGeneralAppointment);
-    expect((await say(second.url, 'a-new-conversation', 'who appoints them?')).messages[0]).to.include(REPLIES.didYouMean).and.not.include(REPLIES.secretaryGeneralAppointment);
+    expect((await say(second.url, 'a-new-conversation', 'who appoints them?')).messages[0])
+      .to.include(REPLIES.didYouMean)
+      .and.not.include(REPLIES.secretaryGeneralAppointment);
     expect((await stop(second)).code).to.equal(0);
   });
 
@@ -84,7 +86,12 @@ describe('restarting the bot as a process (npm start), on SQLite and on Blob sto
     // running when SIGTERM arrives, for as long as the test chooses.
     const proxy = await new BlobProxy(azurite).start();
     closers.push(() => proxy.close());
-    const first = await launch({ STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: proxy.connectionString, AZURE_STORAGE_CONTAINER: container, PSEUDONYM_KEY: TEST_PSEUDONYM_KEY });
+    const first = await launch({
+      STORAGE: 'blob',
+      AZURE_STORAGE_CONNECTION_STRING: proxy.connectionString,
+      AZURE_STORAGE_CONTAINER: container,
+      PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
+    });
     expect((await say(first.url, 'in-flight', 'governance')).messages[0]).to.include(REPLIES.governanceOverview);
 
     const held = holdPoint();
@@ -113,7 +120,12 @@ describe('restarting the bot as a process (npm start), on SQLite and on Blob sto
     expect(ms).to.be.below(EXIT_DEADLINE_MS);
 
     // The in-flight turn's state was saved before the exit: its follow-up resolves on the next process.
-    const second = await launch({ STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_CONTAINER: container, PSEUDONYM_KEY: TEST_PSEUDONYM_KEY });
+    const second = await launch({
+      STORAGE: 'blob',
+      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+      AZURE_STORAGE_CONTAINER: container,
+      PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
+    });
     expect((await say(second.url, 'in-flight', 'who appoints them?')).messages[0]).to.include(REPLIES.secretaryGeneralAppointment);
     expect((await stop(second)).code).to.equal(0);
   });

@@ -16,14 +16,9 @@ import {
 } from 'botbuilder';
 import { expect } from 'chai';
 import restify from 'restify';
-import { keyedPseudonymiser } from '../src/privacy';
+import { keyedPseudonymiser } from '../src/shared/privacy';
 import { BlobStateStorage } from '../src/storage/blobStorage';
-import {
-  ConsistentConversationState,
-  StateConflictError,
-  runConsistentTurn,
-  type ConsistentState,
-} from '../src/storage/consistentTurn';
+import { ConsistentConversationState, StateConflictError, runConsistentTurn, type ConsistentState } from '../src/bot/consistentTurn';
 import { isEtagConflict } from '../src/storage/etagConflict';
 import { SqliteStorage } from '../src/storage/sqliteStorage';
 import { startAzurite, type Azurite } from './helpers/azurite';
@@ -89,7 +84,6 @@ function conversationKey(adapter: TestAdapter, state: ConversationState): string
 }
 
 const messageTexts = (activities: Partial<Activity>[]) => activities.filter((a) => a.type === ActivityTypes.Message).map((a) => a.text);
-
 
 describe('runConsistentTurn: no lost updates, no duplicate replies', function () {
   this.timeout(60_000);

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { ConfigError, parseConfig, PROJECT_ROOT, storageOptions } from '../src/config';
-import { redact } from '../src/redact';
+import { ConfigError, parseConfig, storageOptions } from '../src/app/config';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
+import { redact } from '../src/shared/redact';
 import { createStorage } from '../src/storage/createStorage';
 import { MAX_QUESTION_CHARS, memoryCurationLog, type CurationLog, type CurationRecord } from '../src/storage/curationLog';
 import { SqliteStorage } from '../src/storage/sqliteStorage';
@@ -13,7 +14,6 @@ import { buildReport, foldQuestion, formatReport, runReport } from '../src/tools
 import { rejection } from './helpers/rejection';
 
 const run = promisify(execFile);
-
 
 describe('redact', () => {
   const redacts: [string, string][] = [
@@ -77,21 +77,41 @@ function curationContract(name: string, open: () => Promise<{ log: CurationLog; 
     afterEach(async () => close());
 
     it('keeps feedback and unanswered questions, redacted, bounded, without user ids, oldest first', async () => {
-      await log.record({ kind: 'unanswered', question: '  Can you call me on 07700 900123 or mail me@example.org?  ', topic: 'offices', at: new Date('2026-03-02T00:00:00Z') });
+      await log.record({
+        kind: 'unanswered',
+        question: '  Can you call me on 07700 900123 or mail me@example.org?  ',
+        topic: 'offices',
+        at: new Date('2026-03-02T00:00:00Z'),
+      });
       await log.record({ kind: 'feedback', entryId: 'icm-frequency', helpful: false, at: new Date('2026-03-01T00:00:00Z') });
       await log.record({ kind: 'unanswered', question: 'x'.repeat(5000), at: new Date('2026-03-03T00:00:00Z') });
       const records = await log.list();
       expect(records).to.have.length(3);
       expect(records[0]).to.deep.equal({ kind: 'feedback', entryId: 'icm-frequency', helpful: false, at: new Date('2026-03-01T00:00:00Z') });
-      expect(records[1]).to.deep.equal({ kind: 'unanswered', question: 'Can you call me on [phone] or mail [email]?', topic: 'offices', at: new Date('2026-03-02T00:00:00Z') });
+      expect(records[1]).to.deep.equal({
+        kind: 'unanswered',
+        question: 'Can you call me on [phone] or mail [email]?',
+        topic: 'offices',
+        at: new Date('2026-03-02T00:00:00Z'),
+      });
       expect((records[2] as Extract<CurationRecord, { kind: 'unanswered' }>).question).to.have.length(MAX_QUESTION_CHARS);
       expect(records[2]).to.not.have.property('topic');
     });
 
     it("keeps an expert's suggested answer with its question, both redacted", async () => {
-      await log.record({ kind: 'suggestion', question: 'Are board members paid? me@example.org', answer: 'No: they are volunteers. Call 07700 900123.', at: new Date('2026-03-04T00:00:00Z') });
+      await log.record({
+        kind: 'suggestion',
+        question: 'Are board members paid? me@example.org',
+        answer: 'No: they are volunteers. Call 07700 900123.',
+        at: new Date('2026-03-04T00:00:00Z'),
+      });
       expect(await log.list()).to.deep.equal([
-        { kind: 'suggestion', question: 'Are board members paid? [email]', answer: 'No: they are volunteers. Call [phone].', at: new Date('2026-03-04T00:00:00Z') },
+        {
+          kind: 'suggestion',
+          question: 'Are board members paid? [email]',
+          answer: 'No: they are volunteers. Call [phone].',
+          at: new Date('2026-03-04T00:00:00Z'),
+        },
       ]);
     });
 
@@ -133,7 +153,9 @@ describe('curation', () => {
   it('sqlite: a database made before suggestions existed gains their column and keeps its records', async () => {
     const dir = tempDir();
     const old = new SqliteStorage({ dataDir: dir });
-    old.database.exec('CREATE TABLE curation (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, entry_id TEXT, helpful INTEGER, question TEXT, topic TEXT, at INTEGER NOT NULL)');
+    old.database.exec(
+      'CREATE TABLE curation (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, entry_id TEXT, helpful INTEGER, question TEXT, topic TEXT, at INTEGER NOT NULL)',
+    );
     old.database.prepare("INSERT INTO curation (kind, question, at) VALUES ('unanswered', 'who funds amnesty', 1)").run();
     await old.close();
     const store = await createStorage({ kind: 'sqlite', dataDir: dir, ttlDays: 30, curationTtlDays: 100_000 });
@@ -187,7 +209,9 @@ describe('curation', () => {
       expect(text).to.include('Most frequent unanswered questions').and.include('Least helpful answers');
       expect(text).to.match(/icm-frequency\s+1\s+3\s+25%/);
       expect(text).to.include('(7 records)');
-      expect(formatReport(buildReport([]))).to.include('(none)').and.include('(no answer has a 👎)');
+      expect(formatReport(buildReport([])))
+        .to.include('(none)')
+        .and.include('(no answer has a 👎)');
     });
   });
 
@@ -216,7 +240,9 @@ describe('curation', () => {
       };
       expect(problems({ STORAGE: 'postgres' })).to.include('STORAGE');
       expect(problems({ STATE_TTL_DAYS: 'soon' })).to.include('STATE_TTL_DAYS');
-      expect(problems({ STORAGE: 'blob' })).to.include('AZURE_STORAGE_CONNECTION_STRING').and.include('PSEUDONYM_KEY');
+      expect(problems({ STORAGE: 'blob' }))
+        .to.include('AZURE_STORAGE_CONNECTION_STRING')
+        .and.include('PSEUDONYM_KEY');
       expect(problems({ STORAGE: 'blob', AZURE_STORAGE_CONNECTION_STRING: 'x', AZURE_STORAGE_CONTAINER: 'No_Such' })).to.include('AZURE_STORAGE_CONTAINER');
     });
   });
@@ -232,7 +258,12 @@ describe('curation', () => {
     const report = async (args: string[], dataDir: string) => {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await runReport(args, { STORAGE: 'sqlite', DATA_DIR: dataDir }, (t) => out.push(t), (t) => err.push(t));
+      const code = await runReport(
+        args,
+        { STORAGE: 'sqlite', DATA_DIR: dataDir },
+        (t) => out.push(t),
+        (t) => err.push(t),
+      );
       return { code, stdout: out.join(''), stderr: err.join('') };
     };
 
@@ -244,7 +275,9 @@ describe('curation', () => {
       await store.close();
       const { code, stdout } = await report(['--limit', '5'], dataDir);
       expect(code).to.equal(0);
-      expect(stdout).to.include('who funds amnesty').and.match(/icm-frequency\s+0\s+1\s+0%/);
+      expect(stdout)
+        .to.include('who funds amnesty')
+        .and.match(/icm-frequency\s+0\s+1\s+0%/);
       expect((await report(['--since', '2999-01-01'], dataDir)).stdout).to.include('(0 records)');
     });
 

@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import { startBot, type RunningBot } from '../src/index';
+import { startBot, type RunningBot } from '../src/app/startBot';
 import { createStorage, type StateStore } from '../src/storage/createStorage';
 import { CARD_VERSION } from '../src/cards/adaptiveCards';
 import { memoryLogger, postJson } from './helpers/http';
@@ -67,7 +67,7 @@ describe('Teams-shaped activities (real HTTP endpoint, channelId msteams)', () =
     });
   }
 
-  it('gives follow-up buttons as messageBack, so a click shows as the user\'s words and is routed like typed text', async () => {
+  it("gives follow-up buttons as messageBack, so a click shows as the user's words and is routed like typed text", async () => {
     const [reply] = await post(teamsActivity('personal', { text: QUESTION }));
     const content = reply!.attachments![0]!.content;
     const followUps = shownButtons(reply!).filter((b) => b.ask);
@@ -88,7 +88,9 @@ describe('Teams-shaped activities (real HTTP endpoint, channelId msteams)', () =
     // A rating for an answer id the bot never gave is thanked but not kept.
     await post(teamsActivity('groupChat', { text: 'feedback', value: { feedback: 'helpful', entryId: 'no-such-entry' } }));
     const records = await store.curation.list();
-    expect(records.filter((r) => r.kind === 'feedback')).to.deep.equal([{ kind: 'feedback', entryId: 'icm-frequency', helpful: false, at: records.find((r) => r.kind === 'feedback')!.at }]);
+    expect(records.filter((r) => r.kind === 'feedback')).to.deep.equal([
+      { kind: 'feedback', entryId: 'icm-frequency', helpful: false, at: records.find((r) => r.kind === 'feedback')!.at },
+    ]);
   });
 
   it('welcomes once per installation, and not when members join a channel', async () => {

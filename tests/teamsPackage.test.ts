@@ -5,19 +5,10 @@ import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import AdmZip from 'adm-zip';
 import { expect } from 'chai';
-import { PROJECT_ROOT } from '../src/config';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
 import { loadKnowledge } from '../src/faq/knowledge/loadKnowledge';
 import { probeConversation } from '../src/tools/probe';
-import {
-  APP_PACKAGE_DIR,
-  buildManifest,
-  checkIcons,
-  decodePng,
-  packageApp,
-  PackageError,
-  readPngSize,
-  validateManifest,
-} from '../src/tools/teamsPackage';
+import { APP_PACKAGE_DIR, buildManifest, checkIcons, decodePng, packageApp, PackageError, readPngSize, validateManifest } from '../src/tools/teamsPackage';
 import { crc32 } from '../src/tools/drawIcons';
 
 const SAMPLE_BOT_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
@@ -37,7 +28,11 @@ interface Bot {
 const template = (): Record<string, unknown> => JSON.parse(readFileSync(resolve(APP_PACKAGE_DIR, 'manifest.json'), 'utf8'));
 const icon = (name: string) => readFileSync(resolve(APP_PACKAGE_DIR, name));
 const filled = () => buildManifest(template(), SAMPLE_BOT_ID);
-const botOf = (manifest: Record<string, unknown>) => (manifest.bots as Bot[])[0];
+function botOf(manifest: Record<string, unknown>): Bot {
+  const [bot] = manifest.bots as Bot[];
+  if (!bot) throw new Error('the manifest has no bot');
+  return bot;
+}
 
 function caught(fn: () => unknown): unknown {
   try {
@@ -64,14 +59,13 @@ function runTool(env: Record<string, string>, args: string[] = []): Promise<{ co
   });
 }
 
-
 /**
  * A PNG whose scanlines use each of the five filters in turn, as image editors do, built here
  * independently of the decoder under test.
  */
 function filteredPng(width: number, height: number, rgba: Uint8Array): Buffer {
   const stride = width * 4;
-  const at = (y: number, i: number) => (y < 0 || i < 0 ? 0 : rgba[y * stride + i]);
+  const at = (y: number, i: number) => (y < 0 || i < 0 ? 0 : (rgba[y * stride + i] ?? 0));
   const paeth = (a: number, b: number, c: number) => {
     const p = a + b - c;
     const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
@@ -84,7 +78,7 @@ function filteredPng(width: number, height: number, rgba: Uint8Array): Buffer {
     row[0] = filter;
     for (let i = 0; i < stride; i++) {
       const [x, a, b, c] = [at(y, i), at(y, i - 4), at(y - 1, i), at(y - 1, i - 4)];
-      const predicted = [0, a, b, (a + b) >> 1, paeth(a, b, c)][filter];
+      const predicted = [0, a, b, (a + b) >> 1, paeth(a, b, c)][filter] ?? 0;
       row[i + 1] = (x - predicted) & 0xff;
     }
     rows.push(row);
@@ -113,7 +107,7 @@ describe('Teams app package', () => {
   describe('the manifest', () => {
     it('validates against the official schema bundled in @microsoft/app-manifest, at version 1.24 or later', async () => {
       const manifest = filled();
-      const [major, minor] = String(manifest.manifestVersion).split('.').map(Number);
+      const [major = 0, minor = 0] = String(manifest.manifestVersion).split('.').map(Number);
       expect(major * 1000 + minor).to.be.at.least(1024);
       expect(await validateManifest(manifest)).to.deep.equal([]);
     });
@@ -143,7 +137,8 @@ describe('Teams app package', () => {
     it('refuses a schema URL that does not match the manifest version, or a version with no bundled schema', async () => {
       const manifest = filled();
       expect(await validateManifest({ ...manifest, $schema: 'https://example.com/schema.json' })).to.deep.equal([
-        `/$schema must be https://developer.microsoft.com/json-schemas/teams/v${manifest.manifestVersion}/MicrosoftTeams.schema.json to match manifestVersion ${manifest.manifestVersion}`,
+        `/$schema must be https://developer.microsoft.com/json-schemas/teams/v${manifest.manifestVersion}/MicrosoftTeams.schema.json ` +
+          `to match manifestVersion ${manifest.manifestVersion}`,
       ]);
       const future = { ...manifest, manifestVersion: '9.99', $schema: 'https://developer.microsoft.com/json-schemas/teams/v9.99/MicrosoftTeams.schema.json' };
       expect(await validateManifest(future)).to.deep.equal(['/manifestVersion 9.99 has no schema bundled in @microsoft/app-manifest']);
@@ -170,7 +165,7 @@ describe('Teams app package', () => {
           expect(command.type).to.equal('prompt');
         }
       }
-      const prompts = commandLists[0].commands.map((c) => c.prompt ?? c.title);
+      const prompts = commandLists[0]?.commands.map((c) => c.prompt ?? c.title);
       expect(prompts).to.have.members(['governance', 'membership', 'offices', 'help']);
 
       const knowledge = loadKnowledge(resolve(PROJECT_ROOT, 'knowledge'));
@@ -217,7 +212,7 @@ describe('Teams app package', () => {
         'color.png is 32×32, must be 192×192',
         'outline.png is 192×192, must be 32×32',
       ]);
-      const yellow = new Uint8Array(32 * 32 * 4).map((_, i) => [255, 255, 0, 255][i % 4]);
+      const yellow = new Uint8Array(32 * 32 * 4).map((_, i) => [255, 255, 0, 255][i % 4] ?? 0);
       expect(checkIcons({ color: icon('color.png'), outline: filteredPng(32, 32, yellow) })).to.deep.equal([
         'outline.png must have a transparent background',
         'outline.png must be white on transparent: 1024 visible pixels are not white',
@@ -244,7 +239,9 @@ describe('Teams app package', () => {
       const written = await packageApp({ env: { BOT_ID: SAMPLE_BOT_ID }, output: join(dir, 'nested', 'app.zip') });
       expect(written).to.equal(join(dir, 'nested', 'app.zip'));
       const zip = new AdmZip(written);
-      expect(zip.getEntries().map((e) => e.entryName)).to.have.members(['manifest.json', 'color.png', 'outline.png']).and.have.length(3);
+      expect(zip.getEntries().map((e) => e.entryName))
+        .to.have.members(['manifest.json', 'color.png', 'outline.png'])
+        .and.have.length(3);
       const manifest = JSON.parse(zip.readAsText('manifest.json')) as Record<string, unknown>;
       expect(manifest.id).to.equal(SAMPLE_BOT_ID);
       expect(botOf(manifest).botId).to.equal(SAMPLE_BOT_ID);

@@ -7,7 +7,6 @@ import { MAX_CORRECTABLE_LENGTH, TypoIndex } from '../src/faq/analysis/typoIndex
 import { decider, entry, knowledge } from './helpers/bot';
 import { HOSTILE_MESSAGES as HOSTILE } from './helpers/hostileMessages';
 
-
 describe('every stage reads a bounded part of a message', () => {
   for (const [shape, text] of HOSTILE) {
     it(`${shape}: at most ${MAX_MESSAGE_CHARS} characters are read, folding to at most ${MAX_FOLDED_CHARS}`, () => {
@@ -24,7 +23,13 @@ describe('every stage reads a bounded part of a message', () => {
   });
 
   it('leaves a real message as it is', () => {
-    for (const text of ['How often is the ICM held?', 'Qui nomme le Secrétaire général ?', 'ﬁnancial accountability', 'من يعين الأمين العام؟']) {
+    for (const text of [
+      // English, French with accents, a word starting with the "ﬁ" ligature, and Arabic.
+      'How often is the ICM held?',
+      'Qui nomme le Secrétaire général ?',
+      'ﬁnancial accountability',
+      'من يعين الأمين العام؟',
+    ]) {
       expect(boundedMessage(text)).to.equal(text);
     }
   });

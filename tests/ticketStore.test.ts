@@ -20,7 +20,12 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
     question: 'Are board members paid?',
     asker: { channelId: 'directline', serviceUrl: 'https://directline.botframework.com/', conversation: { id: 'conv-1' }, bot: { id: 'bot' } },
     email: 'supporter@example.org',
-    experts: { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/uk/', conversation: { id: '19:experts@thread.tacv2', conversationType: 'channel', tenantId: 't' }, bot: { id: '28:bot' } },
+    experts: {
+      channelId: 'msteams',
+      serviceUrl: 'https://smba.trafficmanager.net/uk/',
+      conversation: { id: '19:experts@thread.tacv2', conversationType: 'channel', tenantId: 't' },
+      bot: { id: '28:bot' },
+    },
     ...overrides,
   };
 }
@@ -51,7 +56,9 @@ function ticketContract(name: string, open: () => Promise<[Storage, Storage]>): 
       const t = ticket();
       await one.create(t);
       const at = new Date('2026-12-01T10:00:00Z');
-      const outcomes = await Promise.all([one, two, one, two].map((store) => store.update(t.id, (current) => (isOpen(current) ? settle(current, 'answered', at) : undefined))));
+      const outcomes = await Promise.all(
+        [one, two, one, two].map((store) => store.update(t.id, (current) => (isOpen(current) ? settle(current, 'answered', at) : undefined))),
+      );
       expect(outcomes.filter((o) => o?.changed)).to.have.length(1);
       for (const outcome of outcomes) expect(outcome?.after.status).to.equal('answered');
       const stored = await one.get(t.id);
@@ -64,11 +71,21 @@ function ticketContract(name: string, open: () => Promise<[Storage, Storage]>): 
       await Promise.all(tickets.map((t, i) => (i % 2 ? one : two).create(t)));
       expect((await one.openIds()).sort()).to.deep.equal(tickets.map((t) => t.id).sort());
       await Promise.all(tickets.slice(0, 4).map((t, i) => (i % 2 ? one : two).unlist(t.id)));
-      expect((await two.openIds()).sort()).to.deep.equal(tickets.slice(4).map((t) => t.id).sort());
+      expect((await two.openIds()).sort()).to.deep.equal(
+        tickets
+          .slice(4)
+          .map((t) => t.id)
+          .sort(),
+      );
     });
 
-    it('keeps the experts\' channel for every instance', async () => {
-      const address = { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/uk/', conversation: { id: '19:experts@thread.tacv2', conversationType: 'channel', tenantId: 't' }, bot: { id: '28:bot' } };
+    it("keeps the experts' channel for every instance", async () => {
+      const address = {
+        channelId: 'msteams',
+        serviceUrl: 'https://smba.trafficmanager.net/uk/',
+        conversation: { id: '19:experts@thread.tacv2', conversationType: 'channel', tenantId: 't' },
+        bot: { id: '28:bot' },
+      };
       await one.setExperts(address, new Date('2026-12-01T09:00:00Z'));
       expect((await two.experts())?.address).to.deep.equal(address);
     });

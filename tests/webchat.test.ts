@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../src/config';
-import { startBot, type RunningBot } from '../src/index';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
+import { startBot, type RunningBot } from '../src/app/startBot';
 import { entry } from './helpers/bot';
 import { CHROMIUM_INSTALL_TIMEOUT_MS, launchChromium, type Browser } from './helpers/chromium';
 import { memoryLogger } from './helpers/http';
@@ -100,7 +100,7 @@ describe('website chat in headless Chromium', () => {
     expect(await textOf(shown(QUESTION).first())).to.include('Sent at');
   });
 
-  it('answers a follow-up button, showing the question it asked as the visitor\'s own words', async () => {
+  it("answers a follow-up button, showing the question it asked as the visitor's own words", async () => {
     await buttonIn('every two years', FOLLOW_UP.label).click();
     await announced(`You said: ${FOLLOW_UP.question}`).waitFor({ timeout: REPLY_TIMEOUT_MS });
     const opening = FOLLOW_UP.answer.slice(0, 60);

@@ -1,7 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
-import { startBot, type RunningBot } from '../src/index';
+import { startBot, type RunningBot } from '../src/app/startBot';
 import { CHROMIUM_INSTALL_TIMEOUT_MS, launchChromium, type Browser } from './helpers/chromium';
 import { cardNodes } from './helpers/cards';
 import { ConnectorStub, memoryLogger, postJson } from './helpers/http';
@@ -53,7 +53,10 @@ describe('asking a person from the website chat in headless Chromium', () => {
     this.timeout(CHROMIUM_INSTALL_TIMEOUT_MS); // launchChromium installs Chromium first if it is missing
     connector = await new ConnectorStub().start();
     // No SMTP: the consent card then asks for no email address, and the answer can only come to the chat.
-    bot = await startBot({ STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', HANDOFF_TENANT_ID: TENANT, HANDOFF_ADMIN_IDS: '00000000-0000-0000-0000-00000000abcd' }, { logger: memoryLogger() });
+    bot = await startBot(
+      { STORAGE: 'memory', PORT: '0', LOG_LEVEL: 'error', HANDOFF_TENANT_ID: TENANT, HANDOFF_ADMIN_IDS: '00000000-0000-0000-0000-00000000abcd' },
+      { logger: memoryLogger() },
+    );
     browser = await launchChromium();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -72,7 +75,11 @@ describe('asking a person from the website chat in headless Chromium', () => {
    * The articles whose text holds this, among them the message as shown, with its buttons. Web Chat sets
    * apostrophes typographically (don't becomes don’t), so either kind matches.
    */
-  const shown = (text: string): Locator => chat().getByRole('feed').getByRole('article').filter({ hasText: typeset(text) });
+  const shown = (text: string): Locator =>
+    chat()
+      .getByRole('feed')
+      .getByRole('article')
+      .filter({ hasText: typeset(text) });
   /** A button inside a message, such as a card's action. */
   const buttonIn = (message: string, name: string): Locator => shown(message).getByRole('button', { name, exact: true }).first();
   /** A message's text as written: without the zero-width spaces Web Chat puts around links, and with plain apostrophes. */
@@ -90,7 +97,7 @@ describe('asking a person from the website chat in headless Chromium', () => {
     expect(JSON.stringify(response.body?.activities ?? [])).to.include('Done');
   });
 
-  it('answers an unanswerable question with a don\'t-know and the offer of the supporter care team', async () => {
+  it("answers an unanswerable question with a don't-know and the offer of the supporter care team", async () => {
     await page.goto(`${bot.url}/`);
     await announced('Hello! I answer questions').waitFor({ timeout: REPLY_TIMEOUT_MS });
     const input = chat().getByRole('textbox', { name: 'Message input box' });
@@ -122,7 +129,7 @@ describe('asking a person from the website chat in headless Chromium', () => {
   it('posts the question to the experts\' channel as a card with "Send answer"', async () => {
     await connector.waitFor(1);
     const [posted] = toExperts();
-    expect(posted, 'the ticket card in the experts\' channel').to.not.equal(undefined);
+    expect(posted, "the ticket card in the experts' channel").to.not.equal(undefined);
     const card = posted!.activity.attachments?.[0]?.content;
     expect(JSON.stringify(card)).to.include(QUESTION).and.include('the website');
     const execute = cardNodes(card).find((n) => n.type === 'Action.Execute' && n.verb === 'handoff.answer');
@@ -144,7 +151,7 @@ describe('asking a person from the website chat in headless Chromium', () => {
     expect(JSON.stringify(response.body?.value)).to.include('Answered by Sam Expert').and.not.include('could not be reached');
   });
 
-  it('shows the expert\'s answer in the supporter\'s chat, marked as a person\'s and not the knowledge base\'s', async () => {
+  it("shows the expert's answer in the supporter's chat, marked as a person's and not the knowledge base's", async () => {
     const answer = shown('Answer from the supporter care team').filter({ hasText: ANSWER }).first();
     await answer.waitFor({ timeout: PROACTIVE_TIMEOUT_MS });
     const text = await textOf(answer);

@@ -43,12 +43,26 @@ describe('word vectors', () => {
 
     it('gives a word a similarity of 1 with itself, and the same both ways round', () => {
       for (const word of ['boss', 'secretariat', 'often', 'weather']) expect(similarity(word, word), word).to.be.above(0.99).and.at.most(1);
-      for (const [a, b] of [['boss', 'head'], ['secretary', 'song'], ['council', 'board']] as const) expect(similarity(a, b)).to.equal(similarity(b, a));
+      for (const [a, b] of [
+        ['boss', 'head'],
+        ['secretary', 'song'],
+        ['council', 'board'],
+      ] as const)
+        expect(similarity(a, b)).to.equal(similarity(b, a));
     });
 
     it('scores the words supporters use for the knowledge base’s words clearly above unrelated pairs', () => {
-      const related = [['boss', 'head'], ['opening', 'developing'], ['gather', 'meet'], ['staff', 'employees'], ['frequently', 'often']] as const;
-      const unrelated = [['boss', 'weather'], ['secretary', 'song']] as const;
+      const related = [
+        ['boss', 'head'],
+        ['opening', 'developing'],
+        ['gather', 'meet'],
+        ['staff', 'employees'],
+        ['frequently', 'often'],
+      ] as const;
+      const unrelated = [
+        ['boss', 'weather'],
+        ['secretary', 'song'],
+      ] as const;
       const highestUnrelated = Math.max(...unrelated.map(([a, b]) => similarity(a, b)));
       for (const [a, b] of related) expect(similarity(a, b), `${a}/${b}`).to.be.above(highestUnrelated + 0.1);
       expect(similarity('frequently', 'often')).to.be.above(similarity('boss', 'head'));
@@ -73,7 +87,10 @@ describe('word vectors', () => {
     const rejects = (name: string, bytes: Buffer, problem: RegExp) => {
       const file = join(dir, name);
       writeFileSync(file, bytes);
-      expect(() => loadWordVectors(file)).to.throw(Error, file).with.property('message').that.matches(problem);
+      expect(() => loadWordVectors(file))
+        .to.throw(Error, file)
+        .with.property('message')
+        .that.matches(problem);
     };
 
     it('is rejected when truncated, naming the file', () => {
@@ -84,7 +101,7 @@ describe('word vectors', () => {
 
     it('is rejected when a vector’s bytes are changed, naming the file', () => {
       const bytes = committed();
-      bytes[bytes.length - 50] ^= 0x40;
+      bytes[bytes.length - 50] = (bytes[bytes.length - 50] ?? 0) ^ 0x40;
       rejects('flipped.bin', bytes, /damaged/);
     });
 
@@ -145,7 +162,10 @@ describe('word vectors', () => {
     it('takes the knowledge base’s words from every string in its YAML, folded as the bot folds messages', () => {
       const knowledge = join(dir, 'knowledge');
       mkdirSync(knowledge);
-      writeFileSync(join(knowledge, 'a.yaml'), 'topic: Governance\nentries:\n  - phrasings: [Who ORGANIZES the ICM?]\n    answer: "Amnesty’s 70 sections, 85% of them"\n');
+      writeFileSync(
+        join(knowledge, 'a.yaml'),
+        'topic: Governance\nentries:\n  - phrasings: [Who ORGANIZES the ICM?]\n    answer: "Amnesty’s 70 sections, 85% of them"\n',
+      );
       writeFileSync(join(knowledge, 'ignored.txt'), 'elsewhere');
       expect([...knowledgeWords(knowledge)].sort()).to.deep.equal(['amnesty', 'governance', 'icm', 'of', 'organises', 'sections', 'the', 'them', 'who']);
     });

@@ -6,9 +6,14 @@ import {
   type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
-import { AuthenticationError, ConnectorFactory, type AuthenticateRequestResult, type BotFrameworkAuthentication, type ConnectorClient } from 'botframework-connector';
-import type { Config } from '../config';
-import { errorFields, type Logger } from '../logger';
+import {
+  AuthenticationError,
+  ConnectorFactory,
+  type AuthenticateRequestResult,
+  type BotFrameworkAuthentication,
+  type ConnectorClient,
+} from 'botframework-connector';
+import { errorFields, type Logger } from '../shared/logger';
 import * as replies from './replies';
 
 /**
@@ -16,12 +21,12 @@ import * as replies from './replies';
  * up: the turn ends with an error rather than holding a connection, and the turn's memory, open for as long
  * as the far end likes. The Connector answers in well under a second when it is well.
  */
-export const CONNECTOR_TIMEOUT_MS = 5_000;
+const CONNECTOR_TIMEOUT_MS = 5_000;
 /** Fetching the token issuers' signing keys; past this the request is refused with a 503, not held. */
-export const AUTHENTICATION_TIMEOUT_MS = 10_000;
+const AUTHENTICATION_TIMEOUT_MS = 10_000;
 
 /** How the HTTP layer answers one activity: a status and, for expectReplies and invokes, a body. */
-export interface BotResponse {
+interface BotResponse {
   status: number;
   body?: unknown;
 }
@@ -55,7 +60,11 @@ export class BoundedConnectorFactory extends ConnectorFactory {
 
 /** CloudAdapter, with the step after authentication open to the endpoint, which authenticates first itself. */
 class AuthenticatedAdapter extends CloudAdapter {
-  runAuthenticated(authenticated: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  runAuthenticated(
+    authenticated: AuthenticateRequestResult,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
     return this.processActivity(authenticated, activity, logic);
   }
 }
@@ -65,15 +74,28 @@ export interface BotAdapter {
   authentication: BotFrameworkAuthentication;
 }
 
-/** The Bot Framework adapter, authenticated from validated configuration rather than raw process.env. */
-export function createAdapter(config: Config, logger: Logger): BotAdapter {
+/**
+ * Who the bot is to the Bot Framework, from validated configuration: empty ids mean anonymous (the Emulator
+ * and local tests); the metadata URLs replace Microsoft's token issuers, for tests that stand in for them.
+ */
+export interface AdapterSettings {
+  appId?: string;
+  appPassword?: string;
+  appType?: string;
+  tenantId?: string;
+  channelOpenIdMetadataUrl?: string;
+  emulatorOpenIdMetadataUrl?: string;
+}
+
+/** The Bot Framework adapter, authenticated from these settings rather than raw process.env. */
+export function createAdapter(settings: AdapterSettings, logger: Logger): BotAdapter {
   const options = {
-    MicrosoftAppId: config.MicrosoftAppId ?? '',
-    MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
-    MicrosoftAppType: config.MicrosoftAppType ?? '',
-    MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
-    ...(config.ToBotFromChannelOpenIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: config.ToBotFromChannelOpenIdMetadataUrl } : {}),
-    ...(config.ToBotFromEmulatorOpenIdMetadataUrl ? { ToBotFromEmulatorOpenIdMetadataUrl: config.ToBotFromEmulatorOpenIdMetadataUrl } : {}),
+    MicrosoftAppId: settings.appId ?? '',
+    MicrosoftAppPassword: settings.appPassword ?? '',
+    MicrosoftAppType: settings.appType ?? '',
+    MicrosoftAppTenantId: settings.tenantId ?? '',
+    ...(settings.channelOpenIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: settings.channelOpenIdMetadataUrl } : {}),
+    ...(settings.emulatorOpenIdMetadataUrl ? { ToBotFromEmulatorOpenIdMetadataUrl: settings.emulatorOpenIdMetadataUrl } : {}),
   } as ConfigurationBotFrameworkAuthenticationOptions;
   const authentication = new ConfigurationBotFrameworkAuthentication(options);
   const adapter = new AuthenticatedAdapter(authentication);
@@ -113,9 +135,13 @@ export function activityProcessor({ adapter, authentication }: BotAdapter, logic
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${ms} ms`));
+    }, ms);
   });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, deadline]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 /** Logs the error and where it happened, never what the user wrote; the user gets an apology, not a stack trace. */

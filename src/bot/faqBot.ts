@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { HANDOFF_CONSENT, HANDOFF_REQUEST, HANDOFF_START, type HandoffConsent, type HandoffRequest, type HandoffStart } from '../../dialogs/handoffDialog';
 import { runDialog } from '../../dialogs/dialogKit';
 import type { Dialog } from 'botbuilder-dialogs';
-import { TURN_DECISION } from '../../dialogs/respond';
+import { TURN_DECISION } from '../../dialogs/conversation';
 import { type Decision, recogniseExpertsSetup, type TopicInfo } from '../faq';
 import type { HandoffDesk, OpenOutcome } from '../handoff/handoffDesk';
 import { keptQuestion, type AskedFrom } from '../handoff/ticket';
-import { errorFields, type LogFields, type Logger } from '../logger';
-import type { Pseudonymiser } from '../privacy';
-import { runConsistentTurn, type ConsistentState } from '../storage/consistentTurn';
+import { errorFields, type LogFields, type Logger } from '../shared/logger';
+import type { Pseudonymiser } from '../shared/privacy';
+import { runConsistentTurn, type ConsistentState } from './consistentTurn';
 import type { CurationInput, CurationLog } from '../storage/curationLog';
 import { readIncoming, type Incoming } from './incoming';
 import { addressOf } from './proactive';
@@ -40,11 +40,11 @@ export interface FaqBotOptions {
  * One conversation may leave at most this many unanswered questions for curators: a real supporter
  * rarely has more, and a script in one conversation could otherwise write thousands and top the report.
  */
-export const MAX_UNANSWERED_PER_CONVERSATION = 3;
+const MAX_UNANSWERED_PER_CONVERSATION = 3;
 /** A real conversation has one or two people to welcome; 4,000 in one update would be 4,000 replies. */
-export const MAX_WELCOMES_PER_UPDATE = 3;
+const MAX_WELCOMES_PER_UPDATE = 3;
 /** The welcomed members remembered per conversation, newest kept: enough for any real group chat. */
-export const MAX_REMEMBERED_MEMBERS = 20;
+const MAX_REMEMBERED_MEMBERS = 20;
 
 /** An Action.Execute from one of our cards, as Teams sends it in an adaptiveCard/action invoke. */
 const cardActionSchema = z.object({
@@ -53,7 +53,11 @@ const cardActionSchema = z.object({
 
 const UNSUPPORTED_INVOKE: InvokeResponse = {
   status: 400,
-  body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'this bot does not handle that invoke, or its value is not one of its cards' } },
+  body: {
+    statusCode: 400,
+    type: 'application/vnd.microsoft.error',
+    value: { code: 'BadRequest', message: 'this bot does not handle that invoke, or its value is not one of its cards' },
+  },
 };
 
 /** A conversation that has given the curators nothing so far. */
@@ -138,7 +142,9 @@ export class FaqBot extends TeamsActivityHandler {
     const by = context.activity.from?.aadObjectId;
     if (what === 'stop') {
       const outcome = address ? await desk.unregisterExperts(address, by) : 'not here';
-      await context.sendActivity(outcome === 'stopped' ? replies.expertsStopped() : outcome === 'not here' ? replies.expertsNotHere() : replies.expertsRefused(outcome));
+      await context.sendActivity(
+        outcome === 'stopped' ? replies.expertsStopped() : outcome === 'not here' ? replies.expertsNotHere() : replies.expertsRefused(outcome),
+      );
       return;
     }
     const outcome = address ? await desk.registerExperts(address, by) : 'not a channel';
@@ -176,7 +182,7 @@ export class FaqBot extends TeamsActivityHandler {
    * the conversation's hourly allowance) is saved, so a turn run twice opens one ticket.
    */
   private async openRequestedHandoff(context: TurnContext): Promise<void> {
-    const request = context.turnState.get(HANDOFF_REQUEST) as HandoffRequest | undefined;
+    const request = context.turnState.get<HandoffRequest | undefined>(HANDOFF_REQUEST);
     const { handoff, logger, topics } = this.options;
     if (!request || !handoff) return;
     const asker = addressOf(context.activity);
@@ -203,7 +209,7 @@ export class FaqBot extends TeamsActivityHandler {
 
   /** A question the bot could not answer, as it was matched (without the @mention), within the conversation's quota. */
   private async keepUnanswered(context: TurnContext, question: string): Promise<void> {
-    const decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
+    const decision = context.turnState.get<Decision | undefined>(TURN_DECISION);
     // A partial reply is a miss too: the page lacked what was asked.
     if ((decision?.kind !== 'unknown' && decision?.kind !== 'partial') || !decision.search) return;
     const quota = await this.options.accessors.curationQuota.get(context, NO_CURATION_YET);
@@ -219,7 +225,7 @@ export class FaqBot extends TeamsActivityHandler {
    * twice is recorded once; a store that fails here costs the record, not the user's answer.
    */
   private async recordForCurators(context: TurnContext): Promise<void> {
-    const record = context.turnState.get(TURN_CURATION) as CurationInput | undefined;
+    const record = context.turnState.get<CurationInput | undefined>(TURN_CURATION);
     if (!record) return;
     const { curation, logger } = this.options;
     if (record.kind === 'feedback') logger.info('feedback', { entryId: record.entryId, helpful: record.helpful });
@@ -241,12 +247,16 @@ export class FaqBot extends TeamsActivityHandler {
       this.options.logger.info('turn', {
         channelId: context.activity.channelId,
         activityType: context.activity.type,
-        ...decisionFields(context.turnState.get(TURN_DECISION) as Decision | undefined),
+        ...decisionFields(context.turnState.get<Decision | undefined>(TURN_DECISION)),
         ms: Math.round(performance.now() - started),
       });
     }
   }
 }
+
+// Plain strings, for comparing with an activity's fields, which a client may set to anything.
+const EMULATOR: string = Channels.Emulator;
+const TRACE: string = ActivityTypes.Trace;
 
 /**
  * runDialog sends a trace of the dialog state, the user's words included. Adapters drop traces outside
@@ -255,9 +265,9 @@ export class FaqBot extends TeamsActivityHandler {
  * once the handlers have run: removing from it is how a handler holds an activity back.
  */
 function dropTracesOutsideEmulator(context: TurnContext): void {
-  if (context.activity.channelId === Channels.Emulator) return;
+  if (context.activity.channelId === EMULATOR) return;
   context.onSendActivities(async (_context, activities: Partial<Activity>[], next) => {
-    for (let i = activities.length - 1; i >= 0; i--) if (activities[i]!.type === ActivityTypes.Trace) activities.splice(i, 1);
+    for (let i = activities.length - 1; i >= 0; i--) if (activities[i]?.type === TRACE) activities.splice(i, 1);
     // A turn whose only activity was a trace (a dialog that ends silently) sends nothing: the adapter
     // throws on an empty list, and would turn a quiet turn into an error.
     return activities.length > 0 ? next() : [];

@@ -11,7 +11,13 @@ function toActivity(address: Address, message: OutgoingMessage): Partial<Activit
   activity.channelId = address.channelId;
   activity.serviceUrl = address.serviceUrl;
   activity.from = { id: address.bot.id, name: '' };
-  activity.conversation = { id: address.conversation.id, isGroup: false, conversationType: address.conversation.conversationType ?? '', name: '', ...(address.conversation.tenantId ? { tenantId: address.conversation.tenantId } : {}) };
+  activity.conversation = {
+    id: address.conversation.id,
+    isGroup: false,
+    conversationType: address.conversation.conversationType ?? '',
+    name: '',
+    ...(address.conversation.tenantId ? { tenantId: address.conversation.tenantId } : {}),
+  };
   if (address.conversation.tenantId) activity.channelData = { tenant: { id: address.conversation.tenantId } };
   return activity;
 }
@@ -35,12 +41,12 @@ export function connectorMessenger(authentication: BotFrameworkAuthentication, a
   return {
     async send(address, message) {
       const connector = await client(address.serviceUrl);
-      const response = await connector.conversations.sendToConversation(address.conversation.id, toActivity(address, message) as Activity);
+      const response = await connector.conversations.sendToConversation(address.conversation.id, toActivity(address, message));
       return response.id || undefined;
     },
     async update(address, activityId, message) {
       const connector = await client(address.serviceUrl);
-      await connector.conversations.updateActivity(address.conversation.id, activityId, { ...toActivity(address, message), id: activityId } as Activity);
+      await connector.conversations.updateActivity(address.conversation.id, activityId, { ...toActivity(address, message), id: activityId });
     },
   };
 }

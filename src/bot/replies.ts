@@ -1,5 +1,4 @@
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type CardAction } from 'botbuilder';
-import type { Choice } from 'botbuilder-dialogs';
 import type { Entry, SmallTalk, Source, TopicInfo } from '../faq';
 import { answerCard, questionListCard } from '../cards/adaptiveCards';
 import { TEAM_NAME, consentCard, offerCard, type ConsentInput, type OfferInput } from '../cards/handoffCards';
@@ -26,7 +25,7 @@ function topicActions(topics: readonly TopicInfo[]): CardAction[] {
   return topics.map((t) => imBack(t.label));
 }
 
-export function citation(source: Source): string {
+function citation(source: Source): string {
   return `Source: [${source.title}](${source.url}), as of ${source.asOf}.`;
 }
 
@@ -36,7 +35,7 @@ export function citation(source: Source): string {
  */
 const CARD_CHANNELS = new Set(['msteams', 'directline', 'webchat', 'emulator']);
 
-export function showsCards(channelId: string | undefined): boolean {
+function showsCards(channelId: string | undefined): boolean {
   return CARD_CHANNELS.has(channelId ?? '');
 }
 
@@ -63,7 +62,7 @@ export function feedbackThanks(helpful: boolean): Partial<Activity> {
   return MessageFactory.text(helpful ? 'Thank you, glad it helped.' : "Thank you for telling us. We'll use it to improve the answers.");
 }
 
-export const NONE_OF_THESE = 'None of these';
+const NONE_OF_THESE = 'None of these';
 
 /**
  * "Did you mean…": the candidate questions in full, numbered so "2" works, with a button each and
@@ -120,12 +119,14 @@ export function help(topics: readonly TopicInfo[]): Partial<Activity> {
 }
 
 const SMALL_TALK_REPLIES: Record<SmallTalk, string> = {
-  greeting: 'Hello! What would you like to know about Amnesty International\'s movement?',
+  greeting: "Hello! What would you like to know about Amnesty International's movement?",
   thanks: "You're welcome. Is there anything else you'd like to know?",
   bye: 'Goodbye, and thank you for your interest in Amnesty International.',
   // Honest about what it is, and nothing it cannot vouch for: no invented name, maker or age.
   aboutBot:
-    "I'm an automated FAQ bot, not a person, so I have no name or age of my own. I answer questions about how Amnesty International's movement works (its governance, membership and offices) from Amnesty International UK's page \"The International Movement\", as of 2013.",
+    "I'm an automated FAQ bot, not a person, so I have no name or age of my own. " +
+    "I answer questions about how Amnesty International's movement works (its governance, membership and offices) " +
+    'from Amnesty International UK\'s page "The International Movement", as of 2013.',
 };
 
 export function smallTalk(kind: SmallTalk): Partial<Activity> {
@@ -152,7 +153,7 @@ export function topicOverview(topic: TopicInfo): Partial<Activity> {
   return MessageFactory.text(topic.overview);
 }
 
-export const TOPIC_MENU_PROMPT = 'Which question would you like answered? You can also ask in your own words.';
+const TOPIC_MENU_PROMPT = 'Which question would you like answered? You can also ask in your own words.';
 
 /**
  * A topic's questions. On card channels, one button per question in an Adaptive Card: a choice prompt's
@@ -164,14 +165,9 @@ export function topicMenu(entries: readonly Entry[], channelId: string | undefin
   return MessageFactory.text(`${TOPIC_MENU_PROMPT}\n\n${entries.map((e, i) => `${i + 1}. ${e.question}`).join('\n')}`);
 }
 
-/** Topic questions as the menu prompt recognises them: by number, label or the full question a button sends. */
-export function topicChoices(entries: readonly Entry[]): Choice[] {
-  return entries.map((e) => ({ value: e.id, synonyms: [e.label, e.question] }));
-}
-
 // Asking a person (src/handoff, dialogs/handoffDialog.ts).
 
-export const ASK_THE_TEAM = 'Ask the supporter care team';
+const ASK_THE_TEAM = 'Ask the supporter care team';
 export const SEND_TO_TEAM = 'Send to the team';
 export const DONT_SEND = "Don't send";
 
@@ -218,7 +214,9 @@ export function handoffInvalidEmail(): Partial<Activity> {
 }
 
 export function handoffTooMany(perHour: number): Partial<Activity> {
-  return MessageFactory.text(`You have sent ${perHour} questions to the team in the last hour, which is as many as I can pass on. Their answers will come here; please ask again later.`);
+  return MessageFactory.text(
+    `You have sent ${perHour} questions to the team in the last hour, which is as many as I can pass on. Their answers will come here; please ask again later.`,
+  );
 }
 
 export function handoffStale(): Partial<Activity> {
@@ -228,13 +226,15 @@ export function handoffStale(): Partial<Activity> {
 export function expertsRegistered(): Partial<Activity> {
   return MessageFactory.text(
     "Done: supporters' questions that I cannot answer will now come to this channel, each as a card with Answer and Close. " +
-      'An answer goes straight back to the supporter, marked as written by a person. Say "use this channel for questions" in another channel to move them there.',
+      'An answer goes straight back to the supporter, marked as written by a person. ' +
+      'Say "use this channel for questions" in another channel to move them there.',
   );
 }
 
 export function expertsStopped(): Partial<Activity> {
   return MessageFactory.text(
-    "Done: supporters' questions will no longer come here, and supporters are no longer offered the team. Questions already here can still be answered. Say \"use this channel for questions\" in a channel to start again.",
+    "Done: supporters' questions will no longer come here, and supporters are no longer offered the team. " +
+      'Questions already here can still be answered. Say "use this channel for questions" in a channel to start again.',
   );
 }
 

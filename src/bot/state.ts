@@ -1,16 +1,6 @@
 import type { ConversationState, StatePropertyAccessor } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
-
-/**
- * What the conversation remembers between turns for follow-ups: entry ids only, never the user's words.
- * Reset when the subject changes (a new answer, a topic menu) and on "cancel" or "start over".
- */
-export interface FollowUpMemory {
-  /** The entry answered last: "how often is it held?" is read against its subject. */
-  lastEntryId?: string;
-  /** The entries a "did you mean" offered, which the next message may pick by number or name. */
-  offeredIds?: string[];
-}
+import type { FollowUpMemory } from '../../dialogs/conversation';
 
 /**
  * What this conversation has already given the curators, so that one conversation cannot flood their

@@ -25,7 +25,7 @@ export interface QuestionButton {
 }
 
 /** Rating buttons: the emoji, and a word for screens and fonts without it. */
-export const HELPFUL = { helpful: { emoji: '👍', title: '👍 Yes' }, unhelpful: { emoji: '👎', title: '👎 No' } } as const;
+const HELPFUL = { helpful: { emoji: '👍', title: '👍 Yes' }, unhelpful: { emoji: '👎', title: '👎 No' } } as const;
 
 function submit(title: string, displayText: string, text: string, value: Record<string, string>, tooltip?: string): Record<string, unknown> {
   const messageBack = { type: 'messageBack', text, displayText, value };
@@ -38,7 +38,7 @@ function submit(title: string, displayText: string, text: string, value: Record<
 }
 
 /** A button that asks a question, exactly as if it had been typed. */
-export function askAction({ label, question }: QuestionButton): Record<string, unknown> {
+function askAction({ label, question }: QuestionButton): Record<string, unknown> {
   return submit(label, question, question, { ask: question });
 }
 
@@ -70,12 +70,22 @@ export function answerCard({ entryId, answer, citation, related }: AnswerCardInp
   return card([
     { type: 'TextBlock', text: answer, wrap: true },
     { type: 'TextBlock', text: citation, wrap: true, size: 'Small', isSubtle: true, spacing: 'Small' },
-    ...(related.length ? [{ type: 'TextBlock', text: 'Related questions', wrap: true, weight: 'Bolder', size: 'Small', spacing: 'Medium' }, ...actionSets(related.map(askAction))] : []),
+    ...(related.length
+      ? [
+          { type: 'TextBlock', text: 'Related questions', wrap: true, weight: 'Bolder', size: 'Small', spacing: 'Medium' },
+          ...actionSets(related.map(askAction)),
+        ]
+      : []),
     {
       type: 'ColumnSet',
       spacing: 'Medium',
       columns: [
-        { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: 'Was this helpful?', wrap: true, size: 'Small' }] },
+        {
+          type: 'Column',
+          width: 'auto',
+          verticalContentAlignment: 'Center',
+          items: [{ type: 'TextBlock', text: 'Was this helpful?', wrap: true, size: 'Small' }],
+        },
         { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [feedbackAction(entryId, 'helpful')] }] },
         { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [feedbackAction(entryId, 'unhelpful')] }] },
       ],

@@ -50,7 +50,8 @@ export function consentCard({ question, entryId, askEmail, ttlDays }: ConsentInp
         ? [
             { type: 'Input.Text', id: 'email', style: 'Email', label: 'Your email address (optional)', maxLength: 254 },
             text(
-              `We use it only to send you the answer, and delete it as soon as your question is answered or closed, and after ${ttlDays} days at the latest. It never appears in our logs.`,
+              'We use it only to send you the answer, and delete it as soon as your question is answered or closed, ' +
+                `and after ${ttlDays} days at the latest. It never appears in our logs.`,
               { size: 'Small', isSubtle: true, spacing: 'Small' },
             ),
           ]

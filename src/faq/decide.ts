@@ -6,7 +6,15 @@ import type { QuestionType } from './analysis/questionType';
 import { PERSONAL_PRONOUNS } from './analysis/followUp';
 import type { Question } from './analysis/question';
 import type { RankingModel } from './ranking/model';
-import { recogniseCommand, recogniseOfferPick, recogniseSmallTalk, recogniseTopicRequest, recogniseUnanswerable, type Command, type SmallTalk } from './analysis/intents';
+import {
+  recogniseCommand,
+  recogniseOfferPick,
+  recogniseSmallTalk,
+  recogniseTopicRequest,
+  recogniseUnanswerable,
+  type Command,
+  type SmallTalk,
+} from './analysis/intents';
 
 export interface Thresholds {
   /** The bot answers outright at or above this confidence. */
@@ -26,13 +34,13 @@ export interface Thresholds {
  * stated; from 0.4 they cost a point and a half.
  */
 export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.55, clarifyFloor: 0.45, clarifyMargin: 0.2 };
-export const MAX_OPTIONS = 3;
+const MAX_OPTIONS = 3;
 
 /** How much of a message is read, for the bot layer (src/bot/incoming.ts), which knows decide rather than the search. */
 export { MAX_MESSAGE_CHARS } from './analysis/normalise';
 
 /** How an answer was reached: from the message's own words, with the previous answer's subject, or picked from a list. */
-export type AnswerSource = 'words' | 'follow-up' | 'picked';
+type AnswerSource = 'words' | 'follow-up' | 'picked';
 
 export type Decision =
   | { kind: 'command'; command: Command }
@@ -96,7 +104,12 @@ function withinSource({ folded }: Question, decision: Decision): Decision {
   const asOf = Math.min(...entries.map((e) => Number(e.source.asOf.slice(0, 4))));
   const later = (folded.match(/\b(19|20)\d\d\b/g) ?? []).map(Number).find((year) => year > asOf);
   if (later === undefined) return decision;
-  return { kind: 'unknown', reason: `asks what happened by ${later}, after the source was written (as of ${asOf})`, search: decision.search, topic: decision.topic };
+  return {
+    kind: 'unknown',
+    reason: `asks what happened by ${later}, after the source was written (as of ${asOf})`,
+    search: decision.search,
+    topic: decision.topic,
+  };
 }
 
 /** Turns one message into what the bot should do about it. Free of botbuilder, so any channel or tool can use it. */
@@ -118,6 +131,11 @@ export class Decider {
     const info = this.topics.find((t) => t.topic === topic);
     if (!info) throw new Error(`The knowledge base has no ${topic} topic`);
     return info;
+  }
+
+  /** The entry with this id, if the knowledge base has it. */
+  entry(id: string): Entry | undefined {
+    return this.index.entry(id);
   }
 
   entriesOf(topic: Topic): Entry[] {
@@ -150,7 +168,9 @@ export class Decider {
     // "How many?", "since when?": a kind of question and nothing it is about.
     const bare = question.bareType;
     if (bare) {
-      return lastEntry ? this.bareFollowUp(question, bare, lastEntry, topic) : { kind: 'unknown', reason: 'the message asks a kind of question but names nothing to ask it about', search, topic };
+      return lastEntry
+        ? this.bareFollowUp(question, bare, lastEntry, topic)
+        : { kind: 'unknown', reason: 'the message asks a kind of question but names nothing to ask it about', search, topic };
     }
     if (!lastEntry) return this.standalone(question, search, topic);
     // A pronoun means the previous subject, unless the message names a subject of its own before it, for
@@ -181,7 +201,8 @@ export class Decider {
     const decision = judgeSearch(search, topic, 'words', this.thresholds);
     if (decision.kind !== 'answer' || !question.pronounAndVerb) return decision;
     const options = search.candidates.filter((c) => c.confidence >= this.thresholds.clarifyFloor).slice(0, MAX_OPTIONS);
-    const reason = `the best candidate scores ${fixed(decision.confidence)}, but the message is a pronoun and a verb, with no earlier answer for the pronoun to mean`;
+    const reason =
+      `the best candidate scores ${fixed(decision.confidence)}, ` + 'but the message is a pronoun and a verb, with no earlier answer for the pronoun to mean';
     return { kind: 'clarify', options: options.map((c) => c.entry), reason, search, topic };
   }
 
@@ -191,7 +212,14 @@ export class Decider {
    */
   private bareFollowUp(question: Question, type: QuestionType, lastEntry: Entry, topic: Topic | undefined): Decision {
     if (this.index.answersType(lastEntry, type)) {
-      return { kind: 'answer', entry: lastEntry, confidence: 1, via: 'follow-up', reason: `the previous answer answers a "${type}" question about its subject`, topic };
+      return {
+        kind: 'answer',
+        entry: lastEntry,
+        confidence: 1,
+        via: 'follow-up',
+        reason: `the previous answer answers a "${type}" question about its subject`,
+        topic,
+      };
     }
     const followUp = this.followUpSearch(question, lastEntry, topic, lastEntry.subject);
     const candidates = followUp.candidates.filter((c) => c.entry !== lastEntry && this.index.answersType(c.entry, type));
@@ -234,7 +262,7 @@ export class Decider {
 export function judgeSearch(search: SearchResult, topic: Topic | undefined, via: 'words' | 'follow-up', thresholds: Thresholds): Decision {
   const { answer, clarifyFloor, clarifyMargin } = thresholds;
   const [top, ...rest] = search.candidates;
-  const context = via === 'follow-up' ? ' (read with the previous answer\'s subject)' : '';
+  const context = via === 'follow-up' ? " (read with the previous answer's subject)" : '';
   // An entry that would be meant but for a detail it lacks: it would then lead the others, and reach the
   // "did you mean" floor, as an offer must (the reply states no fact as the answer; it says the page lacks
   // it). A best candidate that lacks the detail is never the answer, however well it matches: "How old is
@@ -242,8 +270,10 @@ export function judgeSearch(search: SearchResult, topic: Topic | undefined, via:
   let partial: Candidate | undefined;
   if (top && top.confidence < answer) partial = search.candidates.find((c) => (c.ifNamed ?? 0) >= Math.max(clarifyFloor, top.confidence));
   else if (top?.ifNamed !== undefined) partial = top;
-  if (partial) {
-    const reason = `${partial.entry.id} scores ${fixed(partial.confidence)}${context}, but would score ${fixed(partial.ifNamed!)} if it said what is asked${search.specifiers.length ? ` (${search.specifiers.join(', ')})` : ''}`;
+  if (partial?.ifNamed !== undefined) {
+    const reason =
+      `${partial.entry.id} scores ${fixed(partial.confidence)}${context}, ` +
+      `but would score ${fixed(partial.ifNamed)} if it said what is asked${search.specifiers.length ? ` (${search.specifiers.join(', ')})` : ''}`;
     return { kind: 'partial', entry: partial.entry, reason, search, topic };
   }
   if (!top || top.confidence < clarifyFloor) {
@@ -254,12 +284,15 @@ export function judgeSearch(search: SearchResult, topic: Topic | undefined, via:
   }
   const close = [top, ...rest.filter((c: Candidate) => c.confidence >= clarifyFloor && top.confidence - c.confidence <= clarifyMargin)].slice(0, MAX_OPTIONS);
   if (top.confidence >= answer && close.length === 1) {
-    const reason = `the best candidate scores ${fixed(top.confidence)}${context}, at or above the answer threshold ${fixed(answer)}, and no other is within ${fixed(clarifyMargin)}`;
+    const reason =
+      `the best candidate scores ${fixed(top.confidence)}${context}, ` +
+      `at or above the answer threshold ${fixed(answer)}, and no other is within ${fixed(clarifyMargin)}`;
     return { kind: 'answer', entry: top.entry, confidence: top.confidence, via, reason, search, topic };
   }
   const reason =
     close.length > 1
       ? `${close.length} candidates score within ${fixed(clarifyMargin)} of the best (${fixed(top.confidence)})${context}`
-      : `the best candidate scores ${fixed(top.confidence)}${context}, between the "did you mean" floor ${fixed(clarifyFloor)} and the answer threshold ${fixed(answer)}`;
+      : `the best candidate scores ${fixed(top.confidence)}${context}, ` +
+        `between the "did you mean" floor ${fixed(clarifyFloor)} and the answer threshold ${fixed(answer)}`;
   return { kind: 'clarify', options: close.map((c) => c.entry), reason, search, topic };
 }

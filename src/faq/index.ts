@@ -2,7 +2,7 @@
  * The matching core's one public face: everything outside src/faq imports from here. It imports nothing from
  * botbuilder, so a channel, a dialog or a tool can use it alike.
  */
-export { recogniseCommand, recogniseExpertsSetup, recognisePersonRequest } from './analysis/intents';
+export { recogniseExpertsSetup, recognisePersonRequest } from './analysis/intents';
 export type { SmallTalk } from './analysis/intents';
 export { foldMessage, foldText } from './analysis/normalise';
 export { DEFAULT_WORD_VECTORS_FILE, encodeWordVectors } from './analysis/wordVectors';

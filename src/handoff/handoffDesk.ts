@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ANSWER_VERB, CLOSE_VERB, MAX_EXPERT_ANSWER_CHARS, expertAnswerCard, openTicketCard, settledTicketCard, type TicketView } from '../cards/handoffCards';
 import { card, type AdaptiveCard } from '../cards/adaptiveCards';
-import { errorFields, type Logger } from '../logger';
+import { errorFields, type Logger } from '../shared/logger';
 import type { CurationLog } from '../storage/curationLog';
 import type { AnswerMailer } from './mailer';
 import { isOpen, keptQuestion, settle, type Address, type AskedFrom, type Ticket } from './ticket';
@@ -17,9 +17,9 @@ const EXPERTS_CACHE_MS = 30_000;
  * A Direct Line conversation cannot say whether its page is still open, so a supporter who left an email
  * address is emailed when the answer comes later than this after they asked, or cannot be delivered.
  */
-export const DEFAULT_CHAT_PRESENCE_MS = 10 * 60 * 1000;
+const DEFAULT_CHAT_PRESENCE_MS = 10 * 60 * 1000;
 
-export interface HandoffSettings {
+interface HandoffSettings {
   /** The Microsoft 365 tenant of the supporter care team: only its channels can take questions or answer them. */
   tenantId: string;
   /** Entra object ids (lower case) of the people who may choose the experts' channel. */
@@ -126,7 +126,8 @@ export class HandoffDesk {
    */
   async unregisterExperts(address: Address, by: string | undefined): Promise<'stopped' | 'not here' | 'not an administrator'> {
     const experts = await this.expertsAddress();
-    if (!experts || channelOf(address.conversation.id) !== experts.conversation.id || address.conversation.tenantId !== this.options.settings.tenantId) return 'not here';
+    if (!experts || channelOf(address.conversation.id) !== experts.conversation.id || address.conversation.tenantId !== this.options.settings.tenantId)
+      return 'not here';
     if (!this.isAdmin(by)) return 'not an administrator';
     await this.options.store.clearExperts();
     this.experts = { address: undefined, readAt: Date.now() };
@@ -215,7 +216,9 @@ export class HandoffDesk {
     const before = outcome.settled;
     const delivered = await this.deliver(before, answer, now);
     if (suggest) await this.suggest(before.question, answer);
-    const status = `Answered by ${expertName.slice(0, 100) || 'the team'}, ${formatTime(now)}${delivered === 'nowhere' ? ". The supporter's chat could not be reached." : ''}`;
+    const status =
+      `Answered by ${expertName.slice(0, 100) || 'the team'}, ${formatTime(now)}` +
+      (delivered === 'nowhere' ? ". The supporter's chat could not be reached." : '');
     const updated = settledTicketCard(this.view(before), status, answer);
     await this.updateCard(before, updated);
     this.options.logger.info('handoff_answered', { ticketId, delivered, suggested: suggest });
@@ -303,19 +306,30 @@ export class HandoffDesk {
         if ('settled' in outcome) {
           expired += 1;
           await this.tellClosed(outcome.settled);
-          await this.updateCard(outcome.settled, settledTicketCard(this.view(outcome.settled), `Closed: no answer within ${this.options.settings.ttlDays} days`));
+          await this.updateCard(
+            outcome.settled,
+            settledTicketCard(this.view(outcome.settled), `Closed: no answer within ${this.options.settings.ttlDays} days`),
+          );
         }
         continue;
       }
       const last = ticket.remindedAt ? Date.parse(ticket.remindedAt) : Date.parse(ticket.createdAt);
       if (age < sla || now.getTime() - last < sla) continue;
-      const claim = await this.options.store.update(id, (t) => (isOpen(t) && t.remindedAt === ticket.remindedAt ? { ...t, remindedAt: now.toISOString() } : undefined));
+      const claim = await this.options.store.update(id, (t) =>
+        isOpen(t) && t.remindedAt === ticket.remindedAt ? { ...t, remindedAt: now.toISOString() } : undefined,
+      );
       if (!claim?.changed) continue;
       const hours = Math.floor(age / HOUR_MS);
       const { experts } = ticket;
-      const thread = ticket.expertCardId ? { ...experts, conversation: { ...experts.conversation, id: `${experts.conversation.id};messageid=${ticket.expertCardId}` } } : experts;
+      const thread = ticket.expertCardId
+        ? { ...experts, conversation: { ...experts.conversation, id: `${experts.conversation.id};messageid=${ticket.expertCardId}` } }
+        : experts;
       try {
-        await this.options.messenger.send(thread, { text: `Reminder: this supporter's question has waited ${hours} hours for an answer (the team aims to answer within ${this.options.settings.slaHours}).` });
+        await this.options.messenger.send(thread, {
+          text:
+            `Reminder: this supporter's question has waited ${hours} hours for an answer ` +
+            `(the team aims to answer within ${this.options.settings.slaHours}).`,
+        });
         reminded += 1;
       } catch (err) {
         this.options.logger.warn('handoff_reminder_failed', { ticketId: id, ...errorFields(err) });
@@ -347,7 +361,13 @@ export class HandoffDesk {
       question: ticket.question,
       from: FROM_LABEL[ticket.from],
       askedAt: formatTime(new Date(ticket.createdAt)),
-      ...(bot ? { botAnswer: bot.rated ? `The bot answered “${bot.question}”, and the supporter rated it not helpful.` : `The bot's nearest answer, not given: “${bot.question}”.` } : {}),
+      ...(bot
+        ? {
+            botAnswer: bot.rated
+              ? `The bot answered “${bot.question}”, and the supporter rated it not helpful.`
+              : `The bot's nearest answer, not given: “${bot.question}”.`,
+          }
+        : {}),
     };
   }
 
@@ -362,6 +382,6 @@ export class HandoffDesk {
 const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
 
 /** "6 Dec 2026, 19:50 (UK time)": the team works in the UK. */
-export function formatTime(at: Date): string {
+function formatTime(at: Date): string {
   return `${TIME_FORMAT.format(at)} (UK time)`;
 }

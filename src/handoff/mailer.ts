@@ -1,5 +1,5 @@
 import { createTransport } from 'nodemailer';
-import { isLoopbackHost } from '../loopback';
+import { isLoopbackHost } from '../shared/loopback';
 import { TEAM_NAME } from '../cards/handoffCards';
 
 /** Sends a supporter the team's answer when they have left the chat. */

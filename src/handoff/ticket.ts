@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redact } from '../redact';
+import { redact } from '../shared/redact';
 
 /**
  * A supporter's question on its way to the supporter care team, as kept in the state store. It holds what
@@ -18,14 +18,17 @@ export const MAX_TICKET_QUESTION_CHARS = 1000;
  * linear. A placeholder the cut splits ("[pho") goes too.
  */
 export function keptQuestion(text: string): string {
-  return redact(text).slice(0, MAX_TICKET_QUESTION_CHARS).replace(/\[[a-z]*$/, '').trim();
+  return redact(text)
+    .slice(0, MAX_TICKET_QUESTION_CHARS)
+    .replace(/\[[a-z]*$/, '')
+    .trim();
 }
 
-export const TICKET_STATUSES = ['open', 'answered', 'closed'] as const;
+const TICKET_STATUSES = ['open', 'answered', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** Where the question came from, as the experts' card names it. */
-export const ASKED_FROM = ['teams', 'website', 'other'] as const;
+const ASKED_FROM = ['teams', 'website', 'other'] as const;
 export type AskedFrom = (typeof ASKED_FROM)[number];
 
 /**
@@ -46,14 +49,13 @@ export type Address = z.infer<typeof addressSchema>;
 
 /** The entry the bot would have answered with (a near miss) or did answer (rated 👎). */
 const botAnswerSchema = z.object({ entryId: z.string().max(200), question: z.string().max(500), rated: z.boolean() });
-export type BotAnswer = z.infer<typeof botAnswerSchema>;
 
 export const ticketSchema = z.object({
   id: z.uuid(),
   status: z.enum(TICKET_STATUSES),
   createdAt: z.iso.datetime(),
   from: z.enum(ASKED_FROM),
-  /** Redacted before it was stored (src/redact.ts). */
+  /** Redacted before it was stored (src/shared/redact.ts). */
   question: z.string().min(1).max(MAX_TICKET_QUESTION_CHARS),
   botAnswer: botAnswerSchema.optional(),
   /** Until the ticket is answered or closed. */

@@ -60,7 +60,7 @@ export class TicketStore {
   constructor(private readonly storage: Storage) {}
 
   async experts(): Promise<ExpertsChannel | undefined> {
-    const item = (await this.storage.read([EXPERTS_KEY]))[EXPERTS_KEY];
+    const item: unknown = (await this.storage.read([EXPERTS_KEY]))[EXPERTS_KEY];
     const parsed = expertsSchema.safeParse(item);
     return parsed.success ? parsed.data : undefined;
   }
@@ -128,14 +128,14 @@ export class TicketStore {
 
   private async read(id: string): Promise<{ ticket: Ticket; eTag: string } | undefined> {
     if (!z.uuid().safeParse(id).success) return undefined;
-    const item: StoreItem | undefined = (await this.storage.read([TICKET_PREFIX + id]))[TICKET_PREFIX + id];
+    const item = (await this.storage.read([TICKET_PREFIX + id]))[TICKET_PREFIX + id] as StoreItem | undefined;
     if (!item) return undefined;
     const parsed = ticketSchema.safeParse(item);
     return parsed.success && typeof item.eTag === 'string' ? { ticket: parsed.data, eTag: item.eTag } : undefined;
   }
 
   private async readOpenList(): Promise<{ ids: string[]; eTag: string }> {
-    const item: StoreItem | undefined = (await this.storage.read([OPEN_KEY]))[OPEN_KEY];
+    const item = (await this.storage.read([OPEN_KEY]))[OPEN_KEY] as StoreItem | undefined;
     const parsed = openListSchema.safeParse(item);
     return { ids: parsed.success ? parsed.data.ids : [], eTag: typeof item?.eTag === 'string' ? item.eTag : ETAG_NEW_ITEM };
   }

@@ -61,7 +61,9 @@ export function blobCurationLog(container: ContainerClient, timeoutMs: number): 
 /** A record, or undefined if the blob vanished or does not hold one (records are never partly written). */
 async function download(container: ContainerClient, name: string, timeoutMs: number): Promise<CurationRecord | undefined> {
   try {
-    const buffer = await withTimeout('curation read', timeoutMs, (abortSignal) => container.getBlobClient(name).downloadToBuffer(undefined, undefined, { abortSignal }));
+    const buffer = await withTimeout('curation read', timeoutMs, (abortSignal) =>
+      container.getBlobClient(name).downloadToBuffer(undefined, undefined, { abortSignal }),
+    );
     const parsed = curationRecordSchema.safeParse(JSON.parse(buffer.toString('utf8')));
     return parsed.success ? parsed.data : undefined;
   } catch (err) {

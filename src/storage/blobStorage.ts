@@ -1,5 +1,5 @@
 import { ContainerClient, RestError, type BlobItem, type StoragePipelineOptions } from '@azure/storage-blob';
-import type { Storage, StoreItems } from 'botbuilder';
+import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import { ETAG_NEW_ITEM, EtagConflictError, isEtagConflict } from './etagConflict';
@@ -64,8 +64,8 @@ export class BlobStateStorage implements Storage {
     return this.call('state write', async (signal) => {
       const blobs = await this.blobs();
       const entries = Object.entries(changes);
-      const created = entries.filter(([, item]) => item.eTag === ETAG_NEW_ITEM);
-      const updated = entries.filter(([, item]) => item.eTag !== ETAG_NEW_ITEM);
+      const created = entries.filter(([, item]) => (item as StoreItem).eTag === ETAG_NEW_ITEM);
+      const updated = entries.filter(([, item]) => (item as StoreItem).eTag !== ETAG_NEW_ITEM);
       try {
         await Promise.all([
           ...created.map(([key, item]) => this.create(key, item, signal)),
@@ -139,7 +139,7 @@ export class BlobStateStorage implements Storage {
   }
 
   private async create(key: string, item: StoreItems[string], signal: AbortSignal): Promise<void> {
-    const content: Record<string, unknown> = { ...item };
+    const content: Record<string, unknown> = { ...(item as StoreItem) };
     delete content.eTag;
     // The same blob name and body as BlobsStorage.write, so BlobsStorage reads it back.
     const body = JSON.stringify(content);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MemoryStorage, type Storage } from 'botbuilder';
-import { errorFields, type Logger } from '../logger';
-import { keyedPseudonymiser, type Pseudonymiser } from '../privacy';
+import { errorFields, type Logger } from '../shared/logger';
+import { keyedPseudonymiser, type Pseudonymiser } from '../shared/privacy';
 import { memoryCurationLog, sqliteCurationLog, type CurationLog } from './curationLog';
 import { sqlitePseudonymKey } from './pseudonymKey';
 import { SqliteStorage } from './sqliteStorage';
@@ -56,17 +56,16 @@ export async function createStorage(input: StorageOptions, logger?: Logger): Pro
     case 'blob': {
       // Loaded here, not at the top: the Azure SDK costs every SQLite start (and each tool) a fifth of a second.
       const [{ BlobStateStorage }, { blobCurationLog }] = await Promise.all([import('./blobStorage'), import('./blobCurationLog')]);
-      const storage = await new BlobStateStorage({
-        connectionString: options.connectionString!,
-        container: options.container!,
-        timeoutMs: options.timeoutMs,
-      }).open();
+      const { connectionString, container, pseudonymKey } = options;
+      // storageOptionsSchema requires all three for blob; its refinement does not narrow the type.
+      if (!connectionString || !container || !pseudonymKey) throw new Error('blob storage needs a connection string, a container and a pseudonym key');
+      const storage = await new BlobStateStorage({ connectionString, container, timeoutMs: options.timeoutMs }).open();
       const curation = blobCurationLog(storage.container, options.timeoutMs);
       return {
         kind: 'blob',
         storage,
         curation,
-        pseudonymise: keyedPseudonymiser(options.pseudonymKey!),
+        pseudonymise: keyedPseudonymiser(pseudonymKey),
         ping: () => storage.ping(),
         purgeExpired: (now = new Date()) => storage.purgeOlderThan(cutoff(now)),
         purgeExpiredCuration: (now = new Date()) => curation.purgeOlderThan(curationCutoff(now)),

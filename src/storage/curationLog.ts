@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { redact } from '../redact';
+import { redact } from '../shared/redact';
 
 /**
  * What curators learn from conversations: which answers helped, and which questions the bot could not
@@ -21,18 +21,30 @@ const feedbackInput = z.object({
 });
 const unansweredInput = z.object({
   kind: z.literal('unanswered'),
-  question: z.string().trim().min(1).transform((q) => redact(q.slice(0, MAX_INPUT_CHARS)).slice(0, MAX_QUESTION_CHARS)),
+  question: z
+    .string()
+    .trim()
+    .min(1)
+    .transform((q) => redact(q.slice(0, MAX_INPUT_CHARS)).slice(0, MAX_QUESTION_CHARS)),
   topic: z.string().trim().min(1).max(100).optional(),
   at: z.date().optional(),
 });
 /** An expert's answer to a supporter's question, ticked "suggest for the knowledge base": a draft for curators. */
 const suggestionInput = z.object({
   kind: z.literal('suggestion'),
-  question: z.string().trim().min(1).transform((q) => redact(q.slice(0, MAX_INPUT_CHARS)).slice(0, MAX_QUESTION_CHARS)),
-  answer: z.string().trim().min(1).transform((a) => redact(a.slice(0, 2 * MAX_SUGGESTED_ANSWER_CHARS)).slice(0, MAX_SUGGESTED_ANSWER_CHARS)),
+  question: z
+    .string()
+    .trim()
+    .min(1)
+    .transform((q) => redact(q.slice(0, MAX_INPUT_CHARS)).slice(0, MAX_QUESTION_CHARS)),
+  answer: z
+    .string()
+    .trim()
+    .min(1)
+    .transform((a) => redact(a.slice(0, 2 * MAX_SUGGESTED_ANSWER_CHARS)).slice(0, MAX_SUGGESTED_ANSWER_CHARS)),
   at: z.date().optional(),
 });
-export const curationInputSchema = z.discriminatedUnion('kind', [feedbackInput, unansweredInput, suggestionInput]);
+const curationInputSchema = z.discriminatedUnion('kind', [feedbackInput, unansweredInput, suggestionInput]);
 export type CurationInput = z.input<typeof curationInputSchema>;
 
 /** A record as stored and listed; `at` is always set. */
@@ -110,7 +122,9 @@ export function sqliteCurationLog(db: Database.Database): CurationLog {
   // Databases made before experts' suggestions had no answer column.
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(curation)').all();
   if (!columns.some((column) => column.name === 'answer')) db.exec('ALTER TABLE curation ADD COLUMN answer TEXT');
-  const insert = db.prepare('INSERT INTO curation (kind, entry_id, helpful, question, topic, answer, at) VALUES (@kind, @entryId, @helpful, @question, @topic, @answer, @at)');
+  const insert = db.prepare(
+    'INSERT INTO curation (kind, entry_id, helpful, question, topic, answer, at) VALUES (@kind, @entryId, @helpful, @question, @topic, @answer, @at)',
+  );
   const select = db.prepare<[number], CurationRow>('SELECT kind, entry_id, helpful, question, topic, answer, at FROM curation WHERE at >= ? ORDER BY at, id');
   const purge = db.prepare<[number]>('DELETE FROM curation WHERE at < ?');
   return curationLog({

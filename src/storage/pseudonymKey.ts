@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const PSEUDONYM_KEY_FILE = 'pseudonym.key';
+const PSEUDONYM_KEY_FILE = 'pseudonym.key';
 
 /**
  * The key of the pseudonyms in SQLite's storage keys, when PSEUDONYM_KEY is not set: generated once and

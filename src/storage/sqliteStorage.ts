@@ -86,7 +86,7 @@ export class SqliteStorage implements Storage {
           upsert.run(row);
         } else if (expected === ETAG_NEW_ITEM) {
           if (insertNew.run(row).changes === 0) throw new EtagConflictError('The item was created by another writer since it was read (eTag conflict).');
-        } else if (updateMatching.run({ ...row, expected: String(expected) }).changes === 0) {
+        } else if (updateMatching.run({ ...row, expected: typeof expected === 'string' ? expected : JSON.stringify(expected) }).changes === 0) {
           throw new EtagConflictError();
         }
       }
@@ -94,7 +94,9 @@ export class SqliteStorage implements Storage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    this.db.transaction((all: string[]) => all.forEach((key) => this.sql.remove.run(key)))(keysSchema.parse(keys));
+    this.db.transaction((all: string[]) => {
+      all.forEach((key) => this.sql.remove.run(key));
+    })(keysSchema.parse(keys));
   }
 
   /** Deletes items last written before `cutoff`; returns how many. */

@@ -16,7 +16,10 @@ const HOUR_MS = 60 * 60 * 1000;
 /** Azure's rules: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit. */
 export const containerNameSchema = z
   .string()
-  .regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
+  .regex(
+    /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+    'must be 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
+  );
 
 export const storageOptionsSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Activity } from 'botbuilder';
-import { PROJECT_ROOT } from '../config';
+import { PROJECT_ROOT } from '../shared/projectRoot';
 import { committedRankingModel, type Decision, KnowledgeError, loadKnowledge } from '../faq';
 import { probeConversation } from './probe';
 
@@ -59,7 +59,13 @@ function describeDecision(decision: Decision): string[] {
     search.candidates.forEach((c, i) => {
       lines.push(`  ${i + 1}. ${c.entry.id.padEnd(32)} ${fixed(c.confidence)}  matched "${c.matchedPhrasing}"`);
       // Why: each feature's value and what it added to the candidate's utility, for the best three.
-      if (i < EXPLAINED) lines.push(`     ${model.explain(c.evidence).map((x) => `${x.feature} ${fixed(x.value)} → ${x.contribution >= 0 ? '+' : ''}${fixed(x.contribution)}`).join(', ')}`);
+      if (i < EXPLAINED)
+        lines.push(
+          `     ${model
+            .explain(c.evidence)
+            .map((x) => `${x.feature} ${fixed(x.value)} → ${x.contribution >= 0 ? '+' : ''}${fixed(x.contribution)}`)
+            .join(', ')}`,
+        );
     });
     if (search.candidates.length === 0) lines.push('  (none)');
     if (search.specifiers.length) lines.push(`Names, numbers and details an answer must mention too: ${search.specifiers.join(', ')}`);

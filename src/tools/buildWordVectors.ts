@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../config';
+import { PROJECT_ROOT } from '../shared/projectRoot';
 import { DEFAULT_WORD_VECTORS_FILE, encodeWordVectors, foldText } from '../faq';
 
 /**
@@ -27,7 +27,9 @@ const SPELLINGS = ['english', 'british', 'american'] as const;
 const LETTERS_ONLY = /^\p{L}+$/u;
 
 export function wordsOf(text: string): string[] {
-  return foldText(text).split(' ').filter((word) => LETTERS_ONLY.test(word));
+  return foldText(text)
+    .split(' ')
+    .filter((word) => LETTERS_ONLY.test(word));
 }
 
 /**
@@ -42,7 +44,10 @@ export function knowledgeWords(dir: string): Set<string> {
     else if (Array.isArray(value)) value.forEach(walk);
     else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
   };
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort()) walk(parse(readFileSync(join(dir, file), 'utf8')));
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort())
+    walk(parse(readFileSync(join(dir, file), 'utf8')));
   return words;
 }
 
@@ -67,7 +72,10 @@ export function commonWords(): Set<string> {
  */
 const embeddingsSchema = z.object({
   dimensions: z.number().int().min(1).max(0xffff),
-  vectors: z.custom<Record<string, unknown>>((value) => value !== null && typeof value === 'object' && !Array.isArray(value), 'must be an object keyed by word'),
+  vectors: z.custom<Record<string, unknown>>(
+    (value) => value !== null && typeof value === 'object' && !Array.isArray(value),
+    'must be an object keyed by word',
+  ),
 });
 
 export interface BuildOptions {
@@ -112,7 +120,8 @@ function main(): void {
   const bytes = readFileSync(DEFAULT_WORD_VECTORS_FILE).length;
   process.stdout.write(
     [
-      `${relative(PROJECT_ROOT, DEFAULT_WORD_VECTORS_FILE)}: ${written.toLocaleString('en-GB')} words, ${bytes.toLocaleString('en-GB')} bytes, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `${relative(PROJECT_ROOT, DEFAULT_WORD_VECTORS_FILE)}: ${written.toLocaleString('en-GB')} words, ` +
+        `${bytes.toLocaleString('en-GB')} bytes, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       `knowledge base: ${knowledge.size.toLocaleString('en-GB')} words, ${knowledgeMissing.length} without a vector: ${knowledgeMissing.join(' ')}`,
       `common words without a vector: ${(missing.length - knowledgeMissing.length).toLocaleString('en-GB')}`,
       '',

@@ -14,7 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { PROJECT_ROOT } from '../config';
+import { PROJECT_ROOT } from '../shared/projectRoot';
 
 /** A shape in unit coordinates: (0, 0) is the icon's top-left corner and (1, 1) its bottom-right. */
 type Shape = (x: number, y: number) => boolean;
@@ -48,8 +48,14 @@ function ellipse(cx: number, cy: number, rx: number, ry: number): Shape {
   return (x, y) => ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
 }
 
-const union = (...shapes: Shape[]): Shape => (x, y) => shapes.some((s) => s(x, y));
-const minus = (shape: Shape, hole: Shape): Shape => (x, y) => shape(x, y) && !hole(x, y);
+const union =
+  (...shapes: Shape[]): Shape =>
+  (x, y) =>
+    shapes.some((s) => s(x, y));
+const minus =
+  (shape: Shape, hole: Shape): Shape =>
+  (x, y) =>
+    shape(x, y) && !hole(x, y);
 
 /** A candle with its wick and flame: a round base to the flame and a pointed tip. */
 function candle(cx: number, top: number, bottom: number, width: number): Shape {
@@ -83,7 +89,7 @@ function paintOpaque(size: number, background: Rgb, layers: { shape: Shape; colo
       const pixel = [...background];
       for (const { shape, colour } of layers) {
         const c = coverage(shape, px, py, size);
-        for (let k = 0; k < 3; k++) pixel[k] = pixel[k] * (1 - c) + colour[k] * c;
+        for (let k = 0; k < 3; k++) pixel[k] = (pixel[k] ?? 0) * (1 - c) + (colour[k] ?? 0) * c;
       }
       rgba.set([...pixel.map(Math.round), 255], (py * size + px) * 4);
     }
@@ -141,10 +147,13 @@ function encodePng(size: number, rgba: Uint8Array): Buffer {
 
 function drawColorIcon(size: number): Buffer {
   const bubble = union(roundedRect(0.21, 0.22, 0.79, 0.66, 0.09), triangle(0.33, 0.62, 0.47, 0.62, 0.29, 0.78));
-  return encodePng(size, paintOpaque(size, YELLOW, [
-    { shape: bubble, colour: BLACK },
-    { shape: candle(0.5, 0.45, 0.6, 0.1), colour: YELLOW },
-  ]));
+  return encodePng(
+    size,
+    paintOpaque(size, YELLOW, [
+      { shape: bubble, colour: BLACK },
+      { shape: candle(0.5, 0.45, 0.6, 0.1), colour: YELLOW },
+    ]),
+  );
 }
 
 function drawOutlineIcon(size: number): Buffer {

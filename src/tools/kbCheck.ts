@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { PROJECT_ROOT } from '../config';
+import { PROJECT_ROOT } from '../shared/projectRoot';
 import { KnowledgeError, loadKnowledge } from '../faq';
 
 /** `npm run kb:check [dir]`: validates the knowledge base without starting the bot, for curators and CI. */

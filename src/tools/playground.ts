@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { loadDotEnv, PROJECT_ROOT } from '../config';
+import { loadDotEnv } from '../app/config';
+import { PROJECT_ROOT } from '../shared/projectRoot';
 
 /**
  * `npm run playground`: Microsoft 365 Agents Playground, a Teams-like chat client, against the local bot
@@ -75,12 +76,16 @@ export interface RunningPlayground {
 async function claimPort(wanted: number): Promise<number> {
   const probe = createServer();
   return new Promise((resolvePort, reject) => {
-    probe.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new PlaygroundError(`port ${wanted} on ${LOOPBACK} is in use: set PLAYGROUND_PORT to a free port, or 0 for any`) : err),
-    );
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE' ? new PlaygroundError(`port ${wanted} on ${LOOPBACK} is in use: set PLAYGROUND_PORT to a free port, or 0 for any`) : err,
+      );
+    });
     probe.listen(wanted, LOOPBACK, () => {
       const { port: got } = probe.address() as { port: number };
-      probe.close(() => resolvePort(got));
+      probe.close(() => {
+        resolvePort(got);
+      });
     });
   });
 }
@@ -94,7 +99,9 @@ function stop(child: ChildProcess, exited: Promise<number | null>): Promise<void
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   child.kill('SIGTERM');
   const forced = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  return exited.then(() => clearTimeout(forced));
+  return exited.then(() => {
+    clearTimeout(forced);
+  });
 }
 
 /**
@@ -108,11 +115,17 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
   // Not the playground's default ./devTools/ in the project: the log holds every message of the chat.
   const logFile = options.logFile ?? join(tmpdir(), `m365agentsplayground-${port}.log`);
   const args = [
-    '--require', PRELOAD, CLI,
-    '--app-endpoint', `http://${LOOPBACK}:${options.botPort}/api/messages`,
-    '--channel-id', 'msteams',
-    '--port', String(port),
-    '--service-url', `http://${LOOPBACK}:${port}/_connector`,
+    '--require',
+    PRELOAD,
+    CLI,
+    '--app-endpoint',
+    `http://${LOOPBACK}:${options.botPort}/api/messages`,
+    '--channel-id',
+    'msteams',
+    '--port',
+    String(port),
+    '--service-url',
+    `http://${LOOPBACK}:${port}/_connector`,
     '--disable-telemetry',
   ];
   const child = spawn(process.execPath, args, {
@@ -120,14 +133,20 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
     env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_LOGFILE: logFile },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.once('exit', (code) => {
+      resolveExit(code);
+    }),
+  );
   // Node's own warnings land here; the playground sends everything else to its log, since stdout is not a TTY.
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4_000)));
 
   const listening = await new Promise<number>((resolveListen, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => reject(new PlaygroundError(`the playground did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      reject(new PlaygroundError(`the playground did not start within ${START_TIMEOUT_MS / 1000} s`));
+    }, START_TIMEOUT_MS);
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout = (stdout + chunk.toString('utf8')).slice(-1_000);
       const match = /Listening on (\d+)/.exec(stdout);
@@ -188,7 +207,7 @@ async function main(): Promise<void> {
     `  Its log (every message of the chat): ${playground.logFile}`,
   ];
   if (!(await botIsUp(botPort))) lines.push(`  The bot is not answering on port ${botPort} yet: start it with \`npm start\` in another terminal.`);
-  if (hasAppId(process.env)) lines.push('  MicrosoftAppId is set, so the bot will reject the playground\'s unauthenticated messages: unset it to chat locally.');
+  if (hasAppId(process.env)) lines.push("  MicrosoftAppId is set, so the bot will reject the playground's unauthenticated messages: unset it to chat locally.");
   process.stdout.write(`${lines.join('\n')}\nPress Ctrl+C to stop.\n`);
 
   const code = await playground.exited;

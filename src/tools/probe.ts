@@ -1,9 +1,9 @@
 import { MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
-import { TURN_DECISION } from '../../dialogs/respond';
-import { composeBot } from '../bot/composeBot';
+import { TURN_DECISION } from '../../dialogs/conversation';
+import { composeBot } from '../app/compose';
 import type { DeciderOptions, Decision, KnowledgeBase } from '../faq';
-import { createLogger } from '../logger';
-import { pseudonymise } from '../privacy';
+import { createLogger } from '../shared/logger';
+import { pseudonymise } from '../shared/privacy';
 
 export interface ProbedTurn {
   decision?: Decision;
@@ -20,7 +20,7 @@ export function probeConversation(knowledge: KnowledgeBase, deciderOptions: Deci
   const adapter = new TestAdapter((context) => bot.run(context)).use({
     onTurn: async (context, next) => {
       await next();
-      decision = context.turnState.get(TURN_DECISION) as Decision | undefined;
+      decision = context.turnState.get<Decision | undefined>(TURN_DECISION);
     },
   });
   return async (text) => {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { loadDotEnv, parseConfig, storageOptions } from '../config';
-import { stripControls } from '../redact';
+import { loadDotEnv, parseConfig, storageOptions } from '../app/config';
+import { stripControls } from '../shared/redact';
 import { createStorage } from '../storage/createStorage';
 import type { CurationRecord } from '../storage/curationLog';
 
@@ -12,7 +12,6 @@ import type { CurationRecord } from '../storage/curationLog';
  */
 
 const USAGE = 'usage: npm run report -- [--limit N] [--since YYYY-MM-DD]';
-
 
 export interface UnansweredRow {
   /** Folded for counting: no controls, lower case, single spaces, no trailing punctuation. */
@@ -51,7 +50,7 @@ export function foldQuestion(question: string): string {
   const folded = stripControls(question).toLowerCase().replace(/\s+/g, ' ').trim();
   // A loop, not /[\s?!.,;:]+$/: that pattern retries from every mark of a long run not at the end ("a???…?b").
   let end = folded.length;
-  while (end > 0 && TRAILING_PUNCTUATION.has(folded[end - 1]!)) end -= 1;
+  while (end > 0 && TRAILING_PUNCTUATION.has(folded.charAt(end - 1))) end -= 1;
   return folded.slice(0, end);
 }
 
@@ -99,12 +98,21 @@ export function buildReport(records: readonly CurationRecord[], limit = 20): Cur
     .filter((row) => row.unhelpful > 0)
     .sort((a, b) => confidence(b) - confidence(a) || b.unhelpful - a.unhelpful || a.entryId.localeCompare(b.entryId));
   suggestions.sort((a, b) => b.at.getTime() - a.at.getTime());
-  return { records: records.length, unanswered: unanswered.slice(0, limit), leastHelpful: leastHelpful.slice(0, limit), suggestions: suggestions.slice(0, limit) };
+  return {
+    records: records.length,
+    unanswered: unanswered.slice(0, limit),
+    leastHelpful: leastHelpful.slice(0, limit),
+    suggestions: suggestions.slice(0, limit),
+  };
 }
 
 function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -130,10 +138,19 @@ export function formatReport(report: CurationReport): string {
     : '(no answer has a 👎)';
   const suggestions = report.suggestions.length
     ? report.suggestions
-        .map((row) => `${row.at.toISOString().slice(0, 10)}  Q: ${clip(stripControls(row.question), 200)}\n            A: ${clip(stripControls(row.answer).replace(/\s+/g, ' '), 400)}`)
+        .map(
+          (row) =>
+            `${row.at.toISOString().slice(0, 10)}  Q: ${clip(stripControls(row.question), 200)}\n` +
+            `            A: ${clip(stripControls(row.answer).replace(/\s+/g, ' '), 400)}`,
+        )
         .join('\n\n')
     : '(none)';
-  return `Most frequent unanswered questions\n\n${unanswered}\n\nLeast helpful answers\n\n${answers}\n\nExperts' answers suggested for the knowledge base\n\n${suggestions}\n\n(${report.records} records)\n`;
+  return (
+    `Most frequent unanswered questions\n\n${unanswered}\n\n` +
+    `Least helpful answers\n\n${answers}\n\n` +
+    `Experts' answers suggested for the knowledge base\n\n${suggestions}\n\n` +
+    `(${report.records} records)\n`
+  );
 }
 
 /** The command itself, minus the process: returns the exit code, writes the report or the usage. */

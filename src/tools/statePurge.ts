@@ -1,4 +1,4 @@
-import { loadDotEnv, parseConfig, storageOptions } from '../config';
+import { loadDotEnv, parseConfig, storageOptions } from '../app/config';
 import { createStorage } from '../storage/createStorage';
 
 /**

@@ -5,7 +5,8 @@ import { inflateSync } from 'node:zlib';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import AdmZip from 'adm-zip';
 import { z } from 'zod';
-import { loadDotEnv, PROJECT_ROOT } from '../config';
+import { loadDotEnv } from '../app/config';
+import { PROJECT_ROOT } from '../shared/projectRoot';
 
 /**
  * `npm run teams:package [-- --out <file.zip>]`: builds the Teams app package from appPackage/.
@@ -30,7 +31,7 @@ export class PackageError extends Error {
   }
 }
 
-const botIdSchema = z.guid({ error: 'must be a GUID, e.g. 00000000-0000-0000-0000-000000000000 (the Azure Bot\'s Microsoft App ID)' });
+const botIdSchema = z.guid({ error: "must be a GUID, e.g. 00000000-0000-0000-0000-000000000000 (the Azure Bot's Microsoft App ID)" });
 
 /** As the bot reads its settings: names in any letter case, and a blank value means "not set". */
 function readVariable(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -48,12 +49,12 @@ export function resolveBotId(env: NodeJS.ProcessEnv): string {
   const appId = readVariable(env, 'MicrosoftAppId');
   const [name, value] = botId !== undefined ? ['BOT_ID', botId] : ['MicrosoftAppId', appId];
   if (value === undefined) {
-    throw new PackageError(['BOT_ID is not set (nor MicrosoftAppId): set it to the Azure Bot\'s Microsoft App ID, a GUID']);
+    throw new PackageError(["BOT_ID is not set (nor MicrosoftAppId): set it to the Azure Bot's Microsoft App ID, a GUID"]);
   }
   const parsed = botIdSchema.safeParse(value);
-  if (!parsed.success) throw new PackageError([`${name} ${parsed.error.issues[0].message}`]);
+  if (!parsed.success) throw new PackageError([`${name} ${parsed.error.issues[0]?.message ?? 'is not valid'}`]);
   if (botId !== undefined && appId !== undefined && botId.toLowerCase() !== appId.toLowerCase()) {
-    throw new PackageError(['BOT_ID and MicrosoftAppId differ: the manifest\'s bot id must be the app id the bot runs as']);
+    throw new PackageError(["BOT_ID and MicrosoftAppId differ: the manifest's bot id must be the app id the bot runs as"]);
   }
   return parsed.data;
 }
@@ -110,7 +111,7 @@ const problemDetails = z.object({ additionalProperty: z.string().optional(), all
  * those params say something the message does not: which property is unknown, and which values are allowed.
  */
 function readable(problem: string): string {
-  const [text, details = ''] = problem.split('. Details: ');
+  const [text = '', details = ''] = problem.split('. Details: ');
   const where = text.startsWith(' ') ? `/${text}` : text;
   let params: z.infer<typeof problemDetails> = {};
   try {
@@ -152,12 +153,12 @@ export function decodePng(png: Buffer): PngImage {
   const bitDepth = png[24];
   const colourType = png[25];
   const interlace = png[28];
-  const channels = CHANNELS[colourType];
+  const channels = colourType === undefined ? undefined : CHANNELS[colourType];
   if (bitDepth !== 8 || channels === undefined || interlace !== 0) {
     throw new PackageError([`unsupported PNG (bit depth ${bitDepth}, colour type ${colourType}, interlace ${interlace}): save it as 8-bit RGBA`]);
   }
   const idat: Buffer[] = [];
-  for (let at = 8; at + 8 <= png.length; ) {
+  for (let at = 8; at + 8 <= png.length;) {
     const length = png.readUInt32BE(at);
     const type = png.toString('latin1', at + 4, at + 8);
     if (type === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + length));
@@ -170,21 +171,23 @@ export function decodePng(png: Buffer): PngImage {
 
   const pixels = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)];
+    // The length was checked above, so every row's filter byte is there.
+    const filter = raw[y * (stride + 1)] ?? 0;
     const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
     for (let i = 0; i < stride; i++) {
-      const left = i >= channels ? pixels[y * stride + i - channels] : 0;
-      const up = y > 0 ? pixels[(y - 1) * stride + i] : 0;
-      const upLeft = y > 0 && i >= channels ? pixels[(y - 1) * stride + i - channels] : 0;
-      pixels[y * stride + i] = (line[i] + predictor(filter, left, up, upLeft)) & 0xff;
+      // Reads outside the image (before the first row or column) are 0, as PNG's filters define them.
+      const left = i >= channels ? (pixels[y * stride + i - channels] ?? 0) : 0;
+      const up = y > 0 ? (pixels[(y - 1) * stride + i] ?? 0) : 0;
+      const upLeft = y > 0 && i >= channels ? (pixels[(y - 1) * stride + i - channels] ?? 0) : 0;
+      pixels[y * stride + i] = ((line[i] ?? 0) + predictor(filter, left, up, upLeft)) & 0xff;
     }
   }
 
   const rgba = new Uint8Array(width * height * 4);
   for (let p = 0; p < width * height; p++) {
     const px = pixels.subarray(p * channels, (p + 1) * channels);
-    const [r, g, b] = channels >= 3 ? [px[0], px[1], px[2]] : [px[0], px[0], px[0]];
-    const alpha = channels === 4 ? px[3] : channels === 2 ? px[1] : 255;
+    const [r = 0, g = 0, b = 0] = channels >= 3 ? px : [px[0], px[0], px[0]];
+    const alpha = (channels === 4 ? px[3] : channels === 2 ? px[1] : 255) ?? 255;
     rgba.set([r, g, b, alpha], p * 4);
   }
   return { width, height, rgba };
@@ -233,7 +236,7 @@ export function checkIcons(icons: { color: Buffer; outline: Buffer }): string[] 
     let notWhite = 0;
     for (let i = 0; i < rgba.length; i += 4) {
       if (rgba[i + 3] === 0) transparent++;
-      else if (Math.min(rgba[i], rgba[i + 1], rgba[i + 2]) < NEAR_WHITE) notWhite++;
+      else if (Math.min(rgba[i] ?? 0, rgba[i + 1] ?? 0, rgba[i + 2] ?? 0) < NEAR_WHITE) notWhite++;
     }
     if (transparent === 0) problems.push('outline.png must have a transparent background');
     if (transparent === rgba.length / 4) problems.push('outline.png is fully transparent: it must draw the icon in white');

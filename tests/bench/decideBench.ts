@@ -50,7 +50,11 @@ const SHAPES: (readonly [string, string])[] = [
   ['a real question, misspelt', 'who apponts the secertary generl of amnesty internatonal'],
   [
     'a long real-looking message',
-    "Hi there, I've been a supporter of Amnesty for years and I'm writing a piece for my local group's newsletter. Could you tell me how the International Board is elected, who can stand for it, how long members serve, and whether the International Council Meeting still happens every two years, or has that changed since the movement's strategic goals were set? Also, how many people work at the International Secretariat in London these days, and why are staff moving to regional hubs? Thanks!",
+    "Hi there, I've been a supporter of Amnesty for years and I'm writing a piece for my local group's newsletter. " +
+      'Could you tell me how the International Board is elected, who can stand for it, how long members serve, ' +
+      'and whether the International Council Meeting still happens every two years, ' +
+      "or has that changed since the movement's strategic goals were set? " +
+      'Also, how many people work at the International Secretariat in London these days, and why are staff moving to regional hubs? Thanks!',
   ],
   ['500 distinct misspelt long words', distinctMisspellings(500).join(' ')],
   [`words of ${MAX_CORRECTABLE_LENGTH} random letters`, Array.from({ length: 40 }, () => randomLetters(MAX_CORRECTABLE_LENGTH)).join(' ')],

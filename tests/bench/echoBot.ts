@@ -17,7 +17,7 @@ import restify from 'restify';
  * can say what the FAQ bot adds on top of it. It echoes what it is sent. Not part of the bot.
  */
 
-/** Our server's limit and parser settings (src/http/server.ts), so both parse bodies alike. */
+/** Our server's limit and parser settings (src/channels/http/server.ts), so both parse bodies alike. */
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** The Bot Framework samples' echo bot, with a turn counter so every turn reads and writes its conversation's state. */
@@ -64,5 +64,7 @@ server.get('/healthz', (_req, res, next) => {
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   // The FAQ bot's "listening" line, so whatever waits for one can wait for either.
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'listening', url: `http://127.0.0.1:${port}/api/messages` })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'info', event: 'listening', url: `http://127.0.0.1:${port}/api/messages` })}\n`,
+  );
 });

@@ -17,7 +17,8 @@ import { CONVERSATIONS, MESSAGES, traffic, turnActivity } from './turnTraffic';
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '15' } } });
 const pairs = Number(values.rounds);
 const seconds = Number(values.seconds);
-if (!Number.isInteger(pairs) || pairs < 1 || !Number.isInteger(seconds) || seconds < 1) throw new Error('--rounds and --seconds take whole numbers, at least 1');
+if (!Number.isInteger(pairs) || pairs < 1 || !Number.isInteger(seconds) || seconds < 1)
+  throw new Error('--rounds and --seconds take whole numbers, at least 1');
 
 /** Cold starts per side: enough for a median and a worst case. */
 const COLD_STARTS = 5;
@@ -63,7 +64,8 @@ async function checkReplies(server: Server): Promise<void> {
     const response = await postJson(`${server.url}/api/messages`, activity);
     const replies = ((response.body?.activities ?? []) as { type: string; text?: string; attachments?: unknown[] }[]).filter((a) => a.type === 'message');
     const answered = server.side === 'echo' ? replies.some((r) => r.text === text) : replies.some((r) => r.text || r.attachments?.length);
-    if (response.status !== 200 || !answered) throw new Error(`the ${server.side} did not answer "${text}" (${response.status}): ${response.text.slice(0, 500)}`);
+    if (response.status !== 200 || !answered)
+      throw new Error(`the ${server.side} did not answer "${text}" (${response.status}): ${response.text.slice(0, 500)}`);
   }
 }
 
@@ -76,7 +78,15 @@ interface RoundRow {
 function roundsTable(rows: RoundRow[]): string {
   return table(
     ['round', 'side', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
-    rows.map(({ side, round }, i) => [String(i + 1), side, round.reqPerSec.toFixed(0), round.p50Ms.toFixed(0), round.p99Ms.toFixed(0), String(round.non2xx), String(round.errors)]),
+    rows.map(({ side, round }, i) => [
+      String(i + 1),
+      side,
+      round.reqPerSec.toFixed(0),
+      round.p50Ms.toFixed(0),
+      round.p99Ms.toFixed(0),
+      String(round.non2xx),
+      String(round.errors),
+    ]),
     2,
   );
 }
@@ -124,27 +134,39 @@ async function main(): Promise<void> {
   });
 
   const out: string[] = [];
-  out.push(`${CONNECTIONS} connections, ${WARM_UP_SECONDS} s untimed warm-up then ${seconds} s per round, ${MESSAGES.length} messages over ${CONVERSATIONS.toLocaleString('en-GB')} conversations, POST /api/messages with deliveryMode expectReplies.\n`);
+  out.push(
+    `${CONNECTIONS} connections, ${WARM_UP_SECONDS} s untimed warm-up then ${seconds} s per round, ` +
+      `${MESSAGES.length} messages over ${CONVERSATIONS.toLocaleString('en-GB')} conversations, POST /api/messages with deliveryMode expectReplies.\n`,
+  );
   out.push(roundsTable(rows));
   out.push('\n');
   out.push(
     table(
       ['pair', 'req/s bot/echo', 'p99 bot/echo'],
-      [...ratios.map((r, pair) => [String(pair + 1), `${r.throughput.toFixed(2)}×`, `${r.p99.toFixed(2)}×`]), ['median', `${median(ratios.map((r) => r.throughput)).toFixed(2)}×`, `${median(ratios.map((r) => r.p99)).toFixed(2)}×`]],
+      [
+        ...ratios.map((r, pair) => [String(pair + 1), `${r.throughput.toFixed(2)}×`, `${r.p99.toFixed(2)}×`]),
+        ['median', `${median(ratios.map((r) => r.throughput)).toFixed(2)}×`, `${median(ratios.map((r) => r.p99)).toFixed(2)}×`],
+      ],
     ),
   );
   out.push('\n');
   out.push(
     table(
       ['side', 'cold start median ms', 'cold start max ms', 'RSS after start MiB', 'RSS after load MiB'],
-      (['echo', 'bot'] as const).map((side) => [side, median(cold[side]).toFixed(0), Math.max(...cold[side]).toFixed(0), rssAfterStart[side].toFixed(0), rssAfterLoad[side].toFixed(0)]),
+      (['echo', 'bot'] as const).map((side) => [
+        side,
+        median(cold[side]).toFixed(0),
+        Math.max(...cold[side]).toFixed(0),
+        rssAfterStart[side].toFixed(0),
+        rssAfterLoad[side].toFixed(0),
+      ]),
     ),
   );
   const turns = [...servers.bot.decisions.values()].reduce((sum, n) => sum + n, 0);
   const mix = [...servers.bot.decisions].sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind} ${((100 * n) / turns).toFixed(0)}%`);
   out.push(`\nThe bot's ${turns.toLocaleString('en-GB')} turns (warm-ups and the reply check included) were decided as: ${mix.join(', ')}.\n`);
   out.push(`Cold start is spawn to the first 200 on /healthz, polled every 10 ms; bot/echo median ${(median(cold.bot) / median(cold.echo)).toFixed(2)}×.\n`);
-  out.push('Targets (#8): median req/s ratio ≥ 0.8×, median p99 ratio ≤ 1.25×, bot cold start ≤ 1.0 s or ≤ 1.5× the echo bot\'s.\n');
+  out.push("Targets (#8): median req/s ratio ≥ 0.8×, median p99 ratio ≤ 1.25×, bot cold start ≤ 1.0 s or ≤ 1.5× the echo bot's.\n");
   process.stdout.write(out.join(''));
 }
 

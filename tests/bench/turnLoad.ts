@@ -30,11 +30,18 @@ export async function runRound(url: string, seconds: number, nextBody: () => str
     requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }],
     warmup: { connections: CONNECTIONS, duration: WARM_UP_SECONDS },
   });
-  for (const [phase, run] of [['warm-up', result.warmup], ['round', result]] as const) {
+  for (const [phase, run] of [
+    ['warm-up', result.warmup],
+    ['round', result],
+  ] as const) {
     if (!run) continue;
     if (run.non2xx > 0 || run.errors > 0 || run['2xx'] === 0) {
-      const statuses = Object.entries(run.statusCodeStats).map(([status, { count }]) => `${count} × ${status}`).join(', ');
-      throw new Error(`${url}: the ${phase} had ${run.non2xx} non-2xx responses and ${run.errors} errors (${run.timeouts} timeouts); statuses: ${statuses || 'none'}`);
+      const statuses = Object.entries(run.statusCodeStats)
+        .map(([status, { count }]) => `${count} × ${status}`)
+        .join(', ');
+      throw new Error(
+        `${url}: the ${phase} had ${run.non2xx} non-2xx responses and ${run.errors} errors (${run.timeouts} timeouts); statuses: ${statuses || 'none'}`,
+      );
     }
   }
   return { reqPerSec: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
-import { PROJECT_ROOT } from '../../src/config';
+import { PROJECT_ROOT } from '../../src/shared/projectRoot';
 
 /**
  * The two servers `npm run bench:turns` compares, each as its own process. Both run compiled, as
@@ -19,7 +19,7 @@ export type Side = 'echo' | 'bot';
 const ECHO_SOURCE = resolve(PROJECT_ROOT, 'tests/bench/echoBot.ts');
 /** Where tsc would put it, under dist/ so it finds node_modules as the bot does. */
 const ECHO_OUTPUT = resolve(PROJECT_ROOT, 'dist/tests/bench/echoBot.js');
-const BOT_OUTPUT = resolve(PROJECT_ROOT, 'dist/src/index.js');
+const BOT_OUTPUT = resolve(PROJECT_ROOT, 'dist/src/app/main.js');
 
 /** A server that has not answered /healthz by then is broken, not slow. */
 const START_TIMEOUT_MS = 30_000;
@@ -34,10 +34,17 @@ const STOP_TIMEOUT_MS = 10_000;
  */
 export function build(): void {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  const config = ts.getParsedCommandLineOfConfigFile(resolve(PROJECT_ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    resolve(PROJECT_ROOT, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
   if (!config) throw new Error('tsconfig.json could not be read');
   // The map would point at a file nobody writes; Node reads neither without --enable-source-maps.
-  const { outputText } = ts.transpileModule(readFileSync(ECHO_SOURCE, 'utf8'), { compilerOptions: { ...config.options, sourceMap: false }, fileName: ECHO_SOURCE });
+  const { outputText } = ts.transpileModule(readFileSync(ECHO_SOURCE, 'utf8'), {
+    compilerOptions: { ...config.options, sourceMap: false },
+    fileName: ECHO_SOURCE,
+  });
   mkdirSync(dirname(ECHO_OUTPUT), { recursive: true });
   writeFileSync(ECHO_OUTPUT, outputText);
 }

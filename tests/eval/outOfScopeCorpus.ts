@@ -50,7 +50,8 @@ export function corpusReport(f: CorpusFigures, verbose = false): string {
   const misses = verbose ? f.answered.map((a) => `  wrong         ${a.question} → answer ${a.entryId}`) : [];
   return [
     `Out-of-scope corpus (${OUT_OF_SCOPE_FILE}): everyday questions from other domains, written blind to the knowledge base`,
-    `given a fact:         ${f.facts} of ${f.questions} (${p(f.facts)}; gate ≤ ${(100 * OUT_OF_SCOPE_FACT_GATE).toFixed(2)}%, issue #7's target ≤ ${(100 * OUT_OF_SCOPE_FACT_TARGET).toFixed(1)}%)`,
+    `given a fact:         ${f.facts} of ${f.questions} (${p(f.facts)}; gate ≤ ${(100 * OUT_OF_SCOPE_FACT_GATE).toFixed(2)}%, ` +
+      `issue #7's target ≤ ${(100 * OUT_OF_SCOPE_FACT_TARGET).toFixed(1)}%)`,
     `offered "did you mean": ${f.offers} (${p(f.offers)})`,
     `told "the page doesn't say" with a neighbouring answer: ${f.partials} (${p(f.partials)})`,
     ...misses,

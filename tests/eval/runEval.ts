@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../../src/config';
+import { PROJECT_ROOT } from '../../src/shared/projectRoot';
 import { DEFAULT_THRESHOLDS, judgeSearch, type DeciderOptions, type Decision, type Thresholds } from '../../src/faq/decide';
 import type { SearchResult } from '../../src/faq/retrieval/knowledgeIndex';
 import { committedRetrievalSettings } from '../../src/faq/ranking/model';
@@ -136,9 +136,11 @@ export function report(title: string, results: EvalResult[]): string {
   const outOfScope = results.filter((r) => r.case.category === 'out-of-scope' || r.case.category === 'near-miss').length;
   lines.push(
     '',
-    `in-scope correct:                     ${pct(f.inScopeCorrect, 1)}  (${inScope} cases; gate ≥ ${pct(GATES.inScopeCorrect, 1).trim()}, target ≥ ${pct(TARGETS.inScopeCorrect, 1).trim()})`,
+    `in-scope correct:                     ${pct(f.inScopeCorrect, 1)}  (${inScope} cases; ` +
+      `gate ≥ ${pct(GATES.inScopeCorrect, 1).trim()}, target ≥ ${pct(TARGETS.inScopeCorrect, 1).trim()})`,
     `wrong answers (all cases):            ${pct(f.wrong, 1)}  (gate ≤ ${pct(GATES.wrong, 1).trim()}, target ≤ ${pct(TARGETS.wrong, 1).trim()})`,
-    `out-of-scope and near-miss abstained: ${pct(f.outOfScopeAbstained, 1)}  (${outOfScope} cases; gate ≥ ${pct(GATES.outOfScopeAbstained, 1).trim()}, target ≥ ${pct(TARGETS.outOfScopeAbstained, 1).trim()})`,
+    `out-of-scope and near-miss abstained: ${pct(f.outOfScopeAbstained, 1)}  (${outOfScope} cases; ` +
+      `gate ≥ ${pct(GATES.outOfScopeAbstained, 1).trim()}, target ≥ ${pct(TARGETS.outOfScopeAbstained, 1).trim()})`,
     `small talk answered with a fact:      ${f.smallTalkFacts}  (gate and target 0)`,
   );
   return lines.join('\n');
@@ -162,8 +164,17 @@ export async function crossValidate(kb: KnowledgeBase, cases: EvalCase[], retrie
   const queries = await allQueries(kb, cases, retrieval);
   const results: EvalResult[] = [];
   for (let fold = 0; fold < FOLDS; fold++) {
-    const { model } = fitModel(queries.filter((q) => q.fold !== fold), retrieval);
-    results.push(...(await evaluate(kb, cases.filter((c) => caseFold(c) === fold), { model })));
+    const { model } = fitModel(
+      queries.filter((q) => q.fold !== fold),
+      retrieval,
+    );
+    results.push(
+      ...(await evaluate(
+        kb,
+        cases.filter((c) => caseFold(c) === fold),
+        { model },
+      )),
+    );
   }
   return results;
 }
@@ -183,7 +194,9 @@ function calibrationTable(results: EvalResult[]): string {
   for (let low = 0; low < 1; low += 0.1) {
     const inBin = results.flatMap((r) => {
       const top = judgedSearch(r.decision)?.search.candidates[0];
-      return top && top.confidence >= low && (top.confidence < low + 0.1 || low >= 0.9) ? [r.case.expect && 'answer' in r.case.expect && r.case.expect.answer === top.entry.id] : [];
+      return top && top.confidence >= low && (top.confidence < low + 0.1 || low >= 0.9)
+        ? [r.case.expect && 'answer' in r.case.expect && r.case.expect.answer === top.entry.id]
+        : [];
     });
     lines.push(`${low.toFixed(1)}–${(low + 0.1).toFixed(1)}   ${String(inBin.length).padStart(5)}   ${pct(inBin.filter(Boolean).length, inBin.length)}`);
   }
@@ -215,9 +228,13 @@ function thresholdTable(results: EvalResult[]): string {
         });
         const f = figures(rejudged);
         const disambiguated = rejudged.filter((r) => r.verdict === 'disambiguated').length / rejudged.length;
-        const current = answer === DEFAULT_THRESHOLDS.answer && clarifyFloor === DEFAULT_THRESHOLDS.clarifyFloor && clarifyMargin === DEFAULT_THRESHOLDS.clarifyMargin;
+        const current =
+          answer === DEFAULT_THRESHOLDS.answer && clarifyFloor === DEFAULT_THRESHOLDS.clarifyFloor && clarifyMargin === DEFAULT_THRESHOLDS.clarifyMargin;
         rows.push({
-          line: `${answer.toFixed(2).padStart(6)}  ${clarifyFloor.toFixed(2).padStart(5)}  ${clarifyMargin.toFixed(2).padStart(6)}  ${pct(f.inScopeCorrect, 1).padStart(16)}  ${pct(f.wrong, 1)}  ${pct(f.outOfScopeAbstained, 1).padStart(13)}  ${pct(disambiguated, 1).padStart(13)}${current ? '  ← current' : ''}`,
+          line:
+            `${answer.toFixed(2).padStart(6)}  ${clarifyFloor.toFixed(2).padStart(5)}  ${clarifyMargin.toFixed(2).padStart(6)}  ` +
+            `${pct(f.inScopeCorrect, 1).padStart(16)}  ${pct(f.wrong, 1)}  ${pct(f.outOfScopeAbstained, 1).padStart(13)}  ` +
+            `${pct(disambiguated, 1).padStart(13)}${current ? '  ← current' : ''}`,
           inScope: f.inScopeCorrect,
           wrong: f.wrong,
           oos: f.outOfScopeAbstained,
@@ -226,7 +243,10 @@ function thresholdTable(results: EvalResult[]): string {
     }
   }
   // The settings worth choosing between: no other is at least as good on all three figures and better on one.
-  const dominated = (a: (typeof rows)[number]) => rows.some((b) => b !== a && b.inScope >= a.inScope && b.wrong <= a.wrong && b.oos >= a.oos && (b.inScope > a.inScope || b.wrong < a.wrong || b.oos > a.oos));
+  const dominated = (a: (typeof rows)[number]) =>
+    rows.some(
+      (b) => b !== a && b.inScope >= a.inScope && b.wrong <= a.wrong && b.oos >= a.oos && (b.inScope > a.inScope || b.wrong < a.wrong || b.oos > a.oos),
+    );
   // Of settings with the same figures, the first (the lowest thresholds) stands for them all.
   const distinct = rows.filter((r, i) => rows.findIndex((o) => o.inScope === r.inScope && o.wrong === r.wrong && o.oos === r.oos) === i);
   const front = distinct.filter((r) => !dominated(r)).sort((a, b) => a.wrong - b.wrong || b.inScope - a.inScope);
@@ -238,20 +258,31 @@ function describeMisses(results: EvalResult[]): string {
     .filter((r) => r.verdict !== 'correct')
     .map((r) => {
       const d = r.decision;
-      const got = !d ? 'nothing' : d.kind === 'answer' ? `answer ${d.entry.id}` : d.kind === 'clarify' ? `did you mean ${d.options.map((e) => e.id).join('/')}` : d.kind;
+      const got = !d
+        ? 'nothing'
+        : d.kind === 'answer'
+          ? `answer ${d.entry.id}`
+          : d.kind === 'clarify'
+            ? `did you mean ${d.options.map((e) => e.id).join('/')}`
+            : d.kind;
       return `  ${r.verdict.padEnd(13)} [${r.case.category}] ${[...r.case.turns, r.case.say].join(' | ')} → ${got}; wanted ${JSON.stringify(r.case.expect)}`;
     })
     .join('\n');
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, cv: { type: 'boolean', default: false }, split: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { verbose: { type: 'boolean', default: false }, cv: { type: 'boolean', default: false }, split: { type: 'string' } },
+  });
   const kb = loadKnowledge(resolve(PROJECT_ROOT, 'knowledge'));
   if (values.cv) {
     const results = await crossValidate(kb, loadCases(resolve(PROJECT_ROOT, SPLITS.dev.file), kb));
     process.stdout.write(`${report(`Cross-validation (${FOLDS} folds) on the development split and the curated phrasings`, results)}\n`);
     if (values.verbose) process.stdout.write(`${describeMisses(results)}\n`);
-    process.stdout.write(`\nCalibration, out of fold:\n${calibrationTable(results)}\n\nThresholds, out of fold (settings no other beats on every figure):\n${thresholdTable(results)}\n`);
+    process.stdout.write(
+      `\nCalibration, out of fold:\n${calibrationTable(results)}\n\n` +
+        `Thresholds, out of fold (settings no other beats on every figure):\n${thresholdTable(results)}\n`,
+    );
     return;
   }
   for (const [name, split] of Object.entries(SPLITS)) {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PROJECT_ROOT } from '../../src/config';
+import { PROJECT_ROOT } from '../../src/shared/projectRoot';
 import { loadKnowledge } from '../../src/faq/knowledge/loadKnowledge';
 import { evaluate, figures, loadCases, type EvalResult } from './runEval';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../../src/config';
+import { PROJECT_ROOT } from '../../src/shared/projectRoot';
 import { loadKnowledge, type KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
 import { committedRetrievalSettings, DEFAULT_MODEL_FILE } from '../../src/faq/ranking/model';
 import { RETRIEVAL_GRID, type RetrievalSettings } from '../../src/faq/ranking/retrievalSettings';
@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   const { file } = fitModel(queries, retrieval);
   writeFileSync(DEFAULT_MODEL_FILE, `${JSON.stringify(file, null, 2)}\n`);
   const width = Math.max(...file.features.map((f) => f.length));
-  process.stdout.write(`${DEFAULT_MODEL_FILE}: ${file.fitted.queries} messages, ${file.fitted.answered} of them with the entry wanted among their candidates\n`);
+  process.stdout.write(
+    `${DEFAULT_MODEL_FILE}: ${file.fitted.queries} messages, ${file.fitted.answered} of them with the entry wanted among their candidates\n`,
+  );
   process.stdout.write(`  ${'bias'.padEnd(width)} ${file.bias.toFixed(3).padStart(8)}\n`);
   file.features.forEach((f, i) => process.stdout.write(`  ${f.padEnd(width)} ${file.weights[i]!.toFixed(3).padStart(8)}\n`));
   process.stdout.write(`  retrieval ${JSON.stringify(file.retrieval)}\n`);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../../src/projectRoot';
+import { PROJECT_ROOT } from '../../src/shared/projectRoot';
 import { fitConditionalLogit, type Query as Choice } from '../../src/faq/ranking/fit';
 import { EVIDENCE_AGAINST, featureVector, FEATURE_NAMES, type Evidence } from '../../src/faq/ranking/features';
 import { committedRetrievalSettings, RankingModel, type ModelFile } from '../../src/faq/ranking/model';
@@ -87,7 +87,10 @@ export function missingEntryQueries(kb: KnowledgeBase, model: RankingModel): Que
   for (const entry of kb.entries) {
     const index = KnowledgeIndex.fromKnowledge({ ...kb, entries: kb.entries.filter((e) => e !== entry) }, model);
     for (const phrasing of [entry.question, ...entry.phrasings]) {
-      queries.push({ ...choiceOf(foldOf(phrasing), index.search(index.analyse(phrasing), { minMatch: RETRIEVAL_FLOOR, limit: QUERY_LIMIT }).candidates, undefined), weight: MISSING_ENTRY_WEIGHT });
+      queries.push({
+        ...choiceOf(foldOf(phrasing), index.search(index.analyse(phrasing), { minMatch: RETRIEVAL_FLOOR, limit: QUERY_LIMIT }).candidates, undefined),
+        weight: MISSING_ENTRY_WEIGHT,
+      });
     }
   }
   return queries;
@@ -104,7 +107,9 @@ export const TRAINING_NEGATIVES_FILE = 'tests/eval/train-negatives.yaml';
  */
 export function trainingNegatives(file = resolve(PROJECT_ROOT, TRAINING_NEGATIVES_FILE)): EvalCase[] {
   const questions = z.array(z.string().trim().min(1)).min(1);
-  const parsed = z.strictObject({ otherDomains: questions, otherOrganisations: questions, amnestyUnanswered: questions }).safeParse(parse(readFileSync(file, 'utf8')));
+  const parsed = z
+    .strictObject({ otherDomains: questions, otherOrganisations: questions, amnestyUnanswered: questions })
+    .safeParse(parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const { otherDomains, otherOrganisations, amnestyUnanswered } = parsed.data;
   return [...otherDomains, ...otherOrganisations, ...amnestyUnanswered].map((say) => ({ category: 'out-of-scope', turns: [], say, expect: { abstain: true } }));
@@ -147,7 +152,11 @@ function round(x: number): number {
  * and lets cross-validation gather once for every fold.
  */
 export function gatheringModel(retrieval: RetrievalSettings): RankingModel {
-  return RankingModel.fromWeights(-6.6, FEATURE_NAMES.map((name) => (name === 'phrasingMatch' ? 12 : 0)), retrieval);
+  return RankingModel.fromWeights(
+    -6.6,
+    FEATURE_NAMES.map((name) => (name === 'phrasingMatch' ? 12 : 0)),
+    retrieval,
+  );
 }
 
 /** Every query, gathered with these retrieval settings (the committed ones unless said): the phrasings', the cases' and the training negatives'. */

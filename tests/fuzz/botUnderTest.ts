@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { PROJECT_ROOT } from '../../src/config';
+import { PROJECT_ROOT } from '../../src/shared/projectRoot';
 import type { Target } from './rawHttp';
 
 const START_TIMEOUT_MS = 20_000;
@@ -70,7 +70,7 @@ export class BotUnderTest {
   }
 
   static async start(env: Record<string, string>, watch: LogWatch): Promise<BotUnderTest> {
-    const child = spawn(process.execPath, ['--import=tsx', resolve(PROJECT_ROOT, 'src/index.ts')], {
+    const child = spawn(process.execPath, ['--import=tsx', resolve(PROJECT_ROOT, 'src/app/main.ts')], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,17 @@ import { bearer, clientHeaders, JSON_TYPE, postJson, type DraftRequest, type Gen
 import { nested, RawJson, type NestShape } from './jsonText';
 
 /** Where depth is hidden: each place keeps the fields the server checks valid, so the depth gets past validation. */
-const BOT_FRAMEWORK_PLACES = ['recipient', 'from', 'value', 'channelData', 'entities', 'conversation', 'attachments', 'membersAdded', 'suggestedActions'] as const;
+const BOT_FRAMEWORK_PLACES = [
+  'recipient',
+  'from',
+  'value',
+  'channelData',
+  'entities',
+  'conversation',
+  'attachments',
+  'membersAdded',
+  'suggestedActions',
+] as const;
 const DIRECT_LINE_PLACES = ['value', 'channelData', 'entities'] as const;
 
 /**
@@ -20,8 +30,17 @@ export function deepNesting(g: Gen): DraftRequest {
   if (rng.chance(0.2)) {
     const place = rng.pick(DIRECT_LINE_PLACES);
     const activity = postedActivity(g);
-    activity[place] = place === 'entities' ? [{ type: 'mention', mentioned: json.raw(deep) }] : place === 'channelData' ? { clientActivityID: g.canary(), x: json.raw(deep) } : json.raw(deep);
-    return postJson(`direct line: ${place} ${shape} ${depth} deep`, '/directline/conversations/{conv}/activities', json.stringify(activity), [JSON_TYPE, bearer('{convToken}'), ...clientHeaders(g)]);
+    activity[place] =
+      place === 'entities'
+        ? [{ type: 'mention', mentioned: json.raw(deep) }]
+        : place === 'channelData'
+          ? { clientActivityID: g.canary(), x: json.raw(deep) }
+          : json.raw(deep);
+    return postJson(`direct line: ${place} ${shape} ${depth} deep`, '/directline/conversations/{conv}/activities', json.stringify(activity), [
+      JSON_TYPE,
+      bearer('{convToken}'),
+      ...clientHeaders(g),
+    ]);
   }
 
   const place = rng.pick(BOT_FRAMEWORK_PLACES);

@@ -56,21 +56,49 @@ export function encodingLies(g: Gen): DraftRequest {
     () => request('brotli bomb (60 MB)', bomb('br'), [['content-encoding', 'br']]),
     () => request('deflate lie', json, [['content-encoding', 'deflate']]),
     () => request('brotli lie', Buffer.from('x'), [['content-encoding', 'br']]),
-    () => request('unknown encoding', json, [['content-encoding', rng.pick(['compress', 'zstd', 'x-gzip', 'identity', 'gzip, gzip', 'gzip, deflate', 'GZIP', '*', '', `x-${g.canary()}`])]]),
-    () => request('two Content-Encoding headers', gzip, [['content-encoding', 'gzip'], ['content-encoding', 'deflate']]),
+    () =>
+      request('unknown encoding', json, [
+        ['content-encoding', rng.pick(['compress', 'zstd', 'x-gzip', 'identity', 'gzip, gzip', 'gzip, deflate', 'GZIP', '*', '', `x-${g.canary()}`])],
+      ]),
+    () =>
+      request('two Content-Encoding headers', gzip, [
+        ['content-encoding', 'gzip'],
+        ['content-encoding', 'deflate'],
+      ]),
     () => request('Content-Length too short', json, [['content-length', String(rng.int(0, json.length - 1))]]),
-    () => request('Content-Length not a number', json, [['content-length', rng.pick(['abc', '-1', '1.5', '0x10', '99999999999999999999', ' 12', '+12', '1,2'])]]),
-    () => request('two different Content-Lengths', json, [['content-length', String(json.length)], ['content-length', String(json.length + 1)]]),
-    () => request('Content-Length and chunked', json, [['content-length', String(json.length)], ['transfer-encoding', 'chunked']]),
-    () => request('chunked, bad chunk size', Buffer.from(`${rng.pick(['zz', '-5', 'ffffffffffffffffff', '5;ext=' + 'x'.repeat(5000)])}\r\n${json}\r\n0\r\n\r\n`), [['transfer-encoding', 'chunked']]),
-    () => request('chunked, many small chunks', Buffer.concat([...[...json].map((byte) => Buffer.concat([Buffer.from('1\r\n'), Buffer.from([byte]), Buffer.from('\r\n')])), Buffer.from('0\r\n\r\n')]), [['transfer-encoding', 'chunked']]),
+    () =>
+      request('Content-Length not a number', json, [['content-length', rng.pick(['abc', '-1', '1.5', '0x10', '99999999999999999999', ' 12', '+12', '1,2'])]]),
+    () =>
+      request('two different Content-Lengths', json, [
+        ['content-length', String(json.length)],
+        ['content-length', String(json.length + 1)],
+      ]),
+    () =>
+      request('Content-Length and chunked', json, [
+        ['content-length', String(json.length)],
+        ['transfer-encoding', 'chunked'],
+      ]),
+    () =>
+      request('chunked, bad chunk size', Buffer.from(`${rng.pick(['zz', '-5', 'ffffffffffffffffff', '5;ext=' + 'x'.repeat(5000)])}\r\n${json}\r\n0\r\n\r\n`), [
+        ['transfer-encoding', 'chunked'],
+      ]),
+    () =>
+      request(
+        'chunked, many small chunks',
+        Buffer.concat([...[...json].map((byte) => Buffer.concat([Buffer.from('1\r\n'), Buffer.from([byte]), Buffer.from('\r\n')])), Buffer.from('0\r\n\r\n')]),
+        [['transfer-encoding', 'chunked']],
+      ),
     () => request('unknown Transfer-Encoding', json, [['transfer-encoding', rng.pick(['gzip', 'identity', 'chunked, gzip', 'xchunked'])]]),
     () =>
       request('Content-Length longer than the body', json, [['content-length', String(json.length + rng.int(1, 100_000))]], {
         expect: 'abandon',
         abandonAfterMs: 2000,
       }),
-    () => request('chunked without its last chunk', Buffer.from(`${json.length.toString(16)}\r\n${json}\r\n`), [['transfer-encoding', 'chunked']], { expect: 'abandon', abandonAfterMs: 2000 }),
+    () =>
+      request('chunked without its last chunk', Buffer.from(`${json.length.toString(16)}\r\n${json}\r\n`), [['transfer-encoding', 'chunked']], {
+        expect: 'abandon',
+        abandonAfterMs: 2000,
+      }),
   ];
   return rng.pick(variants)();
 }

@@ -27,5 +27,8 @@ export function massMembers(g: Gen): DraftRequest {
   // A few deliver their welcomes to the connector stand-in, one HTTP call each, instead of in the response.
   const expectReplies = rng.chance(0.75);
   if (!expectReplies) delete activity.deliveryMode;
-  return postJson(`${variant}${expectReplies ? ', expectReplies' : ', replies to the connector'}`, '/api/messages', JSON.stringify(activity), [JSON_TYPE, ...clientHeaders(g)]);
+  return postJson(`${variant}${expectReplies ? ', expectReplies' : ', replies to the connector'}`, '/api/messages', JSON.stringify(activity), [
+    JSON_TYPE,
+    ...clientHeaders(g),
+  ]);
 }

@@ -1,7 +1,7 @@
 import { clientHeaders, get, type DraftRequest, type Gen } from './hostileRequest';
 
 /** Files outside public/ that a traversal would want. */
-const TARGETS = ['package.json', '.env', 'src/index.ts', 'src/config.ts', 'data/state.sqlite', 'etc/passwd'] as const;
+const TARGETS = ['package.json', '.env', 'src/app/main.ts', 'src/app/config.ts', 'data/state.sqlite', 'etc/passwd'] as const;
 
 function traversal(g: Gen, target: string): string {
   const up = g.rng.int(1, 6);
@@ -36,11 +36,36 @@ export function pathsAndMethods(g: Gen): DraftRequest {
       () =>
         get(
           'odd /static name',
-          `/static/${rng.pick([`${g.canary()}`, 'chat.js%00.txt', '%00', 'chat.js%00', '', 'webchat-0.0.0.js', 'webchat-../../x.js', `${'n'.repeat(rng.int(1000, 12_000))}`, '%E3%8C%96'.repeat(500), 'chat.css;.js', 'CHAT.JS', 'chat.js.', '.%2e', '%ff%fe'])}`,
+          '/static/' +
+            rng.pick([
+              `${g.canary()}`,
+              'chat.js%00.txt',
+              '%00',
+              'chat.js%00',
+              '',
+              'webchat-0.0.0.js',
+              'webchat-../../x.js',
+              `${'n'.repeat(rng.int(1000, 12_000))}`,
+              '%E3%8C%96'.repeat(500),
+              'chat.css;.js',
+              'CHAT.JS',
+              'chat.js.',
+              '.%2e',
+              '%ff%fe',
+            ]),
           [['accept-encoding', rng.pick(['gzip', 'br', 'gzip;q=0', '*', 'x'.repeat(10_000)])]],
         ),
     ],
-    [15, () => get('unknown route', `/${rng.pick(['api', 'directline', 'admin', '.git', 'v3', 'api/messages/x'])}/${g.canary()}${rng.pick(['', '/', '//', '?a=1', '#x', '%00', '/%2e%2e/%2e%2e'])}`, clientHeaders(g))],
+    [
+      15,
+      () =>
+        get(
+          'unknown route',
+          `/${rng.pick(['api', 'directline', 'admin', '.git', 'v3', 'api/messages/x'])}/${g.canary()}` +
+            rng.pick(['', '/', '//', '?a=1', '#x', '%00', '/%2e%2e/%2e%2e']),
+          clientHeaders(g),
+        ),
+    ],
     [
       15,
       () => {

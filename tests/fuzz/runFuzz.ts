@@ -36,7 +36,11 @@ async function main(): Promise<void> {
   for (const report of failed) console.log(`${report.name}:\n  ${violationSummary(report.violations).join('\n  ')}\n`);
   if (late.length) console.log(`after the classes:\n  ${violationSummary(late).join('\n  ')}\n`);
   const verdict = failed.length === 0 && late.length === 0;
-  console.log(verdict ? `PASS: seed ${seed}, ${reports.reduce((sum, r) => sum + r.sent, 0)} requests, no violation` : `FAIL: ${failed.map((r) => r.name).join(', ')}${late.length ? `${failed.length ? ', ' : ''}late log leaks` : ''} (seed ${seed})`);
+  console.log(
+    verdict
+      ? `PASS: seed ${seed}, ${reports.reduce((sum, r) => sum + r.sent, 0)} requests, no violation`
+      : `FAIL: ${failed.map((r) => r.name).join(', ')}${late.length ? `${failed.length ? ', ' : ''}late log leaks` : ''} (seed ${seed})`,
+  );
   process.exitCode = verdict ? 0 : 1;
 }
 

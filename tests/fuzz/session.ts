@@ -53,7 +53,10 @@ const shorten = (text: string, max: number) => (text.length > max ? `${text.slic
 
 function describeRequest(request: HostileRequest): string {
   const preview = JSON.stringify(shorten(request.body.subarray(0, 200).toString('utf8'), 90));
-  return `#${request.index} [${shorten(request.variant, 70)}] ${request.method} ${shorten(request.path, 70)} (${request.body.length} B${request.body.length ? ` ${preview}` : ''})`;
+  return (
+    `#${request.index} [${shorten(request.variant, 70)}] ${request.method} ${shorten(request.path, 70)} ` +
+    `(${request.body.length} B${request.body.length ? ` ${preview}` : ''})`
+  );
 }
 
 function describeOutcome(outcome: Outcome): string {
@@ -127,7 +130,8 @@ export class FuzzSession {
     this.setups += 1;
     const client: [string, string] = ['x-forwarded-for', `fuzz-setup-${this.setups}`];
     const target = this.bot.target;
-    const start = (token: string) => json(target, 'POST', '/directline/conversations', [client, ['authorization', `Bearer ${token}`], ['content-type', 'application/json']], 201);
+    const start = (token: string) =>
+      json(target, 'POST', '/directline/conversations', [client, ['authorization', `Bearer ${token}`], ['content-type', 'application/json']], 201);
     const user = await json(target, 'GET', '/api/directline/token', [client], 200);
     const pool: DirectLineIds['pool'] = [];
     for (let i = 0; i < DIRECT_LINE_POOL; i += 1) {
@@ -172,7 +176,15 @@ export class FuzzSession {
         if (unanswered >= MAX_UNANSWERED) stopped ??= `${MAX_UNANSWERED} requests went unanswered`;
         if (stopped) return;
         inFlight.set(request.index, request);
-        const outcome = await send(this.bot.target, { ...request, path: fillPlaceholders(request.path, ids, request.index), headers: request.headers.map(([name, value]) => [name, fillPlaceholders(value, ids, request.index)]) }, REQUEST_TIMEOUT_MS);
+        const outcome = await send(
+          this.bot.target,
+          {
+            ...request,
+            path: fillPlaceholders(request.path, ids, request.index),
+            headers: request.headers.map(([name, value]) => [name, fillPlaceholders(value, ids, request.index)]),
+          },
+          REQUEST_TIMEOUT_MS,
+        );
         inFlight.delete(request.index);
         report.sent += 1;
         if (outcome.status !== undefined) report.latenciesMs.push(outcome.ms);
@@ -181,7 +193,11 @@ export class FuzzSession {
         const problem = judge(request, outcome);
         if (!problem) continue;
         if (problem === 'no answer') unanswered += 1;
-        report.violations.push({ kind: problem, text: `${describeRequest(request)} → ${describeOutcome(outcome)}`, request: `#${request.index} [${shorten(request.variant, 40)}]` });
+        report.violations.push({
+          kind: problem,
+          text: `${describeRequest(request)} → ${describeOutcome(outcome)}`,
+          request: `#${request.index} [${shorten(request.variant, 40)}]`,
+        });
       }
     };
     await Promise.all(Array.from({ length: plan.fuzzClass.concurrency }, worker));

@@ -12,6 +12,8 @@ import { RawJson } from './jsonText';
 function hostileText(g: Gen): { name: string; json: string } {
   const { rng } = g;
   const plain = (name: string, text: string) => ({ name, json: JSON.stringify(text) });
+  // "who is the secretary general" in mathematical bold letters.
+  const mathematical = '𝐰𝐡𝐨 𝐢𝐬 𝐭𝐡𝐞 𝐬𝐞𝐜𝐫𝐞𝐭𝐚𝐫𝐲 𝐠𝐞𝐧𝐞𝐫𝐚𝐥';
   const makers: (() => { name: string; json: string })[] = [
     () => plain('㌖ × 500', '㌖'.repeat(500)),
     () => {
@@ -28,12 +30,16 @@ function hostileText(g: Gen): { name: string; json: string } {
     () => ({ name: 'lone surrogates', json: `"who is \\ud800 the \\udfff secretary \\udbff\\ud800 general ${'\\ud83d'.repeat(rng.int(1, 500))}"` }),
     () => plain('NUL and controls', `who${'\u0000'.repeat(rng.int(1, 200))}is\u0001\u0007\u0008\u001b\u007f\u0085\u2028\u2029 the secretary general`),
     () => plain('RTL overrides', `\u202ewho is the secretary general\u202c \u2066\u2067\u2068${'\u202e\u202d'.repeat(rng.int(1, 500))}`),
-    () => plain('ANSI and OSC-8 escapes', `\u001b[2J\u001b[31mwho\u001b[0m \u001b]8;;http://192.0.2.1/\u0007is\u001b]8;;\u0007 \u001b]0;title\u0007 the secretary general`),
+    () =>
+      plain(
+        'ANSI and OSC-8 escapes',
+        `\u001b[2J\u001b[31mwho\u001b[0m \u001b]8;;http://192.0.2.1/\u0007is\u001b]8;;\u0007 \u001b]0;title\u0007 the secretary general`,
+      ),
     () => plain('emoji ZWJ sequences', '👩‍👩‍👧‍👦'.repeat(rng.int(100, 2000))),
     () => plain('case-folding expanders', rng.pick(['İ', 'ß', 'ΐ', 'ŉ', 'ﬓ']).repeat(rng.int(500, 4000))),
     () => plain('Hangul that decomposes', '각'.repeat(rng.int(500, 4000))),
     () => plain('fullwidth', 'ｗｈｏ　ｉｓ　ｔｈｅ　ｓｅｃｒｅｔａｒｙ　ｇｅｎｅｒａｌ？'.repeat(rng.int(1, 100))),
-    () => plain('mathematical letters', '𝐰𝐡𝐨 𝐢𝐬 𝐭𝐡𝐞 𝐬𝐞𝐜𝐫𝐞𝐭𝐚𝐫𝐲 𝐠𝐞𝐧𝐞𝐫𝐚𝐥'.repeat(rng.int(1, 200))),
+    () => plain('mathematical letters', mathematical.repeat(rng.int(1, 200))),
     () => plain('zero-width characters', `who${'\u200b\u200c\u200d\ufeff'.repeat(rng.int(100, 3000))}is`),
     () => plain('digit runs', rng.pick(['0', '+1 ', '(0', '00', '1-', '0.']).repeat(rng.int(1000, 10_000))),
     () => plain('@ runs', rng.pick(['a@', 'a@b.', '@a.co ', 'x.']).repeat(rng.int(1000, 10_000))),
@@ -57,7 +63,11 @@ export function unicodeText(g: Gen): DraftRequest {
     const field = rng.pick(['text', 'text', 'value']);
     if (field === 'value') activity.value = { ask: withCanary };
     else activity.text = withCanary;
-    return postJson(`direct line ${field}: ${hostile.name}`, '/directline/conversations/{conv}/activities', json.stringify(activity), [JSON_TYPE, bearer('{convToken}'), ...clientHeaders(g)]);
+    return postJson(`direct line ${field}: ${hostile.name}`, '/directline/conversations/{conv}/activities', json.stringify(activity), [
+      JSON_TYPE,
+      bearer('{convToken}'),
+      ...clientHeaders(g),
+    ]);
   }
   if (hostile.json.length > LEAN_ABOVE) {
     // Only a lean activity keeps text this long under the 64 KB limit, so it reaches the bot rather than a 413.

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyedPseudonymiser } from '../../src/privacy';
+import { keyedPseudonymiser } from '../../src/shared/privacy';
 
 /** Azurite's well-known development account; it is public and only ever valid against the emulator. */
 const ACCOUNT = 'devstoreaccount1';

@@ -2,14 +2,15 @@ import { resolve } from 'node:path';
 import { ConversationState, MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
-import { Responder } from '../../dialogs/respond';
+import { Conversation } from '../../dialogs/conversation';
 import { turnErrorHandler } from '../../src/bot/adapter';
-import { composeBot } from '../../src/bot/composeBot';
+import { composeBot } from '../../src/app/compose';
 import { createConversationAccessors } from '../../src/bot/state';
-import { PROJECT_ROOT } from '../../src/config';
+import { botVoice } from '../../src/bot/voice';
+import { PROJECT_ROOT } from '../../src/shared/projectRoot';
 import { Decider, type DeciderOptions } from '../../src/faq/decide';
 import { loadKnowledge } from '../../src/faq/knowledge/loadKnowledge';
-import { keyedPseudonymiser } from '../../src/privacy';
+import { keyedPseudonymiser } from '../../src/shared/privacy';
 import { memoryLogger } from './http';
 
 /** The keyed hash the test bot's storage keys use, so tests can find what it stored. */
@@ -19,7 +20,7 @@ export const knowledge = loadKnowledge(resolve(PROJECT_ROOT, 'knowledge'));
 export const decider = new Decider(knowledge);
 
 export function entry(id: string) {
-  const found = decider.index.entry(id);
+  const found = decider.entry(id);
   if (!found) throw new Error(`no entry ${id}`);
   return found;
 }
@@ -34,11 +35,11 @@ export function createTestBot(options: { storage?: Storage; dialog?: Dialog; dec
   return { adapter, storage, logger };
 }
 
-/** A DialogTestClient for a dialog built on a Responder whose follow-up memory lives in the client's own conversation state. */
-export function dialogClient(create: (responder: Responder) => Dialog): DialogTestClient {
+/** A DialogTestClient for a dialog built on a Conversation whose follow-up memory lives in the client's own conversation state. */
+export function dialogClient(create: (conversation: Conversation) => Dialog): DialogTestClient {
   const conversationState = new ConversationState(new MemoryStorage());
-  const responder = new Responder(decider, createConversationAccessors(conversationState).followUp);
-  return new DialogTestClient('directline', create(responder), undefined, undefined, conversationState);
+  const conversation = new Conversation(decider, createConversationAccessors(conversationState).followUp, botVoice(knowledge.topics));
+  return new DialogTestClient('directline', create(conversation), undefined, undefined, conversationState);
 }
 
 /** Every reply of a DialogTestClient turn, not only the first. */

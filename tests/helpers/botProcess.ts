@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { PROJECT_ROOT } from '../../src/config';
+import { PROJECT_ROOT } from '../../src/shared/projectRoot';
 
 const START_TIMEOUT_MS = 20_000;
 /** A bot that has not exited this long after SIGTERM is killed, so a failing test leaves no process behind. */
 const KILL_AFTER_MS = 15_000;
 
-export interface Exit {
+interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
@@ -34,11 +34,11 @@ export interface LaunchOptions {
 }
 
 /**
- * Runs the bot the way `npm start` does, as its own process (`node --import=tsx src/index.ts`), with only
+ * Runs the bot the way `npm start` does, as its own process (`node --import=tsx src/app/main.ts`), with only
  * PATH and `env` in its environment, and resolves once it logs that it is listening.
  */
 export async function startBotProcess(env: Record<string, string>, options: LaunchOptions = {}): Promise<BotProcess> {
-  const command = [process.execPath, '--import=tsx', resolve(PROJECT_ROOT, 'src/index.ts')];
+  const command = [process.execPath, '--import=tsx', resolve(PROJECT_ROOT, 'src/app/main.ts')];
   const [file, ...args] = options.wrap ? options.wrap(command) : command;
   const child = spawn(file!, args, {
     cwd: PROJECT_ROOT,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** How long installing Chromium may take, for the hooks that call ensureChromium. */
 export const CHROMIUM_INSTALL_TIMEOUT_MS = 15 * 60 * 1000;
@@ -17,7 +17,7 @@ const run = promisify(execFile);
  * install what they need rather than skip. Playwright's own browser download is not used: it cannot reach
  * its CDN here.
  */
-export async function ensureChromium(): Promise<string> {
+async function ensureChromium(): Promise<string> {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
   const options = { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, maxBuffer: 64 * 1024 * 1024 };
   try {

@@ -1,12 +1,15 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
-import { createLogger, type Logger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/shared/logger';
 
 /** A logger that keeps its lines, so tests can assert what is and is not logged. */
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return Object.assign(createLogger('debug', (line) => lines.push(line)), { lines });
+  return Object.assign(
+    createLogger('debug', (line) => lines.push(line)),
+    { lines },
+  );
 }
 
 let sequence = 0;

@@ -62,7 +62,12 @@ export function syntheticKnowledge(seed: number): SyntheticKnowledge {
           question,
           label: `Entry ${i}`,
           // As curated: a few words of the question, what "it" means after it.
-          subject: question.split(' ').filter((w) => !FUNCTION_WORDS.includes(w)).slice(0, 2).join(' ') || question,
+          subject:
+            question
+              .split(' ')
+              .filter((w) => !FUNCTION_WORDS.includes(w))
+              .slice(0, 2)
+              .join(' ') || question,
           phrasings: Array.from({ length: 5 }, () => phrase(word, 3, 10)),
           // The curated entries' answers average 29 words and their quotes 26: the index reads both.
           answer: phrase(word, 15, 45),

@@ -6,8 +6,30 @@ import { isQuestionWord, isStopWord } from './normalise';
  */
 
 const NUMBER_WORDS = new Set([
-  'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty', 'thirty',
-  'forty', 'fifty', 'hundred', 'hundreds', 'thousand', 'thousands', 'million', 'millions', 'billion', 'dozen', 'dozens',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'twenty',
+  'thirty',
+  'forty',
+  'fifty',
+  'hundred',
+  'hundreds',
+  'thousand',
+  'thousands',
+  'million',
+  'millions',
+  'billion',
+  'dozen',
+  'dozens',
 ]);
 const YEAR = /^(19|20)\d\d$/;
 /** Words that ask for a count or a share, before the thing counted. */
@@ -29,17 +51,17 @@ function isContent(word: string): boolean {
 export function countedByNumbers(folded: string): string[] {
   const words = folded.split(' ');
   const counted: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    if (!isNumber(words[i]!)) continue;
+  words.forEach((first, i) => {
+    if (!isNumber(first)) return;
     let taken = 0;
     for (let j = i + 1; j < words.length && taken < 3; j++) {
-      const word = words[j]!;
+      const word = words[j] ?? '';
       if (isNumber(word) || YEAR.test(word)) break;
       if (!isContent(word)) continue;
       counted.push(word);
       taken++;
     }
-  }
+  });
   return counted;
 }
 

@@ -3,7 +3,10 @@
  * "how many staff work there?". "there" after "is" or "are" is not one: "is there an office in Kenya?";
  * nor is "that" before a noun, which names what it means: "how often does that council meet?".
  */
-const PRONOUN = /\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|same|one|(?<!\b(is|are|was|were|be) )there)\b|\b(this|that|these|those)\b(?! (?!(is|was|are|were|does|do|did|has|have|had|will|would|can|could|mean|means|one|ones)\b)[a-z])/;
+const PRONOUN = new RegExp(
+  '\\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|same|one|(?<!\\b(is|are|was|were|be) )there)\\b' +
+    '|\\b(this|that|these|those)\\b(?! (?!(is|was|are|were|does|do|did|has|have|had|will|would|can|could|mean|means|one|ones)\\b)[a-z])',
+);
 /** The personal pronouns, which stand where the previous subject would: "who does it appoint?". */
 export const PERSONAL_PRONOUNS: ReadonlySet<string> = new Set(['it', 'they', 'them', 'he', 'him', 'she', 'her']);
 
@@ -14,8 +17,7 @@ const OWN_QUESTION = /\b(who|whom|whose|what|when|where|why|how|which)\b/;
 
 export type FollowUpCue =
   /** `beforePronoun` is the message up to its first pronoun: what the pronoun could mean within the message itself. */
-  | { kind: 'pronoun'; beforePronoun: string }
-  | { kind: 'ellipsis' };
+  { kind: 'pronoun'; beforePronoun: string } | { kind: 'ellipsis' };
 
 /**
  * How a message leans on the previous answer's subject: through a pronoun, which can only mean that

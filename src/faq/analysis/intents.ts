@@ -69,7 +69,26 @@ class Peeler {
  * are peeled off both ends before the patterns below, which must then match the whole message: small
  * talk is recognised only when it is all the message says.
  */
-const LEADING_FILLERS = fillers('ok(ay)?', 'oh', 'um+', 'er+', 'so', 'well', 'please', 'pls', 'plz', 'mate', 'bot', 'then', 'now', 'again', 'just', 'right', 'great', 'lol');
+const LEADING_FILLERS = fillers(
+  'ok(ay)?',
+  'oh',
+  'um+',
+  'er+',
+  'so',
+  'well',
+  'please',
+  'pls',
+  'plz',
+  'mate',
+  'bot',
+  'then',
+  'now',
+  'again',
+  'just',
+  'right',
+  'great',
+  'lol',
+);
 const TRAILING_FILLERS = fillers('ok(ay)?', 'please', 'pls', 'plz', 'mate', 'bot', 'then', 'now', 'thanks', 'thank you', 'lol', 'for now', 'x+');
 
 /** The folded message without its fillers, peeled one at a time, from the start while it has any. */
@@ -79,19 +98,117 @@ function core(folded: string): string {
   return words.text;
 }
 
+/** A group matching any of the alternatives, in this order: anyOf('a', 'b c') is '(a|b c)'. */
+const anyOf = (...alternatives: string[]) => `(${alternatives.join('|')})`;
+
 const COMMANDS: [Command, RegExp][] = [
-  ['help', /^((can you )?help( me)?|menu|options|commands|what can (you|i) (do|ask)( you)?( here| about)?|what (do|can) you (do|know|answer)|what do you know about|how does (this|it) work|how do i use (this|you)|who are you|what are you|what can you help( me)? with|what (questions|things) can i ask( you)?|what should i ask)$/],
+  [
+    'help',
+    new RegExp(
+      `^${anyOf(
+        '(can you )?help( me)?',
+        'menu',
+        'options',
+        'commands',
+        'what can (you|i) (do|ask)( you)?( here| about)?',
+        'what (do|can) you (do|know|answer)',
+        'what do you know about',
+        'how does (this|it) work',
+        'how do i use (this|you)',
+        'who are you',
+        'what are you',
+        'what can you help( me)? with',
+        'what (questions|things) can i ask( you)?',
+        'what should i ask',
+      )}$`,
+    ),
+  ],
   ['cancel', /^(cancel( (that|this|it))?|stop( (that|this|it))?|quit|exit|never ?mind|forget (it|that)|leave it|abort)$/],
-  ['restart', /^((lets? |can we |could we )?(start|begin) (over|again|afresh|from scratch)|restart|reset|(go )?back to (the )?(start|beginning)|from the (top|start)|new conversation)$/],
+  [
+    'restart',
+    new RegExp(
+      `^${anyOf(
+        '(lets? |can we |could we )?(start|begin) (over|again|afresh|from scratch)',
+        'restart',
+        'reset',
+        '(go )?back to (the )?(start|beginning)',
+        'from the (top|start)',
+        'new conversation',
+      )}$`,
+    ),
+  ],
 ];
 
 const THANKS = '(thanks|thank you|thank u|thanx|thx|ty|ta|cheers|much appreciated|appreciate it)';
-const BYE = '(bye|goodbye|good bye|bye bye|see (you|ya)( later| soon)?|catch (you|ya)( later| soon)?|cya|later|farewell|ttyl|cheerio|take care|im off|(i )?(gotta|got to|have to|must) go|speak soon|talk (later|soon)|good ?night|night|ciao)';
+const BYE = anyOf(
+  'bye',
+  'goodbye',
+  'good bye',
+  'bye bye',
+  'see (you|ya)( later| soon)?',
+  'catch (you|ya)( later| soon)?',
+  'cya',
+  'later',
+  'farewell',
+  'ttyl',
+  'cheerio',
+  'take care',
+  'im off',
+  '(i )?(gotta|got to|have to|must) go',
+  'speak soon',
+  'talk (later|soon)',
+  'good ?night',
+  'night',
+  'ciao',
+);
 
 const SMALL_TALK: [SmallTalk, RegExp][] = [
-  ['bye', new RegExp(`^((${THANKS} )?(and )?${BYE}( ${BYE})?( now)?|thats? (all|it|everything)( i needed)?( ${THANKS})?( ${BYE})?|no (more|further) questions|no thanks|nothing else|im (done|finished)|all done)$`)],
-  ['thanks', new RegExp(`^((great |perfect |brilliant |lovely |cool |nice )?${THANKS}( (a lot|so much|very much|again|loads|a million))?|many thanks|great|perfect|brilliant|lovely|cool|nice|awesome|got it|understood|that helps|(very )?helpful|(${THANKS} )?(that|this|thats) (was |is )?(very |really |super |so )?(helpful|useful|great|interesting|handy))$`)],
-  ['greeting', /^((hi|hello|hey|hiya|howdy|greetings|yo|hola|good (morning|afternoon|evening)|morning|afternoon|evening)( there| all| everyone| amnesty| friend)*( how are you( doing)?( today)?)?|how are you( doing)?( today)?|hows? it going)$/],
+  [
+    'bye',
+    new RegExp(
+      `^${anyOf(
+        `(${THANKS} )?(and )?${BYE}( ${BYE})?( now)?`,
+        `thats? (all|it|everything)( i needed)?( ${THANKS})?( ${BYE})?`,
+        'no (more|further) questions',
+        'no thanks',
+        'nothing else',
+        'im (done|finished)',
+        'all done',
+      )}$`,
+    ),
+  ],
+  [
+    'thanks',
+    new RegExp(
+      `^${anyOf(
+        `(great |perfect |brilliant |lovely |cool |nice )?${THANKS}( (a lot|so much|very much|again|loads|a million))?`,
+        'many thanks',
+        'great',
+        'perfect',
+        'brilliant',
+        'lovely',
+        'cool',
+        'nice',
+        'awesome',
+        'got it',
+        'understood',
+        'that helps',
+        '(very )?helpful',
+        `(${THANKS} )?(that|this|thats) (was |is )?(very |really |super |so )?(helpful|useful|great|interesting|handy)`,
+      )}$`,
+    ),
+  ],
+  [
+    'greeting',
+    new RegExp(
+      `^${anyOf(
+        anyOf('hi', 'hello', 'hey', 'hiya', 'howdy', 'greetings', 'yo', 'hola', 'good (morning|afternoon|evening)', 'morning', 'afternoon', 'evening') +
+          '( there| all| everyone| amnesty| friend)*( how are you( doing)?( today)?)?',
+        'how are you( doing)?( today)?',
+        'hows? it going',
+      )}$`,
+    ),
+  ],
 ];
 
 /**
@@ -104,8 +221,7 @@ export function recogniseCommand(folded: string): Command | undefined {
 }
 
 /** What the bot might be taken for, with an article: "a real person", "an AI", "automated". */
-const BEING =
-  '(a |an )?(real |live |actual )?(robot|bot|chatbot|chat bot|human|person|machine|computer|ai|human being|alive|automated|someone|anyone|program)';
+const BEING = '(a |an )?(real |live |actual )?(robot|bot|chatbot|chat bot|human|person|machine|computer|ai|human being|alive|automated|someone|anyone|program)';
 /** One of them, or a choice of them: "a real person or a bot", "a bot or not". */
 const BEINGS = `${BEING}( or (${BEING}|not))*`;
 
@@ -141,9 +257,25 @@ export function recogniseSmallTalk(folded: string): SmallTalk | undefined {
  * stand for the board?", "can I join?"): the page describes the movement, it gives no instructions.
  */
 const UNANSWERABLE: [string, RegExp][] = [
-  ['asks the time or date, which the bot cannot tell', /^(what|whats)( is)?( the)? (time|date|day|year)( is it)?( today| now| please)?$|^what (day|year|month) is it( today)?$/],
+  [
+    'asks the time or date, which the bot cannot tell',
+    /^(what|whats)( is)?( the)? (time|date|day|year)( is it)?( today| now| please)?$|^what (day|year|month) is it( today)?$/,
+  ],
   // "I'd like to know…" and "can I ask…" only frame a question.
-  ['asks how the user can do something; the page describes the movement and gives no instructions', /^((how|where|when|what) (do|can|could|should|would|must) i|(can|could|may|should|must) i|do i (need|have) to|how would i|i want to|i would like to|id like to)\b(?! (know|understand|ask|find out|learn|hear|check|see)\b)/],
+  [
+    'asks how the user can do something; the page describes the movement and gives no instructions',
+    new RegExp(
+      `^${anyOf(
+        '(how|where|when|what) (do|can|could|should|would|must) i',
+        '(can|could|may|should|must) i',
+        'do i (need|have) to',
+        'how would i',
+        'i want to',
+        'i would like to',
+        'id like to',
+      )}\\b(?! (know|understand|ask|find out|learn|hear|check|see)\\b)`,
+    ),
+  ],
 ];
 
 /** Why a message is one the page can never answer, or undefined. */
@@ -177,8 +309,21 @@ const TOPIC_FILLERS = fillers(
   'overview',
 );
 const TOPIC_TAILS = fillers(
-  'please', 'pls', 'plz', 'info(rmation)?', 'stuff', 'questions', 'topic', 'section', 'things', 'details', 'menu', 'options', 'overview',
-  'side of things', '(at|in|of|for) amnesty( international)?',
+  'please',
+  'pls',
+  'plz',
+  'info(rmation)?',
+  'stuff',
+  'questions',
+  'topic',
+  'section',
+  'things',
+  'details',
+  'menu',
+  'options',
+  'overview',
+  'side of things',
+  '(at|in|of|for) amnesty( international)?',
 );
 const ARTICLES = fillers('the', 'amnesty', 'amnestys', 'its');
 
@@ -233,7 +378,10 @@ function topicNames(topics: readonly TopicInfo[]): { names: TopicName[]; oneWord
   let cached = namesByTopics.get(topics);
   if (!cached) {
     const names = topics.flatMap((t) => [t.topic, t.label, ...t.aliases].map((n) => ({ topic: t.topic, name: foldText(n) })));
-    const oneWordNames = new Fuse(names.filter((n) => !n.name.includes(' ')), { keys: ['name'], threshold: TOPIC_NAME_TOLERANCE });
+    const oneWordNames = new Fuse(
+      names.filter((n) => !n.name.includes(' ')),
+      { keys: ['name'], threshold: TOPIC_NAME_TOLERANCE },
+    );
     cached = { names, oneWordNames };
     namesByTopics.set(topics, cached);
   }
@@ -241,7 +389,17 @@ function topicNames(topics: readonly TopicInfo[]): { names: TopicName[]; oneWord
 }
 
 const ORDINALS = ['first|1st|one|1', 'second|2nd|two|2', 'third|3rd|three|3'];
-const NONE = /^(none( of (these|those|them|the above))?|neither( of (these|those|them))?|no|nope|not (these|those|them|any of (these|those|them))|something else|none of the above)$/;
+const NONE = new RegExp(
+  `^${anyOf(
+    'none( of (these|those|them|the above))?',
+    'neither( of (these|those|them))?',
+    'no',
+    'nope',
+    'not (these|those|them|any of (these|those|them))',
+    'something else',
+    'none of the above',
+  )}$`,
+);
 
 /**
  * After a "did you mean", a reply that picks one of the offered questions: its number ("2"), its
@@ -249,7 +407,9 @@ const NONE = /^(none( of (these|those|them|the above))?|neither( of (these|those
  * which is then read as a new message.
  */
 export function recogniseOfferPick(folded: string, offered: readonly Entry[]): Entry | 'none' | undefined {
-  const picked = core(folded).replace(/^(the |number |option |no )/, '').replace(/ (one|please)$/, '');
+  const picked = core(folded)
+    .replace(/^(the |number |option |no )/, '')
+    .replace(/ (one|please)$/, '');
   if (NONE.test(picked)) return 'none';
   const byOrdinal = ORDINALS.findIndex((words) => new RegExp(`^(${words})$`).test(picked));
   if (byOrdinal >= 0) return offered[byOrdinal];
@@ -257,7 +417,21 @@ export function recogniseOfferPick(folded: string, offered: readonly Entry[]): E
 }
 
 /** Who someone may ask for instead of the bot. */
-const A_PERSON = '(a |an |some |one |the |your )?(real |actual |live )?(human|human being|person|people|someone|somebody|agent|operator|member of staff|staff|team|supporter care( team)?|support( team)?)';
+const A_PERSON = `(a |an |some |one |the |your )?(real |actual |live )?${anyOf(
+  'human',
+  'human being',
+  'person',
+  'people',
+  'someone',
+  'somebody',
+  'agent',
+  'operator',
+  'member of staff',
+  'staff',
+  'team',
+  'supporter care( team)?',
+  'support( team)?',
+)}`;
 /**
  * Asking for a person rather than the bot: "can I talk to a human", "speak to someone", "contact amnesty".
  * Read against the whole message, so "how do members contact their section" stays a question.

@@ -20,14 +20,19 @@ export class NameFinder {
     groups.forEach((g, group) => {
       for (const spelling of g.spellings) {
         const words = foldText(spelling).split(' ').filter(Boolean);
-        if (words.length === 0) continue;
+        const [first] = words;
+        if (first === undefined) continue;
         for (const w of words) this.words.add(w);
-        const list = this.byFirstWord.get(words[0]!) ?? [];
+        const list = this.byFirstWord.get(first) ?? [];
         list.push({ words, group });
-        this.byFirstWord.set(words[0]!, list);
+        this.byFirstWord.set(first, list);
       }
       for (const spelling of g.matchCase) {
-        this.caseSensitive.push({ spelling, pattern: new RegExp(`(?<![\\p{L}\\p{N}])${spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u'), group });
+        this.caseSensitive.push({
+          spelling,
+          pattern: new RegExp(`(?<![\\p{L}\\p{N}])${spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u'),
+          group,
+        });
       }
     });
   }
@@ -56,8 +61,8 @@ export class NameFinder {
     const found = new Set<number>();
     if (this.byFirstWord.size === 0 && this.caseSensitive.length === 0) return found;
     const words = folded.split(' ');
-    for (let i = 0; i < words.length; i++) {
-      for (const { words: spelling, group } of this.byFirstWord.get(words[i]!) ?? []) {
+    for (const [i, word] of words.entries()) {
+      for (const { words: spelling, group } of this.byFirstWord.get(word) ?? []) {
         if (spelling.every((w, k) => words[i + k] === w)) found.add(group);
       }
     }

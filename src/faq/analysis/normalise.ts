@@ -1,4 +1,4 @@
-import porter2 = require('wink-porter2-stemmer');
+import porter2 from 'wink-porter2-stemmer';
 import type { Synonym } from '../knowledge/schema';
 
 /**
@@ -181,12 +181,10 @@ export class SynonymRewriter {
       .map((s) => ({
         pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(s.phrase)}(?![\\p{L}\\p{N}])`, s.matchCase ? 'gu' : 'giu'),
         means: ` ${s.means} `,
-        firstWord: foldText(s.phrase).split(' ')[0]!,
+        firstWord: foldText(s.phrase).split(' ')[0] ?? '',
       }));
     this.firstWords = new Set(this.rules.map((r) => r.firstWord));
-    this.oneWordSynonyms = synonyms
-      .filter((s) => !s.matchCase && !foldText(s.phrase).includes(' '))
-      .map((s) => ({ word: foldText(s.phrase), means: s.means }));
+    this.oneWordSynonyms = synonyms.filter((s) => !s.matchCase && !foldText(s.phrase).includes(' ')).map((s) => ({ word: foldText(s.phrase), means: s.means }));
   }
 
   /** The text with its synonyms rewritten; the very same string when none applies. */

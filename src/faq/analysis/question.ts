@@ -6,8 +6,29 @@ import { questionType, type QuestionType } from './questionType';
 
 /** Words that only say what kind of answer is wanted: "how many?", "since when?", "how often?", "what year?". */
 const TYPE_CUE_WORDS: ReadonlySet<string> = new Set([
-  'many', 'much', 'often', 'long', 'frequently', 'regularly', 'soon', 'since', 'year', 'years', 'date', 'time',
-  'number', 'percentage', 'percent', 'proportion', 'share', 'fraction', 'big', 'large', 'come', 'reason', 'far',
+  'many',
+  'much',
+  'often',
+  'long',
+  'frequently',
+  'regularly',
+  'soon',
+  'since',
+  'year',
+  'years',
+  'date',
+  'time',
+  'number',
+  'percentage',
+  'percent',
+  'proportion',
+  'share',
+  'fraction',
+  'big',
+  'large',
+  'come',
+  'reason',
+  'far',
 ]);
 
 /**

@@ -36,8 +36,10 @@ export function roleOf(words: readonly string[], isSubject: (word: string) => bo
     if (between.includes('by')) return 'agent';
     return between.some((w) => PREPOSITIONS.has(w)) ? undefined : 'patient';
   }
-  if (!isParticiple(words[verb]!)) return 'agent';
+  if (!isParticiple(words[verb] ?? '')) return 'agent';
   const beforeSubject = words.slice(0, subject);
-  const passive = words.slice(subject + 1, verb).some((w) => PASSIVE_AUXILIARIES.has(w)) || (beforeSubject.some((w) => BE.has(w)) && !beforeSubject.some((w) => DO_AUXILIARIES.has(w)));
+  const passive =
+    words.slice(subject + 1, verb).some((w) => PASSIVE_AUXILIARIES.has(w)) ||
+    (beforeSubject.some((w) => BE.has(w)) && !beforeSubject.some((w) => DO_AUXILIARIES.has(w)));
   return passive ? 'patient' : 'agent';
 }

@@ -1,7 +1,7 @@
 import { editDistance } from './editDistance';
 
 /** Words shorter than this are never corrected: too many short words are one edit from each other. */
-export const MIN_CORRECTABLE_LENGTH = 4;
+const MIN_CORRECTABLE_LENGTH = 4;
 
 /**
  * Words longer than this are never corrected: no word a supporter means is longer ("internationalisation"
@@ -11,7 +11,7 @@ export const MIN_CORRECTABLE_LENGTH = 4;
 export const MAX_CORRECTABLE_LENGTH = 24;
 
 /** One typo in a short word, two in a long one. */
-export function maxEdits(word: string): number {
+function maxEdits(word: string): number {
   return word.length >= 8 ? 2 : 1;
 }
 

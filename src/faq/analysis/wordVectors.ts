@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../../projectRoot';
+import { PROJECT_ROOT } from '../../shared/projectRoot';
 
 /**
  * Word vectors small enough to load at start-up: a vocabulary of about 55,000 words (`npm run
@@ -41,7 +41,7 @@ export interface WordVectors {
 }
 
 /** Thrown for a file that is not a word-vector file of this version, or is damaged. */
-export class WordVectorsFileError extends Error {
+class WordVectorsFileError extends Error {
   constructor(file: string, problem: string) {
     super(`${file}: ${problem}`);
     this.name = 'WordVectorsFileError';
@@ -111,8 +111,9 @@ export function encodeWordVectors(vectors: ReadonlyMap<string, ArrayLike<number>
 }
 
 /** The vectors in a file written by encodeWordVectors; `file` names it in errors. */
-export function parseWordVectors(bytes: Buffer, file: string): WordVectors {
-  if (bytes.length < HEADER_BYTES) throw new WordVectorsFileError(file, `is ${bytes.length} bytes, shorter than the ${HEADER_BYTES}-byte header: truncated or not a word-vector file`);
+function parseWordVectors(bytes: Buffer, file: string): WordVectors {
+  if (bytes.length < HEADER_BYTES)
+    throw new WordVectorsFileError(file, `is ${bytes.length} bytes, shorter than the ${HEADER_BYTES}-byte header: truncated or not a word-vector file`);
   const parsed = headerSchema.safeParse({
     magic: bytes.toString('latin1', 0, 4),
     version: bytes.readUInt16LE(4),

@@ -14,9 +14,9 @@ import {
   type TopicInfo,
 } from './schema';
 
-export const SYNONYMS_FILE = 'synonyms.yaml';
-export const NAMES_FILE = 'names.yaml';
-export const DETAILS_FILE = 'details.yaml';
+const SYNONYMS_FILE = 'synonyms.yaml';
+const NAMES_FILE = 'names.yaml';
+const DETAILS_FILE = 'details.yaml';
 
 export interface KnowledgeBase {
   entries: Entry[];
@@ -37,17 +37,14 @@ export interface KnowledgeProblem {
 export class KnowledgeError extends Error {
   constructor(readonly problems: KnowledgeProblem[]) {
     super(
-      `The knowledge base has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
+      `The knowledge base has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` + problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
     );
     this.name = 'KnowledgeError';
   }
 }
 
 export function formatProblem(p: KnowledgeProblem): string {
-  const where = [p.file, p.entryId !== undefined ? `entry "${p.entryId}"` : undefined, p.field ? `field "${p.field}"` : undefined]
-    .filter(Boolean)
-    .join(', ');
+  const where = [p.file, p.entryId !== undefined ? `entry "${p.entryId}"` : undefined, p.field ? `field "${p.field}"` : undefined].filter(Boolean).join(', ');
   return `${where}: ${p.message}`;
 }
 
@@ -56,16 +53,18 @@ function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 function issuesToProblems(error: z.ZodError, file: string, entryId?: string, prefix: PropertyKey[] = []): KnowledgeProblem[] {
-  return error.issues.map((issue) => {
-    // zod reports unknown keys on the object itself; name the stray key as the field.
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
-    return keys.map((key) => ({
-      file,
-      entryId,
-      field: fieldPath([...prefix, ...issue.path, ...(key === undefined ? [] : [key])]) || undefined,
-      message: issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message,
-    }));
-  }).flat();
+  return error.issues
+    .map((issue) => {
+      // zod reports unknown keys on the object itself; name the stray key as the field.
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+      return keys.map((key) => ({
+        file,
+        entryId,
+        field: fieldPath([...prefix, ...issue.path, ...(key === undefined ? [] : [key])]) || undefined,
+        message: issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message,
+      }));
+    })
+    .flat();
 }
 
 function readYaml(path: string, file: string): { value?: unknown; problems: KnowledgeProblem[] } {
@@ -113,7 +112,7 @@ function crossCheck(entries: Entry[], fileOf: Map<Entry, string>): KnowledgeProb
   for (const entry of entries) {
     const first = byId.get(entry.id);
     if (first) {
-      problems.push({ file: fileOf.get(entry)!, entryId: entry.id, field: 'id', message: `is already used in ${fileOf.get(first)}` });
+      problems.push({ file: fileOf.get(entry) ?? '', entryId: entry.id, field: 'id', message: `is already used in ${fileOf.get(first)}` });
     } else {
       byId.set(entry.id, entry);
     }
@@ -121,15 +120,19 @@ function crossCheck(entries: Entry[], fileOf: Map<Entry, string>): KnowledgeProb
   const owner = new Map<string, Entry>();
   for (const entry of entries) {
     entry.related.forEach((id, i) => {
-      if (!byId.has(id)) problems.push({ file: fileOf.get(entry)!, entryId: entry.id, field: `related[${i}]`, message: `names "${id}", which no entry has` });
-      if (id === entry.id) problems.push({ file: fileOf.get(entry)!, entryId: entry.id, field: `related[${i}]`, message: 'names the entry itself' });
+      if (!byId.has(id))
+        problems.push({ file: fileOf.get(entry) ?? '', entryId: entry.id, field: `related[${i}]`, message: `names "${id}", which no entry has` });
+      if (id === entry.id) problems.push({ file: fileOf.get(entry) ?? '', entryId: entry.id, field: `related[${i}]`, message: 'names the entry itself' });
     });
     [entry.question, ...entry.phrasings].forEach((text, i) => {
-      const key = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      const key = text
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
       const other = owner.get(key);
       if (other && other !== entry) {
         const field = i === 0 ? 'question' : `phrasings[${i - 1}]`;
-        problems.push({ file: fileOf.get(entry)!, entryId: entry.id, field, message: `"${text}" is also a phrasing of "${other.id}"` });
+        problems.push({ file: fileOf.get(entry) ?? '', entryId: entry.id, field, message: `"${text}" is also a phrasing of "${other.id}"` });
       }
       owner.set(key, entry);
     });
@@ -160,7 +163,9 @@ export function loadKnowledge(dir: string): KnowledgeBase {
   };
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+      .sort();
   } catch (err) {
     throw new KnowledgeError([{ file: dir, message: `cannot be read (${(err as Error).message})` }]);
   }

@@ -1,22 +1,22 @@
 import { z } from 'zod';
 
 /** The three topics a supporter can ask about; each has one file in knowledge/. */
-export const TOPICS = ['governance', 'membership', 'offices'] as const;
-export const topicSchema = z.enum(TOPICS);
+const TOPICS = ['governance', 'membership', 'offices'] as const;
+const topicSchema = z.enum(TOPICS);
 export type Topic = z.infer<typeof topicSchema>;
 
-export const MAX_ANSWER_WORDS = 80;
-export const MIN_PHRASINGS = 5;
+const MAX_ANSWER_WORDS = 80;
+const MIN_PHRASINGS = 5;
 /** Teams falls back from buttons to a text list when a choice title is longer than 20 characters. */
-export const MAX_LABEL_CHARS = 20;
+const MAX_LABEL_CHARS = 20;
 
 const trimmed = z.string().trim().min(1, 'must not be empty');
 
-export function wordCount(text: string): number {
+function wordCount(text: string): number {
   return text.trim().split(/\s+/).filter(Boolean).length;
 }
 
-export const sourceSchema = z.strictObject({
+const sourceSchema = z.strictObject({
   title: trimmed,
   url: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
   /** When the source said this; stale facts are worded "As of <asOf>, …". */
@@ -47,7 +47,6 @@ export const entrySchema = z.strictObject({
   /** Entries a supporter is likely to ask about next. */
   related: z.array(z.string()).default([]),
 });
-export type EntryFile = z.infer<typeof entrySchema>;
 
 export const topicFileSchema = z.strictObject({
   topic: topicSchema,

@@ -46,7 +46,13 @@ function solve(a: number[][], b: number[]): number[] {
 }
 
 /** The penalised log-likelihood of the chosen alternatives, its gradient, and its negated Hessian. */
-function evaluate(queries: readonly (readonly number[][])[], chosen: readonly (number | undefined)[], counts: readonly number[], beta: readonly number[], l2: number) {
+function evaluate(
+  queries: readonly (readonly number[][])[],
+  chosen: readonly (number | undefined)[],
+  counts: readonly number[],
+  beta: readonly number[],
+  l2: number,
+) {
   const d = beta.length;
   let objective = 0;
   const gradient = beta.map((b, j) => (j === 0 ? 0 : -l2 * b));
@@ -62,7 +68,9 @@ function evaluate(queries: readonly (readonly number[][])[], chosen: readonly (n
     objective += count * ((picked === undefined ? 0 : utilities[picked]!) - top - Math.log(total));
     const p = weights.map((w) => w / total);
     const mean = new Array<number>(d).fill(0);
-    xs.forEach((x, a) => x.forEach((v, j) => (mean[j]! += p[a]! * v)));
+    xs.forEach((x, a) => {
+      x.forEach((v, j) => (mean[j]! += p[a]! * v));
+    });
     const x0 = picked === undefined ? undefined : xs[picked];
     for (let i = 0; i < d; i++) gradient[i]! += count * ((x0?.[i] ?? 0) - mean[i]!);
     xs.forEach((x, a) => {
@@ -86,7 +94,10 @@ export function fitConditionalLogit(queries: readonly Query[], l2: number, atMos
   // the rest refitted, until none is.
   const held = new Set<number>();
   for (;;) {
-    const fitted = fitUnconstrained(queries.map((q) => (held.size === 0 ? q : { ...q, candidates: q.candidates.map((x) => x.map((v, j) => (held.has(j) ? 0 : v))) })), l2);
+    const fitted = fitUnconstrained(
+      queries.map((q) => (held.size === 0 ? q : { ...q, candidates: q.candidates.map((x) => x.map((v, j) => (held.has(j) ? 0 : v))) })),
+      l2,
+    );
     const wrong = [...atMostZero].filter((j) => !held.has(j) && fitted.weights[j]! > 0);
     if (wrong.length === 0) return fitted;
     // The most positive first: holding it at 0 can bring the others back below 0.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../../projectRoot';
+import { PROJECT_ROOT } from '../../shared/projectRoot';
 import { featureVector, FEATURE_NAMES, type Evidence } from './features';
 import { retrievalSettingsSchema, type RetrievalSettings } from './retrievalSettings';
 
@@ -46,7 +46,8 @@ export class RankingModel {
     if (model.features.join(', ') !== names) {
       throw new Error(`${file}: field "features" is [${model.features.join(', ')}], but this build computes [${names}]: run npm run train`);
     }
-    if (model.weights.length !== FEATURE_NAMES.length) throw new Error(`${file}: field "weights" has ${model.weights.length} numbers for ${FEATURE_NAMES.length} features`);
+    if (model.weights.length !== FEATURE_NAMES.length)
+      throw new Error(`${file}: field "weights" has ${model.weights.length} numbers for ${FEATURE_NAMES.length} features`);
     return new RankingModel(model.bias, model.weights, Object.freeze({ ...model.retrieval }));
   }
 

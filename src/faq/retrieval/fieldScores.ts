@@ -12,7 +12,7 @@ import { grown } from './grown';
  */
 
 export const FIELDS = ['question', 'phrasings', 'answer', 'quotes'] as const;
-export type Field = (typeof FIELDS)[number];
+type Field = (typeof FIELDS)[number];
 
 /** BM25's usual parameters (Robertson and Zaragoza, 2009), not tuned here: the model weighs the result. */
 const K1 = 1.2;

@@ -3,7 +3,18 @@ import type { Entry, Topic } from '../knowledge/schema';
 import { isCommonWord } from '../analysis/commonWords';
 import { countedByNumbers, countedByQuestion } from '../analysis/counting';
 import { NameFinder } from '../analysis/names';
-import { boundedMessage, clauseWordsOf, foldText, isNumberWord, isQuestionWord, isStopWord, stem, SynonymRewriter, tokenize, type Token } from '../analysis/normalise';
+import {
+  boundedMessage,
+  clauseWordsOf,
+  foldText,
+  isNumberWord,
+  isQuestionWord,
+  isStopWord,
+  stem,
+  SynonymRewriter,
+  tokenize,
+  type Token,
+} from '../analysis/normalise';
 import { mayAskType, questionType, type QuestionType } from '../analysis/questionType';
 import { Analyser, type Question } from '../analysis/question';
 import { roleOf, type Role } from '../analysis/roles';
@@ -37,7 +48,7 @@ export interface Candidate {
   matchedPhrasing: string;
 }
 
-export interface Correction {
+interface Correction {
   typed: string;
   read: string;
 }
@@ -152,7 +163,7 @@ function byDocumentFrequency(stemOfWord: ReadonlyMap<string, number>, frequency:
 }
 
 /** Best first; ties by id, so the order never depends on the order entries were read in. */
-export function byRank(a: Candidate, b: Candidate): number {
+function byRank(a: Candidate, b: Candidate): number {
   return b.confidence - a.confidence || a.entry.id.localeCompare(b.entry.id);
 }
 
@@ -498,7 +509,9 @@ export class KnowledgeIndex {
       entryVectorStart.push(entryVectorRows.length);
     }
     this.vectorMatrix = new Float32Array(rows.length * vectors.dimension);
-    rows.forEach((row, i) => this.vectorMatrix.set(row, i * vectors.dimension));
+    rows.forEach((row, i) => {
+      this.vectorMatrix.set(row, i * vectors.dimension);
+    });
     this.entryVectorStart = Int32Array.from(entryVectorStart);
     this.entryVectorRows = Int32Array.from(entryVectorRows);
     table.words.forEach((word, id) => {
@@ -641,7 +654,11 @@ export class KnowledgeIndex {
     return (entry) => {
       const roles = new Set<Role>();
       for (const wording of [entry.question, ...entry.phrasings]) {
-        const role = roleOf(this.clauseWords(wording), (w) => subjectStems.has(stem(w)), (w) => verbs.has(stem(w)));
+        const role = roleOf(
+          this.clauseWords(wording),
+          (w) => subjectStems.has(stem(w)),
+          (w) => verbs.has(stem(w)),
+        );
         if (role) roles.add(role);
       }
       return roles;
@@ -651,7 +668,11 @@ export class KnowledgeIndex {
   /** The role a pronoun plays in the question: "who does it appoint?" has it acting, "who appoints it?" acted on. */
   pronounRole(question: Question, pronouns: ReadonlySet<string>): Role | undefined {
     const verbs = new Set(question.tokens.filter((t) => !t.isQuestionWord).map((t) => t.stem));
-    return roleOf(question.clauseWords, (w) => pronouns.has(w), (w) => verbs.has(stem(w)));
+    return roleOf(
+      question.clauseWords,
+      (w) => pronouns.has(w),
+      (w) => verbs.has(stem(w)),
+    );
   }
 
   /**
@@ -799,7 +820,9 @@ export class KnowledgeIndex {
       // is counted: the check is for words it knows.
       const countedStems = counted.flatMap((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId ?? []);
       // But people qualified by a word it has never seen ("how many homeless people") are people no entry counts.
-      const countsStrangers = question.peopleQualifiers.some((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId === undefined);
+      const countsStrangers = question.peopleQualifiers.some(
+        (word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId === undefined,
+      );
       // The typed words, as the semantic feature and the shares of unknown and corrected words read them.
       const words: MessageWord[] = [];
       let typedWeight = 0;
@@ -815,7 +838,18 @@ export class KnowledgeIndex {
       }
       const share = (part: number) => (typedWeight === 0 ? 0 : part / typedWeight);
       const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && !this.detailStems.has(r.token.stem));
-      const asked = { type, specifiers, countedStems, countsStrangers, namedSubjects, words, unknownShare: share(unknownWeight), correctedShare: share(correctedWeight), messageWeight, saysMoreThanDetails };
+      const asked = {
+        type,
+        specifiers,
+        countedStems,
+        countsStrangers,
+        namedSubjects,
+        words,
+        unknownShare: share(unknownWeight),
+        correctedShare: share(correctedWeight),
+        messageWeight,
+        saysMoreThanDetails,
+      };
       const questionStems = new Set<number>();
       for (const r of typed) if (r.token.isQuestionWord && r.stemId !== undefined) questionStems.add(r.stemId);
       return { ...empty, candidates: this.rank(stemsOfMessage, questionStems, messageWeight, asked, options) };
@@ -890,7 +924,8 @@ export class KnowledgeIndex {
       if (Math.min(1, (essential + cheap) / messageWeight) * coverageBound < wanted) continue;
       let message = 0;
       const entryStems = this.entryStems;
-      for (let i = entryStems.start[entryIndex]!; i < entryStems.start[entryIndex + 1]!; i++) message += messageGain[entryStems.items[i]!]! * entryStems.credit[i]!;
+      for (let i = entryStems.start[entryIndex]!; i < entryStems.start[entryIndex + 1]!; i++)
+        message += messageGain[entryStems.items[i]!]! * entryStems.credit[i]!;
       const messageCoverage = message / messageWeight;
       if (messageCoverage < wanted) continue;
 
@@ -940,7 +975,9 @@ export class KnowledgeIndex {
 
   /** The retrieved entries with the model's confidence in each, best first, cut to the limit. */
   private scored(retrieved: readonly Retrieved[], asked: AskedFor, options: SearchOptions): Candidate[] {
-    const evidence = retrieved.map((r) => this.evidence(r, asked, options, r.match - retrieved.reduce((most, o) => (o === r ? most : Math.max(most, o.match)), 0)));
+    const evidence = retrieved.map((r) =>
+      this.evidence(r, asked, options, r.match - retrieved.reduce((most, o) => (o === r ? most : Math.max(most, o.match)), 0)),
+    );
     const candidates = retrieved.map((r, i): Candidate => {
       const entry = this.entries[r.entryIndex]!;
       const own = this.entrySpecifiers.get(r.entryIndex);
@@ -949,7 +986,14 @@ export class KnowledgeIndex {
       const lacksOnlyDetails = asked.specifiers.every((s) => own?.has(s) || s.startsWith('detail:'));
       const lacks = lacksOnlyDetails && !asked.saysMoreThanDetails && (evidence[i]!.detailMissing === 1 || evidence[i]!.typeUnanswerable === 1);
       const matchedPhrasing = this.phrasingText[r.matched] ?? entry.question;
-      return { entry, confidence: 0, match: r.match, evidence: evidence[i]!, matchedPhrasing, ...(lacks ? { coverageIfSaid: this.coverageIfSaid(r.entryIndex, evidence[i]!, asked) } : {}) };
+      return {
+        entry,
+        confidence: 0,
+        match: r.match,
+        evidence: evidence[i]!,
+        matchedPhrasing,
+        ...(lacks ? { coverageIfSaid: this.coverageIfSaid(r.entryIndex, evidence[i]!, asked) } : {}),
+      };
     });
     return this.withProbabilities(candidates, evidence).slice(0, options.limit ?? DEFAULT_LIMIT);
   }

@@ -19,8 +19,14 @@ export const postedActivitySchema = z.object({
   value: z.unknown().optional(),
   /** Web Chat's clientActivityID lives here; it must come back in the echo or Web Chat reports "Send failed". */
   channelData: z.looseObject({}, { error: 'must be an object' }).optional(),
-  entities: z.array(z.looseObject({ type: z.string() }), { error: 'must be an array of objects with a type' }).max(20).optional(),
-  attachments: z.array(z.looseObject({ contentType: z.string() }), { error: 'must be an array of objects with a contentType' }).max(10).optional(),
+  entities: z
+    .array(z.looseObject({ type: z.string() }), { error: 'must be an array of objects with a type' })
+    .max(20)
+    .optional(),
+  attachments: z
+    .array(z.looseObject({ contentType: z.string() }), { error: 'must be an array of objects with a contentType' })
+    .max(10)
+    .optional(),
 });
 
 /** The most a posted activity may take once parsed, so the transcripts' memory stays bounded. */

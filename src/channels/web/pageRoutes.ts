@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Request, Response, Server } from 'restify';
-import { PROJECT_ROOT } from '../config';
+import { PROJECT_ROOT } from '../../shared/projectRoot';
+import { routeParam } from '../http/routeParam';
 
 /**
  * The supporter-facing page at GET /, its script and style, and the pinned Web Chat bundle, all from this
@@ -17,7 +18,7 @@ const PUBLIC_DIR = resolve(PROJECT_ROOT, 'public');
 const WEBCHAT_ROOT = resolve(dirname(require.resolve('botframework-webchat')), '..');
 const WEBCHAT_VERSION = (JSON.parse(readFileSync(resolve(WEBCHAT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 /** The version is in the URL, so the bundle can be cached for good and an upgrade still reaches every browser. */
-export const WEBCHAT_URL = `/static/webchat-${WEBCHAT_VERSION}.js`;
+const WEBCHAT_URL = `/static/webchat-${WEBCHAT_VERSION}.js`;
 
 export interface PageOptions {
   /** Origins the browser's chat connects to besides this server (Azure Direct Line, in production). */
@@ -61,7 +62,7 @@ export function registerPageRoutes(server: Server, options: PageOptions): void {
   // About 3.9 MB, a quarter of that gzipped; compressed once, on first use, not at every start-up.
   let webChatGzipped: Promise<Buffer> | undefined;
 
-  // nosniff is on every response already (src/http/server.ts).
+  // nosniff is on every response already (src/channels/http/server.ts).
   const common = { 'Referrer-Policy': 'strict-origin-when-cross-origin' };
 
   server.get('/', async (_req: Request, res: Response) => {
@@ -76,11 +77,11 @@ export function registerPageRoutes(server: Server, options: PageOptions): void {
   });
 
   server.get('/static/:file', async (req: Request, res: Response) => {
-    const file = String(req.params.file ?? '');
+    const file = routeParam(req, 'file');
     if (`/static/${file}` === WEBCHAT_URL) {
-      const gzipped = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-      if (gzipped) webChatGzipped ??= promisify(gzip)(webChatBundle);
-      res.sendRaw(200, gzipped ? await webChatGzipped! : webChatBundle, {
+      const gzipped = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+      const body = gzipped ? await (webChatGzipped ??= promisify(gzip)(webChatBundle)) : webChatBundle;
+      res.sendRaw(200, body, {
         ...common,
         'Content-Type': 'text/javascript; charset=utf-8',
         ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}),

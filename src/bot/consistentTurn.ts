@@ -10,8 +10,8 @@ import {
   type StorageKeyFactory,
   type StoreItem,
 } from 'botbuilder';
-import type { Pseudonymiser } from '../privacy';
-import { ETAG_NEW_ITEM, EtagConflictError, isEtagConflict } from './etagConflict';
+import type { Pseudonymiser } from '../shared/privacy';
+import { ETAG_NEW_ITEM, EtagConflictError, isEtagConflict } from '../storage/etagConflict';
 
 /**
  * No lost updates. botbuilder's BotState.saveChanges writes with eTag `*`, so of two turns that read the
@@ -60,16 +60,16 @@ class ConditionalSaver {
   }
 
   async clear(context: TurnContext, clear: () => Promise<void>): Promise<void> {
-    const before: StateObject | undefined = this.state.get(context);
+    const before = this.state.get(context) as StateObject | undefined;
     await clear();
-    const after: StateObject | undefined = this.state.get(context);
+    const after = this.state.get(context) as StateObject | undefined;
     const persisted = before && this.persisted.get(before);
     // The empty state replaces the item that was read, so it is written against that item's eTag.
     if (after && persisted) this.persisted.set(after, { eTag: persisted.eTag, hash: '' });
   }
 
   async pending(context: TurnContext, force: boolean): Promise<PendingWrite | undefined> {
-    let current: StateObject | undefined = this.state.get(context);
+    let current = this.state.get(context) as StateObject | undefined;
     if (!current) {
       if (!force) return undefined;
       current = (await this.state.load(context)) as StateObject;
@@ -101,7 +101,7 @@ class ConditionalSaver {
     if (persisted.eTag !== WRITTEN) return persisted.eTag ?? ETAG_NEW_ITEM;
     // Saved earlier this turn. If storage still holds exactly what was written, nobody wrote since, and
     // its current eTag is the one to write against.
-    const stored = (await this.storage.read([key]))[key];
+    const stored = (await this.storage.read([key]))[key] as StateObject | undefined;
     if (stored && typeof stored.eTag === 'string' && calculateChangeHash(stored) === persisted.hash) return stored.eTag;
     throw new EtagConflictError('The state was changed by another writer after this turn saved it (eTag conflict).');
   }
@@ -240,7 +240,7 @@ function forkContext(context: TurnContext, activity: Partial<Activity>): TurnCon
  * keeping the change of a turn the user was told had failed.
  */
 function adoptTurnState(context: TurnContext, run: TurnContext, unsaved: readonly ConsistentState[] = []): void {
-  const unsavedObjects = new Set(unsaved.map((state) => state.get(run)).filter((cached) => cached !== undefined));
+  const unsavedObjects = new Set<unknown>(unsaved.map((state) => state.get(run) as unknown).filter((cached) => cached !== undefined));
   // BotState caches each state in turnState as { state, hash } under a private symbol.
   copyTurnState(run, context, (value) => !unsavedObjects.has((value as { state?: unknown } | undefined)?.state));
 }
@@ -269,7 +269,9 @@ async function saveStates(context: TurnContext, states: readonly ConsistentState
   await Promise.all(
     [...byStorage].map(async ([storage, group]) => {
       await storage.write(Object.fromEntries(group.map((write) => [write.key, write.item])));
-      group.forEach((write) => write.commit());
+      group.forEach((write) => {
+        write.commit();
+      });
     }),
   );
 }

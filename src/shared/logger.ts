@@ -29,11 +29,13 @@ const printable = (value: string) => value.split('\n').map(stripControls).join('
 /** One JSON object per line on stderr, so stdout stays free for tools and the lines are easy to ship. */
 export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
-  const at = (lvl: LogLevel) => (event: string, fields: LogFields = {}) => {
-    if (LOG_LEVELS.indexOf(lvl) > threshold) return;
-    const entry = { time: new Date().toISOString(), level: lvl, event, ...fields };
-    write(JSON.stringify(entry, (_key, value: unknown) => (typeof value === 'string' ? printable(value) : value)));
-  };
+  const at =
+    (lvl: LogLevel) =>
+    (event: string, fields: LogFields = {}) => {
+      if (LOG_LEVELS.indexOf(lvl) > threshold) return;
+      const entry = { time: new Date().toISOString(), level: lvl, event, ...fields };
+      write(JSON.stringify(entry, (_key, value: unknown) => (typeof value === 'string' ? printable(value) : value)));
+    };
   return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }
 

@@ -1,5 +1,5 @@
 import type { ServerOptions } from 'restify';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 
 /**
  * The logger restify is given in place of its own pino, which writes whole requests (body, names, tenant)
@@ -8,21 +8,29 @@ import type { Logger } from '../logger';
  * dropped unread. Its trace-level checks (`log.trace()` with no arguments) answer "not enabled".
  */
 export function frameworkLog(logger: Logger): NonNullable<ServerOptions['log']> {
-  const at = (write: Logger['warn']) => (...args: unknown[]) => {
-    if (args.length === 0) return true;
-    const message = args.find((arg): arg is string => typeof arg === 'string');
-    write('http_framework', { message: message?.slice(0, 200) });
-    return undefined;
-  };
+  const at =
+    (write: Logger['warn']) =>
+    (...args: unknown[]) => {
+      if (args.length === 0) return true;
+      const message = args.find((arg): arg is string => typeof arg === 'string');
+      write('http_framework', { message: message?.slice(0, 200) });
+      return undefined;
+    };
   const quiet = () => false;
   const log = {
     level: 'warn',
     trace: quiet,
     debug: quiet,
     info: quiet,
-    warn: at(logger.warn),
-    error: at(logger.error),
-    fatal: at(logger.error),
+    warn: at((event, fields) => {
+      logger.warn(event, fields);
+    }),
+    error: at((event, fields) => {
+      logger.error(event, fields);
+    }),
+    fatal: at((event, fields) => {
+      logger.error(event, fields);
+    }),
     child: () => log,
   };
   return log as unknown as NonNullable<ServerOptions['log']>;

@@ -2,7 +2,7 @@ import type { Request, Response } from 'restify';
 import { z } from 'zod';
 
 /** Deeper than any real activity (a Teams card submit nests about six), shallow enough to walk, clone and serialise. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 const text = (max: number) => z.string({ error: 'must be a string' }).max(max, `must be at most ${max} characters`);
 const account = z.looseObject(
@@ -20,7 +20,12 @@ export const activityBodySchema = z.looseObject({
   id: text(256).optional(),
   channelId: text(64).min(1, 'must not be empty'),
   conversation: z.looseObject(
-    { id: text(1024).min(1, 'must not be empty'), isGroup: z.boolean({ error: 'must be true or false' }).optional(), tenantId: text(128).optional(), conversationType: text(64).optional() },
+    {
+      id: text(1024).min(1, 'must not be empty'),
+      isGroup: z.boolean({ error: 'must be true or false' }).optional(),
+      tenantId: text(128).optional(),
+      conversationType: text(64).optional(),
+    },
     { error: 'is required and must be an object with an id' },
   ),
   serviceUrl: text(2048).optional(),
@@ -37,8 +42,14 @@ export const activityBodySchema = z.looseObject({
   recipient: account.optional(),
   membersAdded: z.array(account, { error: 'must be an array of accounts' }).optional(),
   membersRemoved: z.array(account, { error: 'must be an array of accounts' }).optional(),
-  entities: z.array(z.looseObject({ type: text(64) }), { error: 'must be an array of objects with a type' }).max(50, 'must have at most 50 entries').optional(),
-  attachments: z.array(z.looseObject({ contentType: text(256) }), { error: 'must be an array of objects with a contentType' }).max(20, 'must have at most 20 entries').optional(),
+  entities: z
+    .array(z.looseObject({ type: text(64) }), { error: 'must be an array of objects with a type' })
+    .max(50, 'must have at most 50 entries')
+    .optional(),
+  attachments: z
+    .array(z.looseObject({ contentType: text(256) }), { error: 'must be an array of objects with a contentType' })
+    .max(20, 'must have at most 20 entries')
+    .optional(),
   channelData: z
     .looseObject({ eventType: text(64).optional(), tenant: z.looseObject({ id: text(128).optional() }).optional() }, { error: 'must be an object' })
     .optional(),
@@ -57,10 +68,10 @@ export function sendError(res: Response, status: number, error: string, reason: 
 }
 
 /** Whether a parsed JSON value nests deeper than `max`; walked with a stack of its own, so any depth is safe to ask about. */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
+function nestsDeeperThan(value: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [current, depth] = next;
     if (typeof current !== 'object' || current === null) continue;
     if (depth > max) return true;
     for (const child of Object.values(current)) stack.push([child, depth + 1]);

@@ -1,18 +1,16 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import type { Logger } from '../logger';
+import type { Logger } from '../../shared/logger';
 import { sendError } from '../http/activityBody';
-import { clientAddress } from './clientAddress';
-import { newUserId, TOKEN_LIFETIME_SECONDS, type LocalTokens } from './localTokens';
-import type { RateLimiter } from './rateLimiter';
+import { clientAddress } from '../http/clientAddress';
+import { newUserId, TOKEN_LIFETIME_SECONDS, type LocalTokens } from '../local-directline/localTokens';
+import type { RateLimiter } from '../http/rateLimiter';
 
-export const TOKEN_PATH = '/api/directline/token';
+const TOKEN_PATH = '/api/directline/token';
 
 /** Where the page's chat connects: Azure Direct Line, the bot's own local endpoint, or nowhere. */
 export type ChatBackend =
-  | { kind: 'azure'; secret: string; tokenUrl: string; domain: string }
-  | { kind: 'local'; tokens: LocalTokens; domain: string }
-  | { kind: 'off' };
+  { kind: 'azure'; secret: string; tokenUrl: string; domain: string } | { kind: 'local'; tokens: LocalTokens; domain: string } | { kind: 'off' };
 
 export interface TokenEndpointOptions {
   backend: ChatBackend;
@@ -103,7 +101,11 @@ export function registerTokenEndpoint(server: Server, options: TokenEndpointOpti
 }
 
 /** The token service's answer, or undefined if it failed. Logs only what went wrong, never the secret or the token. */
-async function exchangeSecret(backend: Extract<ChatBackend, { kind: 'azure' }>, userId: string, logger: Logger): Promise<z.infer<typeof upstreamReplySchema> | undefined> {
+async function exchangeSecret(
+  backend: Extract<ChatBackend, { kind: 'azure' }>,
+  userId: string,
+  logger: Logger,
+): Promise<z.infer<typeof upstreamReplySchema> | undefined> {
   let response: globalThis.Response;
   try {
     response = await fetch(backend.tokenUrl, {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Activity } from 'botbuilder';
-import { RateLimiter, type RateDecision } from './rateLimiter';
+import { RateLimiter, type RateDecision } from '../http/rateLimiter';
 
 /**
  * The local Direct Line endpoint's conversations, in memory and bounded in count, in bytes and in time, per
@@ -118,7 +118,16 @@ export class ConversationStore {
       return { admitted: false, reason: 'store_full', retryAfterSeconds: this.retryAfter([...this.conversations.values()]) };
     }
     const now = this.now();
-    const conversation: Conversation = { id: randomBytes(18).toString('base64url'), userId, client, startedAt: now, transcript: [], dropped: 0, bytes: 0, lastActive: now };
+    const conversation: Conversation = {
+      id: randomBytes(18).toString('base64url'),
+      userId,
+      client,
+      startedAt: now,
+      transcript: [],
+      dropped: 0,
+      bytes: 0,
+      lastActive: now,
+    };
     this.conversations.set(conversation.id, conversation);
     return { admitted: true, conversation };
   }
@@ -159,7 +168,10 @@ export class ConversationStore {
     conversation.transcript.push({ activity: stored, bytes });
     conversation.bytes += bytes;
     this.totalBytes += bytes;
-    this.trim(conversation, () => conversation.transcript.length > this.limits.maxActivitiesPerConversation || conversation.bytes > this.limits.maxBytesPerConversation);
+    this.trim(
+      conversation,
+      () => conversation.transcript.length > this.limits.maxActivitiesPerConversation || conversation.bytes > this.limits.maxBytesPerConversation,
+    );
     this.fitTotal(conversation);
     return stored;
   }
@@ -201,7 +213,8 @@ export class ConversationStore {
   /** Drops the oldest activities while `over` holds, always keeping the newest for the browser to fetch. */
   private trim(conversation: Conversation, over: () => boolean): void {
     while (conversation.transcript.length > 1 && over()) {
-      const oldest = conversation.transcript.shift()!;
+      const oldest = conversation.transcript.shift();
+      if (!oldest) return;
       conversation.bytes -= oldest.bytes;
       this.totalBytes -= oldest.bytes;
       conversation.dropped += 1;

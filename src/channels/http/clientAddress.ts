@@ -16,7 +16,7 @@ export function clientAddress(req: Request, trustProxy: boolean): string {
 
 function withoutPort(address: string): string {
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
-  if (bracketed) return bracketed[1]!;
+  if (bracketed?.[1]) return bracketed[1];
   const ipv4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(address);
-  return ipv4WithPort ? ipv4WithPort[1]! : address;
+  return ipv4WithPort?.[1] ?? address;
 }

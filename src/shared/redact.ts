@@ -16,8 +16,14 @@
  * rather than using node:util stripVTControlCharacters, which takes seconds on "ESC" followed by 64 KB
  * of ";?": its parameter classes overlap and backtrack quadratically.
  */
-const ESCAPE_SEQUENCE =
-  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u0090\u0098\u009c-\u009f]*(?:\u0007|\u001b\\|\u009c)|\u001b[ -/]*[0-~]/g;
+const ESCAPE_SEQUENCE = new RegExp(
+  [
+    '(?:\\u001b\\[|\\u009b)[0-?]*[ -/]*[@-~]',
+    '(?:\\u001b[\\]PX^_]|[\\u0090\\u0098\\u009d-\\u009f])[^\\u0007\\u001b\\u0090\\u0098\\u009c-\\u009f]*(?:\\u0007|\\u001b\\\\|\\u009c)',
+    '\\u001b[ -/]*[0-~]',
+  ].join('|'),
+  'g',
+);
 
 /** Line and column breaks become a space rather than nothing, so the words either side stay apart. */
 const BREAK = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
@@ -61,8 +67,7 @@ const NORTH_AMERICAN = /(?<![\p{L}\p{N}+])(?:1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.
  * The letter sets are Royal Mail's, which keeps "A4 2pm" and the like out. An outward code alone ("SW1")
  * names a district, not a home, and is kept.
  */
-const POSTCODE =
-  /(?<![\p{L}\p{N}])(?:GIR ?0AA|[A-PR-UWYZ](?:\d\d?|[A-HK-Y]\d[\dABEHMNPRV-Y]?|\d[A-HJKPS-UW]) ?\d[ABD-HJLNP-UW-Z]{2})(?![\p{L}\p{N}])/giu;
+const POSTCODE = /(?<![\p{L}\p{N}])(?:GIR ?0AA|[A-PR-UWYZ](?:\d\d?|[A-HK-Y]\d[\dABEHMNPRV-Y]?|\d[A-HJKPS-UW]) ?\d[ABD-HJLNP-UW-Z]{2})(?![\p{L}\p{N}])/giu;
 
 const digitCount = (text: string) => text.replace(/\D/g, '').length;
 
@@ -83,13 +88,15 @@ function passesLuhn(digits: string): boolean {
  * spaced counts ("10 000 000 000 000") from passing the Luhn check by chance.
  */
 function cardEnd(parts: readonly string[], start: number): number | undefined {
-  if (parts[start]!.startsWith('0')) return undefined;
+  if (parts[start]?.startsWith('0') !== false) return undefined;
   let digits = '';
   let end: number | undefined;
-  for (let i = start; i < parts.length && digits.length + parts[i]!.length <= CARD_DIGITS.max; i += 2) {
-    digits += parts[i];
+  for (let i = start; i < parts.length; i += 2) {
+    const group = parts[i] ?? '';
+    if (digits.length + group.length > CARD_DIGITS.max) break;
+    digits += group;
     if (digits.length >= CARD_DIGITS.min && passesLuhn(digits)) end = i;
-    if (parts[i]!.length < CARD_DIGITS.group) break;
+    if (group.length < CARD_DIGITS.group) break;
   }
   return end;
 }
@@ -103,7 +110,7 @@ function redactCards(run: string): string {
   const out: string[] = [];
   for (let i = 0; i < parts.length; i += 2) {
     const end = cardEnd(parts, i);
-    out.push(end === undefined ? parts[i]! : '[card]', parts[(end ?? i) + 1] ?? '');
+    out.push(end === undefined ? (parts[i] ?? '') : '[card]', parts[(end ?? i) + 1] ?? '');
     if (end !== undefined) i = end;
   }
   return out.join('');

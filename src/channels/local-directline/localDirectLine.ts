@@ -2,13 +2,14 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { readActivity, sendError } from '../http/activityBody';
-import { errorFields, type Logger } from '../logger';
-import { pseudonymise } from '../privacy';
+import { errorFields, type Logger } from '../../shared/logger';
+import { pseudonymise } from '../../shared/privacy';
 import { botActivitySchema, MAX_POSTED_ACTIVITY_CHARS, postedActivitySchema, watermarkSchema } from './activitySchemas';
-import { clientAddress } from './clientAddress';
+import { clientAddress } from '../http/clientAddress';
+import { routeParam } from '../http/routeParam';
 import type { Conversation, ConversationStore, Refusal } from './conversationStore';
 import { newUserId, TOKEN_LIFETIME_SECONDS, type LocalTokens } from './localTokens';
-import type { RateLimiter } from './rateLimiter';
+import type { RateLimiter } from '../http/rateLimiter';
 
 /**
  * A Direct Line 3.0-compatible endpoint inside the bot, so that stock Web Chat
@@ -71,7 +72,7 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
   function authorised(req: Request, res: Response): Conversation | undefined {
     const token = bearer(req);
     const claims = token ? tokens.verify(token) : undefined;
-    const id = String(req.params.conversationId ?? '');
+    const id = routeParam(req, 'conversationId');
     if (!claims || claims.conv !== id) {
       sendError(res, 403, 'forbidden', 'the token is missing, invalid, expired or for another conversation');
       return undefined;
@@ -93,7 +94,12 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
   function refuseStart(res: Response, refusal: Refusal): void {
     res.header('Retry-After', String(refusal.retryAfterSeconds));
     if (refusal.reason === 'client_full') {
-      sendError(res, 429, 'too_many_conversations_for_client', `this address holds as many conversations as it may; close one or try again in ${refusal.retryAfterSeconds} s`);
+      sendError(
+        res,
+        429,
+        'too_many_conversations_for_client',
+        `this address holds as many conversations as it may; close one or try again in ${refusal.retryAfterSeconds} s`,
+      );
     } else {
       sendError(res, 503, 'too_many_conversations', `the local endpoint holds as many conversations as it can; try again in ${refusal.retryAfterSeconds} s`);
     }
@@ -201,11 +207,11 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
   });
 
   async function fromBot(req: Request, res: Response): Promise<void> {
-    if (!sameSecret(String(req.params.key ?? ''), connectorKey)) {
+    if (!sameSecret(routeParam(req, 'key'), connectorKey)) {
       sendError(res, 403, 'forbidden', 'unknown connector');
       return;
     }
-    const conversation = store.get(String(req.params.conversationId ?? ''));
+    const conversation = store.get(routeParam(req, 'conversationId'));
     if (!conversation) {
       sendError(res, 404, 'conversation_not_found', 'no such conversation');
       return;

@@ -1,14 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import type { Activity, CloudAdapter, TurnContext } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import restify, { type Next, type Request, type Response } from 'restify';
-import type { ActivityProcessor } from '../bot/adapter';
-import { registerWebChat, type WebChatOptions } from '../directline/webChat';
-import type { Logger } from '../logger';
+import type { ActivityProcessor } from '../../bot/adapter';
+import type { Logger } from '../../shared/logger';
 import { activityBodySchema, readActivity, sendError } from './activityBody';
 import { frameworkLog } from './frameworkLog';
-import { isLoopbackUrl } from '../loopback';
+import { isLoopbackUrl } from '../../shared/loopback';
 
-export interface Health {
+interface Health {
   status: 'ok' | 'degraded';
   store: 'up' | 'down';
   storage: string;
@@ -19,15 +17,16 @@ export interface Health {
 export interface ServerOptions {
   /** Authenticates and runs one Bot Framework activity. */
   process: ActivityProcessor;
-  /** For the local Direct Line endpoint, which hands the adapter activities of its own. */
-  adapter: CloudAdapter;
-  logic: (context: TurnContext) => Promise<void>;
   /** Without Bot Framework credentials, replies may go to loopback serviceUrls only (see the POST handler). */
   anonymous: boolean;
   /** Reports the store too: an instance whose store is down says so with a 503, so a load balancer can route around it. */
   health: () => Promise<Health>;
   logger: Logger;
-  webChat: WebChatOptions;
+  /**
+   * The other channels' routes (the website chat), added by the composition root so that this layer knows
+   * none of them; ownUrl is how the server reaches itself over loopback.
+   */
+  routes?: (server: restify.Server, ownUrl: () => string) => void;
 }
 
 /** Activities are small; a larger body is a mistake or an attack, not a question. */
@@ -36,14 +35,14 @@ const MAX_BODY_BYTES = 64 * 1024;
  * A request's headers and body must both arrive within this. Node's own timeouts are set to it too, but
  * Node checks them only every 30 s, so a body still arriving at the deadline is cut off here.
  */
-export const REQUEST_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
  * How this server reaches itself, for the local Direct Line endpoint's serviceUrl: over loopback, even when
  * it listens on every interface.
  */
 function ownUrl(server: restify.Server): string {
-  const { address, port } = server.address() as AddressInfo;
+  const { address, port } = server.address();
   const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
@@ -55,15 +54,19 @@ function ownUrl(server: restify.Server): string {
  */
 function refuseEncodedBodies(req: Request, res: Response, next: Next): void {
   const encoding = req.headers['content-encoding'];
-  if (encoding === undefined) return next();
+  if (encoding === undefined) {
+    next();
+    return;
+  }
   if (encoding.trim().toLowerCase() !== 'identity') {
     res.header('Connection', 'close');
     sendError(res, 415, 'unsupported_content_encoding', 'request bodies must not be compressed (Content-Encoding: identity)');
-    return next(false);
+    next(false);
+    return;
   }
   // restify's parser refuses any encoding it does not inflate, identity included, though it means "none".
   delete req.headers['content-encoding'];
-  return next();
+  next();
 }
 
 /** A body that trickles in is cut off at the deadline: 408, and the connection closed. */
@@ -75,17 +78,21 @@ function bodyDeadline(req: Request, res: Response, next: Next): void {
     req.socket.destroySoon();
   }, REQUEST_TIMEOUT_MS);
   timer.unref();
-  req.once('end', () => clearTimeout(timer));
-  req.once('close', () => clearTimeout(timer));
-  return next();
+  req.once('end', () => {
+    clearTimeout(timer);
+  });
+  req.once('close', () => {
+    clearTimeout(timer);
+  });
+  next();
 }
 
 function noSniff(_req: Request, res: Response, next: Next): void {
   res.header('X-Content-Type-Options', 'nosniff');
-  return next();
+  next();
 }
 
-export function createServer({ process, adapter, logic, anonymous, health, logger, webChat }: ServerOptions): restify.Server {
+export function createServer({ process, anonymous, health, logger, routes }: ServerOptions): restify.Server {
   const server = restify.createServer({ name: 'amnesty-movement-faq-bot', log: frameworkLog(logger) });
   server.server.headersTimeout = REQUEST_TIMEOUT_MS;
   server.server.requestTimeout = REQUEST_TIMEOUT_MS;
@@ -96,11 +103,14 @@ export function createServer({ process, adapter, logic, anonymous, health, logge
 
   // restify's own errors (bad JSON, too large, unknown route) keep their status but share our JSON shape,
   // with restify's own wording: never the route or body that was asked for.
-  server.on('restifyError', (_req: Request, _res: Response, err: { toJSON?: () => unknown; body?: { code?: string }; statusCode?: number }, callback: () => void) => {
-    const code = err.body?.code ?? 'Error';
-    err.toJSON = () => ({ error: code, reason: reasonFor(code) });
-    callback();
-  });
+  server.on(
+    'restifyError',
+    (_req: Request, _res: Response, err: { toJSON?: () => unknown; body?: { code?: string }; statusCode?: number }, callback: () => void) => {
+      const code = err.body?.code ?? 'Error';
+      err.toJSON = () => ({ error: code, reason: reasonFor(code) });
+      callback();
+    },
+  );
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     const activity = readActivity(req, res, activityBodySchema);
@@ -127,7 +137,7 @@ export function createServer({ process, adapter, logic, anonymous, health, logge
     res.send(report.status === 'ok' ? 200 : 503, report);
   });
 
-  registerWebChat(server, { adapter, logic, logger, ownUrl: () => ownUrl(server) }, webChat);
+  routes?.(server, () => ownUrl(server));
 
   return server;
 }

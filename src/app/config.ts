@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { LOG_LEVELS } from './logger';
-import { isLoopbackHost } from './loopback';
-import { containerNameSchema, STORAGE_KINDS, type StorageOptions } from './storage/storageOptions';
+import { LOG_LEVELS } from '../shared/logger';
+import { isLoopbackHost } from '../shared/loopback';
+import { containerNameSchema, STORAGE_KINDS, type StorageOptions } from '../storage/storageOptions';
 
-export { PROJECT_ROOT } from './projectRoot';
-import { PROJECT_ROOT } from './projectRoot';
+import { PROJECT_ROOT } from '../shared/projectRoot';
 
 const optionalText = z.string().trim().optional();
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -50,7 +49,12 @@ const httpsUrl = z.string().refine((value) => {
 function commaList<T extends z.ZodType<unknown, string>>(item: T) {
   return z
     .string()
-    .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
     .pipe(z.array(item));
 }
 
@@ -120,7 +124,11 @@ export const envSchema = z
      */
     HANDOFF_ADMIN_IDS: commaList(z.string().toLowerCase().regex(GUID, 'each entry must be an Entra object id (a GUID)')).default([]),
     /** A question open longer than this is brought up again in the experts' channel. */
-    HANDOFF_SLA_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+    HANDOFF_SLA_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(24),
     /** A ticket, and with it an email address, is kept at most this long; it is closed unanswered then. */
     HANDOFF_TTL_DAYS: z.coerce.number().positive().default(14),
     /** Where answers are emailed from, to supporters who left the chat: smtp://user:pass@host:587 or smtps://…. */
@@ -161,17 +169,27 @@ export const envSchema = z
     if (env.SMTP_URL && !env.SMTP_FROM) ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set' });
     // Tickets live in the state store, whose own retention would delete them first.
     if (env.HANDOFF_TENANT_ID && env.HANDOFF_ADMIN_IDS.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['HANDOFF_ADMIN_IDS'], message: "is required when HANDOFF_TENANT_ID is set: it names who may choose the experts' channel" });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HANDOFF_ADMIN_IDS'],
+        message: "is required when HANDOFF_TENANT_ID is set: it names who may choose the experts' channel",
+      });
     }
     if (env.HANDOFF_TENANT_ID && env.HANDOFF_TTL_DAYS > env.STATE_TTL_DAYS) {
-      ctx.addIssue({ code: 'custom', path: ['HANDOFF_TTL_DAYS'], message: `must be at most STATE_TTL_DAYS (${env.STATE_TTL_DAYS}): tickets are kept in the state store` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HANDOFF_TTL_DAYS'],
+        message: `must be at most STATE_TTL_DAYS (${env.STATE_TTL_DAYS}): tickets are kept in the state store`,
+      });
     }
     if (!env.MicrosoftAppId) {
       if (!isLoopbackHost(env.HOST) && !env.ALLOW_ANONYMOUS_ON_NETWORK) {
         ctx.addIssue({
           code: 'custom',
           path: ['HOST'],
-          message: `is ${env.HOST}, a network interface, but MicrosoftAppId is not set, so anyone could talk to the bot unauthenticated; set MicrosoftAppId, or HOST=127.0.0.1, or ALLOW_ANONYMOUS_ON_NETWORK=true to accept that`,
+          message:
+            `is ${env.HOST}, a network interface, but MicrosoftAppId is not set, so anyone could talk to the bot unauthenticated; ` +
+            'set MicrosoftAppId, or HOST=127.0.0.1, or ALLOW_ANONYMOUS_ON_NETWORK=true to accept that',
         });
       }
       for (const key of ['MicrosoftAppPassword', 'MicrosoftAppTenantId', 'MicrosoftAppType'] as const) {

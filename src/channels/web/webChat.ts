@@ -1,15 +1,14 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
-import { directLineDomain, isAnonymous, type Config } from '../config';
-import type { Logger } from '../logger';
-import { registerPageRoutes, withWebSocketOrigin } from '../web/pageRoutes';
-import { ConversationStore } from './conversationStore';
-import { LOCAL_DIRECT_LINE_PREFIX, registerLocalDirectLine } from './localDirectLine';
-import { LocalTokens } from './localTokens';
-import { RateLimiter } from './rateLimiter';
+import type { Logger } from '../../shared/logger';
+import { registerPageRoutes, withWebSocketOrigin } from './pageRoutes';
+import { ConversationStore } from '../local-directline/conversationStore';
+import { LOCAL_DIRECT_LINE_PREFIX, registerLocalDirectLine } from '../local-directline/localDirectLine';
+import { LocalTokens } from '../local-directline/localTokens';
+import { RateLimiter } from '../http/rateLimiter';
 import { registerTokenEndpoint, type ChatBackend } from './tokenEndpoint';
 
-/** The website chat's settings, from validated configuration. */
+/** The website chat's settings, from validated configuration (src/app/compose.ts). */
 export interface WebChatOptions {
   /** Azure Direct Line, when DIRECT_LINE_SECRET is set. */
   azure?: { secret: string; tokenUrl: string; domain: string };
@@ -21,16 +20,6 @@ export interface WebChatOptions {
   allowedOrigins: readonly string[];
   tokenRateLimit: number;
   trustProxy: boolean;
-}
-
-export function webChatOptions(config: Config): WebChatOptions {
-  return {
-    azure: config.DIRECT_LINE_SECRET ? { secret: config.DIRECT_LINE_SECRET, tokenUrl: config.DIRECT_LINE_TOKEN_URL, domain: directLineDomain(config) } : undefined,
-    localEndpoint: isAnonymous(config) && !config.DIRECT_LINE_SECRET,
-    allowedOrigins: config.ALLOWED_ORIGINS,
-    tokenRateLimit: config.TOKEN_RATE_LIMIT,
-    trustProxy: config.TRUST_PROXY,
-  };
 }
 
 export interface WebChatDependencies {

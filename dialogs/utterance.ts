@@ -1,0 +1,33 @@
+import type { Activity } from 'botbuilder';
+import type { Entry, SmallTalk, TopicInfo } from '../src/faq';
+
+/**
+ * What a dialog says, as data. The dialogs choose *what* to say; the bot's voice (src/bot/voice.ts) chooses
+ * how this turn's channel shows it, so the dialogs never import the bot.
+ */
+export type Utterance =
+  | { kind: 'help' }
+  | { kind: 'cancelled' }
+  | { kind: 'restarted' }
+  | { kind: 'smallTalk'; smallTalk: SmallTalk }
+  | { kind: 'answer'; entry: Entry; related: readonly Entry[] }
+  | { kind: 'didYouMean'; options: readonly Entry[] }
+  | { kind: 'partial'; entry: Entry }
+  | { kind: 'dontKnow' }
+  | { kind: 'topicOverview'; topic: TopicInfo }
+  | { kind: 'topicMenu'; entries: readonly Entry[] }
+  /** "Ask the supporter care team", with the question and the entry it concerns when there are any. */
+  | { kind: 'handoffOffer'; question?: string; entryId?: string; rated?: boolean }
+  | { kind: 'handoffQuestionPrompt' }
+  /** What will be sent and to whom; askEmail on the website, where the supporter may leave before the answer. */
+  | { kind: 'handoffConsent'; question: string; entryId?: string; askEmail: boolean; ttlDays: number }
+  | { kind: 'handoffNotSent' }
+  | { kind: 'handoffUnavailable' }
+  | { kind: 'handoffInvalidEmail' }
+  | { kind: 'handoffTooMany'; perHour: number }
+  | { kind: 'handoffStale' };
+
+/** How an utterance becomes an activity for a channel: the one thing the dialogs need of the bot. */
+export interface Voice {
+  render(what: Utterance, channelId: string | undefined): Partial<Activity>;
+}

@@ -1,0 +1,133 @@
+import type { Storage } from 'botbuilder';
+import type { Dialog } from 'botbuilder-dialogs';
+import { Conversation } from '../../dialogs/conversation';
+import { HandoffDialog } from '../../dialogs/handoffDialog';
+import { MainDialog } from '../../dialogs/mainDialog';
+import type { AdapterSettings } from '../bot/adapter';
+import { ConsistentConversationState } from '../bot/consistentTurn';
+import { FaqBot } from '../bot/faqBot';
+import { connectorMessenger } from '../bot/proactive';
+import { createConversationAccessors } from '../bot/state';
+import { botVoice } from '../bot/voice';
+import type { WebChatOptions } from '../channels/web/webChat';
+import { Decider, type DeciderOptions, type KnowledgeBase } from '../faq';
+import { HandoffDesk, type HandoffDeskOptions } from '../handoff/handoffDesk';
+import { smtpMailer } from '../handoff/mailer';
+import type { Messenger } from '../handoff/messenger';
+import { TicketStore } from '../handoff/ticketStore';
+import type { StateStore } from '../storage/createStorage';
+import type { CurationLog } from '../storage/curationLog';
+import type { Logger } from '../shared/logger';
+import type { Pseudonymiser } from '../shared/privacy';
+import { directLineDomain, isAnonymous, type Config } from './config';
+
+export interface ComposeOptions {
+  knowledge: KnowledgeBase;
+  storage: Storage;
+  /** Where unanswered questions are kept for curators; none in tools that only probe the bot. */
+  curation?: CurationLog;
+  /** Stands in for channel ids in storage keys and stored state: the store's, shared by its instances. */
+  pseudonymise: Pseudonymiser;
+  logger: Logger;
+  /** Replaces MainDialog, for tests of the bot's own behaviour around a dialog. */
+  dialog?: Dialog;
+  decider?: DeciderOptions;
+  /** Asking a person, when handoff is configured (HANDOFF_TENANT_ID). */
+  handoff?: HandoffSetup;
+}
+
+export interface HandoffSetup {
+  desk: HandoffDesk;
+  slaHours: number;
+  /** Whether answers can be emailed (SMTP_URL), and so whether website supporters are asked for an address. */
+  email: boolean;
+}
+
+/** Channels of the website, where a supporter may close the page before the answer comes. */
+const WEBSITE_CHANNELS = new Set(['directline', 'webchat']);
+
+/** The bot with its state and dialogs, the same for the server, the tests and `npm run ask`. */
+export function composeBot({ knowledge, storage, curation, pseudonymise, logger, dialog, decider: deciderOptions, handoff }: ComposeOptions): {
+  bot: FaqBot;
+  decider: Decider;
+} {
+  const decider = new Decider(knowledge, deciderOptions);
+  // Saved against the eTag it was read with, so two instances never silently overwrite each other.
+  const conversationState = new ConsistentConversationState(storage, pseudonymise);
+  const accessors = createConversationAccessors(conversationState);
+  const voice = botVoice(knowledge.topics);
+  const handoffDialog =
+    handoff &&
+    new HandoffDialog({
+      available: () => handoff.desk.available(),
+      asksEmail: (channelId) => handoff.email && WEBSITE_CHANNELS.has(channelId ?? ''),
+      ttlDays: handoff.desk.ttlDays,
+      voice,
+      handoffTimes: accessors.handoffTimes,
+    });
+  const bot = new FaqBot({
+    dialog: dialog ?? new MainDialog(new Conversation(decider, accessors.followUp, voice, handoff?.desk), handoffDialog),
+    accessors,
+    states: [conversationState],
+    curation,
+    isEntry: (id) => decider.entry(id) !== undefined,
+    pseudonymise,
+    topics: knowledge.topics,
+    logger,
+    ...(handoff ? { handoff: { desk: handoff.desk, slaHours: handoff.slaHours } } : {}),
+  });
+  return { bot, decider };
+}
+
+/** For tests of asking a person: a clock, how long a supporter counts as still in the chat, another messenger. */
+export type HandoffOverrides = Pick<HandoffDeskOptions, 'now' | 'chatPresenceMs'> & { messenger?: Messenger };
+
+/** The supporter care team's desk, when HANDOFF_TENANT_ID turns it on. */
+export function handoffSetup(
+  config: Config,
+  store: StateStore,
+  authentication: Parameters<typeof connectorMessenger>[0],
+  knowledge: KnowledgeBase,
+  logger: Logger,
+  overrides: HandoffOverrides | undefined,
+): HandoffSetup | undefined {
+  if (!config.HANDOFF_TENANT_ID) return undefined;
+  const mailer = config.SMTP_URL && config.SMTP_FROM ? smtpMailer(config.SMTP_URL, config.SMTP_FROM) : undefined;
+  const desk = new HandoffDesk({
+    store: new TicketStore(store.storage),
+    messenger: overrides?.messenger ?? connectorMessenger(authentication, config.MicrosoftAppId),
+    settings: { tenantId: config.HANDOFF_TENANT_ID, adminIds: config.HANDOFF_ADMIN_IDS, slaHours: config.HANDOFF_SLA_HOURS, ttlDays: config.HANDOFF_TTL_DAYS },
+    logger,
+    curation: store.curation,
+    entryQuestion: (id) => knowledge.entries.find((entry) => entry.id === id)?.question,
+    ...(mailer ? { mailer } : {}),
+    ...(overrides?.now ? { now: overrides.now } : {}),
+    ...(overrides?.chatPresenceMs !== undefined ? { chatPresenceMs: overrides.chatPresenceMs } : {}),
+  });
+  return { desk, slaHours: config.HANDOFF_SLA_HOURS, email: mailer !== undefined };
+}
+
+/** Who the bot is to the Bot Framework, as the adapter takes it. */
+export function adapterSettings(config: Config): AdapterSettings {
+  return {
+    ...(config.MicrosoftAppId ? { appId: config.MicrosoftAppId } : {}),
+    ...(config.MicrosoftAppPassword ? { appPassword: config.MicrosoftAppPassword } : {}),
+    ...(config.MicrosoftAppType ? { appType: config.MicrosoftAppType } : {}),
+    ...(config.MicrosoftAppTenantId ? { tenantId: config.MicrosoftAppTenantId } : {}),
+    ...(config.ToBotFromChannelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: config.ToBotFromChannelOpenIdMetadataUrl } : {}),
+    ...(config.ToBotFromEmulatorOpenIdMetadataUrl ? { emulatorOpenIdMetadataUrl: config.ToBotFromEmulatorOpenIdMetadataUrl } : {}),
+  };
+}
+
+/** The website chat: Azure Direct Line when a secret is set, else the bot's own endpoint when anonymous, else off. */
+export function webChatOptions(config: Config): WebChatOptions {
+  return {
+    ...(config.DIRECT_LINE_SECRET
+      ? { azure: { secret: config.DIRECT_LINE_SECRET, tokenUrl: config.DIRECT_LINE_TOKEN_URL, domain: directLineDomain(config) } }
+      : {}),
+    localEndpoint: isAnonymous(config) && !config.DIRECT_LINE_SECRET,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+    tokenRateLimit: config.TOKEN_RATE_LIMIT,
+    trustProxy: config.TRUST_PROXY,
+  };
+}

@@ -1,7 +1,0 @@
-import { basename, resolve } from 'node:path';
-
-/**
- * The project root, whether running from src/ under tsx or from dist/src/ after a build. Its own module so
- * that the FAQ core can find its data files without importing the configuration (and with it storage).
- */
-export const PROJECT_ROOT = ((parent) => (basename(parent) === 'dist' ? resolve(parent, '..') : parent))(resolve(__dirname, '..'));
