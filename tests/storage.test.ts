@@ -209,6 +209,16 @@ describe('State storage', () => {
     this.timeout(60_000);
     let azurite: Azurite;
     const opened: BlobStateStorage[] = [];
+    /** A blob store as the bot opens one, in a container of its own. */
+    const openBlobStore = () =>
+      createStorage({
+        kind: 'blob',
+        dataDir: 'unused',
+        connectionString: azurite.connectionString,
+        container: nextContainer(),
+        ttlDays: 30,
+        pseudonymKey: TEST_PSEUDONYM_KEY,
+      });
     const open = async (options: { container?: string; timeoutMs?: number } = {}) => {
       const storage = new BlobStateStorage({
         connectionString: azurite.connectionString,
@@ -260,14 +270,7 @@ describe('State storage', () => {
     });
 
     it('purges state blobs last written before the cutoff, and leaves curation records alone', async () => {
-      const store = await createStorage({
-        kind: 'blob',
-        dataDir: 'unused',
-        connectionString: azurite.connectionString,
-        container: nextContainer(),
-        ttlDays: 30,
-        pseudonymKey: TEST_PSEUDONYM_KEY,
-      });
+      const store = await openBlobStore();
       await store.storage.write({ [KEY]: { n: 1 }, 'emulator/users/user-1/': { n: 1 } });
       await store.curation.record({ kind: 'unanswered', question: 'What is the weather?' });
       expect(await store.purgeExpired(new Date(Date.now() + 29 * DAY_MS))).to.equal(0);
@@ -278,14 +281,7 @@ describe('State storage', () => {
     });
 
     it('keeps curation records as blobs: redacted, listed oldest first, filtered by date', async () => {
-      const store = await createStorage({
-        kind: 'blob',
-        dataDir: 'unused',
-        connectionString: azurite.connectionString,
-        container: nextContainer(),
-        ttlDays: 30,
-        pseudonymKey: TEST_PSEUDONYM_KEY,
-      });
+      const store = await openBlobStore();
       await store.curation.record({ kind: 'unanswered', question: 'Email me at a.b@example.org', topic: 'membership', at: new Date('2026-03-02T00:00:00Z') });
       await store.curation.record({ kind: 'feedback', entryId: 'icm-frequency', helpful: true, at: new Date('2026-03-01T00:00:00Z') });
       expect(await store.curation.list()).to.deep.equal([
