@@ -17,6 +17,7 @@ describe('word table', () => {
       "it's_here, isn't it? the 'quoted' word and a `tick`",
       "Amnesty's ''s x's's S'S",
       'organize, organized organizations realizes% pizza',
+      "whats whos, hows it going? Where's the whatsapp group",
       '85% of staff; 2011-2015 (1,000)',
       'Café naïve — “curly” ‘quotes’ and\ttabs\nnew lines',
       '   ',

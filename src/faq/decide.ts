@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from './knowledge/loadKnowledge';
 import type { Entry, Topic, TopicInfo } from './knowledge/schema';
-import { KnowledgeIndex, type Candidate, type SearchResult } from './retrieval/knowledgeIndex';
+import { KnowledgeIndex, RETRIEVE_LIMIT, type Candidate, type SearchResult } from './retrieval/knowledgeIndex';
 import { isCommonWord } from './analysis/commonWords';
 import type { QuestionType } from './analysis/questionType';
 import { PERSONAL_PRONOUNS } from './analysis/followUp';
@@ -84,8 +84,6 @@ export interface DecideContext {
  * 15 facts instead of 11: fewer weak candidates left the best one more of the probability.
  */
 export const RETRIEVAL_FLOOR = 0.3;
-/** How many candidates a decision's search keeps with keepAllCandidates: all that retrieval hands the model. */
-const ALL_CANDIDATES_LIMIT = 12;
 
 const fixed = (n: number) => n.toFixed(2);
 
@@ -124,7 +122,8 @@ export class Decider {
     this.index = KnowledgeIndex.fromKnowledge(kb, options.model);
     this.topics = kb.topics;
     this.thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
-    this.searchLimit = options.keepAllCandidates ? ALL_CANDIDATES_LIMIT : undefined;
+    // keepAllCandidates keeps all that retrieval hands the model.
+    this.searchLimit = options.keepAllCandidates ? RETRIEVE_LIMIT : undefined;
   }
 
   topic(topic: Topic): TopicInfo {

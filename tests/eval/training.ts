@@ -10,7 +10,7 @@ import { committedRetrievalSettings, RankingModel, type ModelFile } from '../../
 import type { RetrievalSettings } from '../../src/faq/ranking/retrievalSettings';
 import type { KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
 import { RETRIEVAL_FLOOR } from '../../src/faq/decide';
-import { KnowledgeIndex } from '../../src/faq/retrieval/knowledgeIndex';
+import { KnowledgeIndex, RETRIEVE_LIMIT } from '../../src/faq/retrieval/knowledgeIndex';
 import { decideCase, type EvalCase } from './runEval';
 
 /**
@@ -37,8 +37,6 @@ export const CASE_WEIGHT = 3;
  * message, which teaches the same thing.
  */
 export const NEGATIVE_WEIGHT = 0.3;
-/** How many candidates a phrasing query keeps: as many as retrieval hands the model in the bot. */
-const QUERY_LIMIT = 12;
 
 export interface Query extends Choice {
   fold: number;
@@ -69,7 +67,7 @@ export function phrasingQueries(kb: KnowledgeBase, model: RankingModel): Query[]
     for (const entry of kb.entries) {
       for (const phrasing of entry.phrasings) {
         if (foldOf(phrasing) !== fold) continue;
-        queries.push(choiceOf(fold, index.search(index.analyse(phrasing), { minMatch: RETRIEVAL_FLOOR, limit: QUERY_LIMIT }).candidates, entry.id));
+        queries.push(choiceOf(fold, index.search(index.analyse(phrasing), { minMatch: RETRIEVAL_FLOOR, limit: RETRIEVE_LIMIT }).candidates, entry.id));
       }
     }
   }
@@ -88,7 +86,7 @@ export function missingEntryQueries(kb: KnowledgeBase, model: RankingModel): Que
     const index = KnowledgeIndex.fromKnowledge({ ...kb, entries: kb.entries.filter((e) => e !== entry) }, model);
     for (const phrasing of [entry.question, ...entry.phrasings]) {
       queries.push({
-        ...choiceOf(foldOf(phrasing), index.search(index.analyse(phrasing), { minMatch: RETRIEVAL_FLOOR, limit: QUERY_LIMIT }).candidates, undefined),
+        ...choiceOf(foldOf(phrasing), index.search(index.analyse(phrasing), { minMatch: RETRIEVAL_FLOOR, limit: RETRIEVE_LIMIT }).candidates, undefined),
         weight: MISSING_ENTRY_WEIGHT,
       });
     }

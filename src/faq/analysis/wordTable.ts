@@ -1,4 +1,4 @@
-import { foldText, isPrintableAscii } from './normalise';
+import { foldText, isPrintableAscii, respelt } from './normalise';
 
 const SPACE = 32;
 const PERCENT = 37;
@@ -22,9 +22,6 @@ function isRegExpWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
-/** foldText's one rule that works on whole words: "-ize" spelt "-ise". */
-const IZE = /([a-z])iz(e|ed|es|ing|ation|ations)\b/g;
-
 /**
  * Numbers the words of texts as foldText would split them. Building the index of a large knowledge base
  * looks up about a million words; folding each text into a new string, splitting it and looking its words
@@ -35,7 +32,7 @@ const IZE = /([a-z])iz(e|ed|es|ing|ation|ations)\b/g;
 export class WordTable {
   /** The words as foldText spells them, by id. */
   readonly words: string[] = [];
-  /** What each word is looked up by: the folded characters before "-ize" becomes "-ise". */
+  /** What each word is looked up by: the folded characters before foldText's whole-word rules (respelt). */
   private readonly keys: string[] = [];
   private readonly hashes: number[] = [];
   /** Open addressing: a slot holds a word id, or -1. Kept at most half full. */
@@ -106,7 +103,7 @@ export class WordTable {
   private add(key: string, hash: number, slot: number): number {
     const id = this.words.length;
     this.keys.push(key);
-    this.words.push(key.includes('iz') ? key.replace(IZE, '$1is$2') : key);
+    this.words.push(respelt(key));
     this.hashes.push(hash);
     this.slots[slot] = id;
     if (this.words.length * 2 > this.slots.length) this.grow();

@@ -2,8 +2,9 @@
  * A conditional logit (multinomial choice among a message's candidates and "none of them"), L2-regularised
  * and fitted by Newton's method. Hand-written rather than taken from npm: the logistic-regression packages
  * there (ml-logistic-regression) fit one yes/no per row by plain gradient descent, with a learning rate to
- * tune and no penalty, and none fits a choice among a varying set; with twenty features the exact Newton
- * step is a 21 × 21 solve that converges in a handful of steps to the same weights every time.
+ * tune and no penalty, and none fits a choice among a varying set; with some twenty-five inputs the exact
+ * Newton step is a small linear solve (one row per input and one for the bias) that converges in a
+ * handful of steps to the same weights every time.
  */
 
 /** One message: its candidates' inputs, and which of them was the entry wanted, if any was. */

@@ -121,7 +121,7 @@ const ANSWER_CHECKED: ReadonlySet<QuestionType> = new Set(['quantity', 'time', '
 /** How many candidates a search returns unless asked for more. */
 const DEFAULT_LIMIT = 5;
 /** How many entries retrieval hands the model, at least: the best by match. */
-const RETRIEVE_LIMIT = 12;
+export const RETRIEVE_LIMIT = 12;
 
 /** An entry retrieval kept, with the match it was kept for. */
 interface Retrieved {
@@ -202,8 +202,8 @@ class FlatLists {
  * normalisation, or, when a word is unknown, as a typo of a known word. An entry matches by the
  * inverse-document-frequency weight of the message's words it knows, from any of its phrasings (or, for
  * less, its answer and quotes), combined with how much of its best-matching phrasing the message used.
- * Words the knowledge base has never seen weigh more than any known word, so a message that is mostly
- * about something else ("what's the weather in London?") matches little. The best matches then get their
+ * A word the knowledge base has never seen weighs as much as one that two entries use, ln(1 + N/2), so a
+ * message that is mostly about something else ("what's the weather in London?") matches little. The best matches then get their
  * evidence (src/faq/ranking/features.ts), and the ranking model gives each its probability.
  *
  * Built for large bases: stems are numbered, lists are flat typed arrays, and a search visits only the
