@@ -81,6 +81,7 @@ export default tseslint.config(
   ),
   layer(['src/shared/**'], [folder('(faq|bot|app|channels|storage|handoff|cards|tools|dialogs)')], 'shared helpers are the innermost layer'),
   layer(['src/storage/**', 'src/cards/**'], [folder('(bot|app|channels|handoff|tools|dialogs)')], 'storage and cards sit below the bot and its dialogs'),
+  layer(['src/curation/**'], [folder('(bot|app|channels|tools|dialogs|handoff)')], "the curators' tools work on the knowledge base, below the bot"),
   layer(['src/handoff/**'], [folder('(bot|app|channels|tools|dialogs)')], 'asking a person is a service the bot and dialogs use, not one that uses them'),
   layer(['dialogs/**'], [folder('(bot|app|channels|tools|storage)')], 'dialogs speak through dialogs/utterance.ts and never import the bot'),
   layer(['src/bot/**'], [folder('(app|channels|tools)')], 'the bot knows no channel and no composition root'),

@@ -38,7 +38,8 @@ export type Reply = Exclude<Decision, { kind: 'topic' }>;
  */
 export class Conversation {
   constructor(
-    private readonly decider: Decider,
+    /** The decider of the knowledge version served now: a curator's publish swaps it between turns. */
+    private readonly deciders: () => Decider,
     private readonly memory: StatePropertyAccessor<FollowUpMemory>,
     private readonly voice: Voice,
     private readonly handoff?: HandoffAvailability,
@@ -53,9 +54,9 @@ export class Conversation {
     const decided = context.turnState.get<Decision | undefined>(TURN_MEANING);
     if (decided) return decided;
     const memory = await this.memory.get(context, {});
-    const decision = this.decider.decide(context.activity.text ?? '', {
+    const decision = this.deciders().decide(context.activity.text ?? '', {
       topic,
-      lastEntry: memory.lastEntryId ? this.decider.entry(memory.lastEntryId) : undefined,
+      lastEntry: memory.lastEntryId ? this.deciders().entry(memory.lastEntryId) : undefined,
       offered: this.entries(memory.offeredIds ?? []),
     });
     context.turnState.set(TURN_MEANING, decision);
@@ -64,15 +65,15 @@ export class Conversation {
 
   /** The entry with this id, if the knowledge base still has it (a curator may have removed it). */
   entry(id: string): Entry | undefined {
-    return this.decider.entry(id);
+    return this.deciders().entry(id);
   }
 
   topic(topic: Topic): TopicInfo {
-    return this.decider.topic(topic);
+    return this.deciders().topic(topic);
   }
 
   entriesOf(topic: Topic): Entry[] {
-    return this.decider.entriesOf(topic);
+    return this.deciders().entriesOf(topic);
   }
 
   /** One thing to say, as this turn's channel shows it: for a prompt, which sends it itself. */
@@ -87,7 +88,7 @@ export class Conversation {
 
   /** The entries these ids name; an id the knowledge base no longer has (after a curator's edit) is skipped. */
   private entries(ids: readonly string[]): Entry[] {
-    return ids.map((id) => this.decider.entry(id)).filter((e): e is Entry => e !== undefined);
+    return ids.map((id) => this.deciders().entry(id)).filter((e): e is Entry => e !== undefined);
   }
 
   /** A topic menu changes the subject: follow-ups start afresh. */

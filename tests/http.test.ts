@@ -25,7 +25,7 @@ describe('HTTP endpoint (real server on 127.0.0.1)', () => {
     const response = await fetch(`${bot.url}/healthz`);
     expect(response.status).to.equal(200);
     const body = (await response.json()) as { entries: number };
-    expect(body).to.deep.equal({ status: 'ok', store: 'up', storage: 'memory', entries: body.entries, version: '0.1.0' });
+    expect(body).to.deep.equal({ status: 'ok', store: 'up', storage: 'memory', entries: body.entries, knowledge: 1, version: '0.1.0' });
     expect(body.entries).to.be.greaterThan(15);
   });
 

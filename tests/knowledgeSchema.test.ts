@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { formatProblem, KnowledgeError, loadKnowledge, type KnowledgeProblem } from '../src/faq/knowledge/loadKnowledge';
-import { topicFile, validEntry, writeKnowledgeDir } from './helpers/tempKnowledge';
+import { SOURCE, topicFile, validEntry, writeKnowledgeDir } from './helpers/tempKnowledge';
 
 function problemsOf(files: Record<string, unknown>): KnowledgeProblem[] {
   try {
@@ -23,16 +23,12 @@ describe('knowledge base schema', () => {
     const kb = loadKnowledge(writeKnowledgeDir({ 'governance.yaml': topicFile('governance', [validEntry()]) }));
     expect(kb.entries).to.have.length(1);
     expect(kb.entries[0]).to.include({ id: 'icm-frequency', topic: 'governance' });
-    expect(kb.entries[0]!.source).to.deep.equal({
-      title: 'The International Movement',
-      url: 'https://www.amnesty.org.uk/international-movement',
-      asOf: '2013',
-    });
+    expect(kb.entries[0]!.source).to.deep.equal(SOURCE);
     expect(kb.topics.map((t) => t.topic)).to.deep.equal(['governance']);
   });
 
   it('lets an entry override the source of its file', () => {
-    const own = { title: 'Another page', url: 'https://www.amnesty.org/en/about-us/', asOf: '2024-05' };
+    const own = { ...SOURCE, title: 'Another page', url: 'https://www.amnesty.org/en/about-us/', asOf: '2024-05' };
     const kb = loadKnowledge(writeKnowledgeDir({ 'governance.yaml': topicFile('governance', [validEntry({ source: own })]) }));
     expect(kb.entries[0]!.source).to.deep.equal(own);
   });
@@ -44,8 +40,18 @@ describe('knowledge base schema', () => {
     ['a missing answer', { answer: undefined }, 'answer', /expected string/],
     ['no quotes', { quotes: [] }, 'quotes', /at least one quote/],
     ['a label too long for a Teams button', { label: 'How often the International Council meets' }, 'label', /at most 20 characters/],
-    ['a source url that is not https', { source: { title: 'x', url: 'http://example.org', asOf: '2013' } }, 'source.url', /https URL/],
-    ['an as-of date that is not a date', { source: { title: 'x', url: 'https://example.org', asOf: 'around 2013' } }, 'source.asOf', /YYYY/],
+    ['a source url that is not https', { source: { ...SOURCE, url: 'http://example.org' } }, 'source.url', /https URL/],
+    ['an as-of date that is not a date', { source: { ...SOURCE, asOf: 'around 2013' } }, 'source.asOf', /YYYY/],
+    ['a source text outside knowledge/sources', { source: { ...SOURCE, text: '../../etc/passwd' } }, 'source.text', /a file in knowledge\/sources/],
+    ['a source text that is not there', { source: { ...SOURCE, text: 'sources/missing.txt' } }, 'source.text', /cannot be read/],
+    ['a review date that is not a date', { source: { ...SOURCE, reviewBy: 'next spring' } }, 'source.reviewBy', /YYYY-MM-DD/],
+    [
+      'a quote the source does not say word for word',
+      { quotes: ['The ICM is held every two years.'] },
+      'quotes[0]',
+      /not in sources\/international-movement\.txt/,
+    ],
+    ['a number in the answer that no quote states', { answer: 'The International Council Meeting is held every three years.' }, 'answer', /"three"/],
     ['an unknown field', { answr: 'typo' }, 'answr', /not a known field/],
   ];
   for (const [what, overrides, field, message] of fieldCases) {
@@ -124,6 +130,32 @@ describe('knowledge base schema', () => {
       'synonyms.yaml': { synonyms: [{ phrase: 'ICM' }] },
     });
     expect(problems.map((p) => `${p.entryId ?? '-'}:${p.field}`).sort()).to.deep.equal(['-:synonyms[0].means', 'icm-frequency:answer', 'uk-members:quotes']);
+  });
+
+  it('checks quotes against the text of the source each entry cites, and lets line breaks differ', () => {
+    const own = { ...SOURCE, title: 'Our FAQ', text: 'sources/our-faq.txt' };
+    const kb = loadKnowledge(
+      writeKnowledgeDir({
+        'governance.yaml': topicFile('governance', [validEntry({ quotes: ['Meetings are held\nevery two years.'], answer: 'Every two years.', source: own })]),
+        'sources/our-faq.txt': 'Our FAQ. Meetings are held every\n  two years. Nothing else.',
+      }),
+    );
+    expect(kb.entries[0]!.source.text).to.equal('sources/our-faq.txt');
+  });
+
+  it("warns, and still loads, when a source is past its review date: the file's, and an entry's own", () => {
+    const own = { ...SOURCE, title: 'Another page', reviewBy: '2030-06-30' };
+    const dir = writeKnowledgeDir({
+      'governance.yaml': topicFile('governance', [validEntry({ source: own })], { source: { ...SOURCE, reviewBy: '2029-01-31' } }),
+    });
+    expect(loadKnowledge(dir, new Date('2029-01-31T12:00:00Z')).warnings).to.deep.equal([]);
+    const warnings = loadKnowledge(dir, new Date('2031-01-01T00:00:00Z')).warnings;
+    expect(warnings.map(formatProblem)).to.deep.equal([
+      `${warnings[0]!.file}, field "source.reviewBy": was due for review on 2029-01-31: ` +
+        'check "The International Movement" (https://www.amnesty.org.uk/international-movement) again, then move the date on',
+      `${warnings[0]!.file}, entry "icm-frequency", field "source.reviewBy": was due for review on 2030-06-30: ` +
+        'check "Another page" (https://www.amnesty.org.uk/international-movement) again, then move the date on',
+    ]);
   });
 
   it('rejects a directory with no topic files', () => {

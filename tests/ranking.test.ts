@@ -104,7 +104,7 @@ describe('ranking model', () => {
 });
 
 describe('word meaning (the semantic feature)', () => {
-  const source = { title: 'Test', url: 'https://example.org', asOf: '2013' };
+  const source = { title: 'Test', url: 'https://example.org', asOf: '2013', text: 'sources/test.txt', reviewBy: '2099-12-31' };
   const make = (id: string, question: string, phrasings: string[], answer: string): Entry => ({
     id,
     question,

@@ -10,6 +10,7 @@ import { connectorMessenger } from '../bot/proactive';
 import { createConversationAccessors } from '../bot/state';
 import { botVoice } from '../bot/voice';
 import type { WebChatOptions } from '../channels/web/webChat';
+import type { PublishedKnowledge } from '../curation/publishedKnowledge';
 import { Decider, type DeciderOptions, type KnowledgeBase } from '../faq';
 import { HandoffDesk, type HandoffDeskOptions } from '../handoff/handoffDesk';
 import { smtpMailer } from '../handoff/mailer';
@@ -32,6 +33,8 @@ export interface ComposeOptions {
   /** Replaces MainDialog, for tests of the bot's own behaviour around a dialog. */
   dialog?: Dialog;
   decider?: DeciderOptions;
+  /** The published knowledge to follow, on a server; tools and tests serve `knowledge` as it is. */
+  published?: PublishedKnowledge;
   /** Asking a person, when handoff is configured (HANDOFF_TENANT_ID). */
   handoff?: HandoffSetup;
 }
@@ -47,11 +50,16 @@ export interface HandoffSetup {
 const WEBSITE_CHANNELS = new Set(['directline', 'webchat']);
 
 /** The bot with its state and dialogs, the same for the server, the tests and `npm run ask`. */
-export function composeBot({ knowledge, storage, curation, pseudonymise, logger, dialog, decider: deciderOptions, handoff }: ComposeOptions): {
+export function composeBot({ knowledge, storage, curation, pseudonymise, logger, dialog, decider: deciderOptions, handoff, published }: ComposeOptions): {
   bot: FaqBot;
   decider: Decider;
 } {
-  const decider = new Decider(knowledge, deciderOptions);
+  const deciders = published
+    ? () => published.decider
+    : (
+        (fixed: Decider) => () =>
+          fixed
+      )(new Decider(knowledge, deciderOptions));
   // Saved against the eTag it was read with, so two instances never silently overwrite each other.
   const conversationState = new ConsistentConversationState(storage, pseudonymise);
   const accessors = createConversationAccessors(conversationState);
@@ -66,17 +74,17 @@ export function composeBot({ knowledge, storage, curation, pseudonymise, logger,
       handoffTimes: accessors.handoffTimes,
     });
   const bot = new FaqBot({
-    dialog: dialog ?? new MainDialog(new Conversation(decider, accessors.followUp, voice, handoff?.desk), handoffDialog),
+    dialog: dialog ?? new MainDialog(new Conversation(deciders, accessors.followUp, voice, handoff?.desk), handoffDialog),
     accessors,
     states: [conversationState],
     curation,
-    isEntry: (id) => decider.entry(id) !== undefined,
+    isEntry: (id) => deciders().entry(id) !== undefined,
     pseudonymise,
     topics: knowledge.topics,
     logger,
     ...(handoff ? { handoff: { desk: handoff.desk, slaHours: handoff.slaHours } } : {}),
   });
-  return { bot, decider };
+  return { bot, decider: deciders() };
 }
 
 /** For tests of asking a person: a clock, how long a supporter counts as still in the chat, another messenger. */
@@ -87,7 +95,7 @@ export function handoffSetup(
   config: Config,
   store: StateStore,
   authentication: Parameters<typeof connectorMessenger>[0],
-  knowledge: KnowledgeBase,
+  knowledge: () => KnowledgeBase,
   logger: Logger,
   overrides: HandoffOverrides | undefined,
 ): HandoffSetup | undefined {
@@ -99,7 +107,7 @@ export function handoffSetup(
     settings: { tenantId: config.HANDOFF_TENANT_ID, adminIds: config.HANDOFF_ADMIN_IDS, slaHours: config.HANDOFF_SLA_HOURS, ttlDays: config.HANDOFF_TTL_DAYS },
     logger,
     curation: store.curation,
-    entryQuestion: (id) => knowledge.entries.find((entry) => entry.id === id)?.question,
+    entryQuestion: (id) => knowledge().entries.find((entry) => entry.id === id)?.question,
     ...(mailer ? { mailer } : {}),
     ...(overrides?.now ? { now: overrides.now } : {}),
     ...(overrides?.chatPresenceMs !== undefined ? { chatPresenceMs: overrides.chatPresenceMs } : {}),

@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { activityProcessor, createAdapter } from '../bot/adapter';
 import { createServer } from '../channels/http/server';
 import { chatMode, registerWebChat } from '../channels/web/webChat';
+import { PublishedKnowledge } from '../curation/publishedKnowledge';
 import { loadKnowledge } from '../faq';
 import type { HandoffDesk } from '../handoff/handoffDesk';
 import { createStorage, type StateStore } from '../storage/createStorage';
@@ -22,6 +23,8 @@ export interface StartOptions {
   logger?: Logger;
   /** For tests of asking a person: a clock, how long a supporter counts as still in the chat, how often to sweep. */
   handoff?: HandoffOverrides & { sweepIntervalMs?: number };
+  /** How often to ask the store which knowledge version to serve (KNOWLEDGE_REFRESH_MS), for tests of publishing. */
+  knowledgeRefreshMs?: number;
 }
 
 /** How often each instance looks for tickets to remind the experts of, or to close for age. */
@@ -52,10 +55,15 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const knowledge = loadKnowledge(config.KNOWLEDGE_DIR);
   const store = options.store ?? (await openStore(config, logger));
+  // Serves what curators last published, from the first turn on, and follows every publish after.
+  const published = new PublishedKnowledge(store.knowledge, knowledge, logger);
+  await published.refresh();
+  const stopFollowing = published.follow(options.knowledgeRefreshMs);
   const botAdapter = createAdapter(adapterSettings(config), logger);
-  const handoff = handoffSetup(config, store, botAdapter.authentication, knowledge, logger, options.handoff);
+  const handoff = handoffSetup(config, store, botAdapter.authentication, () => published.knowledge, logger, options.handoff);
   const { bot } = composeBot({
     knowledge,
+    published,
     storage: store.storage,
     curation: store.curation,
     pseudonymise: store.pseudonymise,
@@ -71,7 +79,14 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
     anonymous: isAnonymous(config),
     health: async () => {
       const storeUp = await store.ping();
-      return { status: storeUp ? 'ok' : 'degraded', store: storeUp ? 'up' : 'down', storage: store.kind, entries: knowledge.entries.length, version };
+      return {
+        status: storeUp ? 'ok' : 'degraded',
+        store: storeUp ? 'up' : 'down',
+        storage: store.kind,
+        entries: published.knowledge.entries.length,
+        knowledge: published.version,
+        version,
+      };
     },
     logger,
     routes: (routes, ownUrl) => {
@@ -87,6 +102,7 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
       });
     });
   } catch (err) {
+    stopFollowing();
     await store.close();
     throw err;
   }
@@ -99,11 +115,21 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
         'Fine for the Emulator and local tests, never for production.',
     });
   }
-  logger.info('listening', { url: `${url}/api/messages`, entries: knowledge.entries.length, version, chat: chatMode(webChat), handoff: handoff !== undefined });
+  // Which sources, not what they say: a curator runs `npm run kb:check` for the list.
+  if (knowledge.warnings.length > 0) logger.info('knowledge_review_due', { sources: knowledge.warnings.length });
+  logger.info('listening', {
+    url: `${url}/api/messages`,
+    entries: published.knowledge.entries.length,
+    knowledge: published.version,
+    version,
+    chat: chatMode(webChat),
+    handoff: handoff !== undefined,
+  });
   const sweeper = handoff && startSweeping(handoff.desk, options.handoff?.sweepIntervalMs ?? HANDOFF_SWEEP_MS, logger);
   let closing: Promise<void> | undefined;
   const close = async () => {
     clearInterval(sweeper);
+    stopFollowing();
     await new Promise<void>((resolve) => {
       // Keep-alive connections would hold close() open until they time out: idle ones are closed as soon
       // as they are idle, busy ones once their turn has answered, and any left at DRAIN_MS are cut.

@@ -3,6 +3,7 @@ import { MemoryStorage, type Storage } from 'botbuilder';
 import { errorFields, type Logger } from '../shared/logger';
 import { keyedPseudonymiser, type Pseudonymiser } from '../shared/privacy';
 import { memoryCurationLog, sqliteCurationLog, type CurationLog } from './curationLog';
+import { memoryKnowledgeVersions, sqliteKnowledgeVersions, type KnowledgeVersionStore } from './knowledgeVersions';
 import { sqlitePseudonymKey } from './pseudonymKey';
 import { SqliteStorage } from './sqliteStorage';
 import { storageOptionsSchema, type StorageKind, type StorageOptions } from './storageOptions';
@@ -14,6 +15,8 @@ export interface StateStore {
   kind: StorageKind;
   storage: Storage;
   curation: CurationLog;
+  /** The knowledge versions curators published, and which one every instance serves. */
+  knowledge: KnowledgeVersionStore;
   /** Stands in for channel ids in storage keys and stored state, the same on every instance sharing the store. */
   pseudonymise: Pseudonymiser;
   /** Whether the store can be written now; bounded by the timeout, never throws. For GET /healthz. */
@@ -44,6 +47,7 @@ export async function createStorage(input: StorageOptions, logger?: Logger): Pro
         kind: 'memory',
         storage: new MemoryStorage(),
         curation,
+        knowledge: memoryKnowledgeVersions(),
         // Memory forgets on restart, so a key that does too loses nothing.
         pseudonymise: keyedPseudonymiser(options.pseudonymKey ?? randomBytes(32)),
         ping: async () => true,
@@ -55,7 +59,11 @@ export async function createStorage(input: StorageOptions, logger?: Logger): Pro
 
     case 'blob': {
       // Loaded here, not at the top: the Azure SDK costs every SQLite start (and each tool) a fifth of a second.
-      const [{ BlobStateStorage }, { blobCurationLog }] = await Promise.all([import('./blobStorage'), import('./blobCurationLog')]);
+      const [{ BlobStateStorage }, { blobCurationLog }, { blobKnowledgeVersions }] = await Promise.all([
+        import('./blobStorage'),
+        import('./blobCurationLog'),
+        import('./blobKnowledgeVersions'),
+      ]);
       const { connectionString, container, pseudonymKey } = options;
       // storageOptionsSchema requires all three for blob; its refinement does not narrow the type.
       if (!connectionString || !container || !pseudonymKey) throw new Error('blob storage needs a connection string, a container and a pseudonym key');
@@ -65,6 +73,7 @@ export async function createStorage(input: StorageOptions, logger?: Logger): Pro
         kind: 'blob',
         storage,
         curation,
+        knowledge: blobKnowledgeVersions(storage.container, options.timeoutMs),
         pseudonymise: keyedPseudonymiser(pseudonymKey),
         ping: () => storage.ping(),
         purgeExpired: (now = new Date()) => storage.purgeOlderThan(cutoff(now)),
@@ -102,6 +111,7 @@ export async function createStorage(input: StorageOptions, logger?: Logger): Pro
         kind: 'sqlite',
         storage,
         curation,
+        knowledge: sqliteKnowledgeVersions(storage.database),
         pseudonymise: keyedPseudonymiser(pseudonymKey),
         ping: () => storage.ping(),
         purgeExpired,

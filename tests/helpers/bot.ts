@@ -38,7 +38,7 @@ export function createTestBot(options: { storage?: Storage; dialog?: Dialog; dec
 /** A DialogTestClient for a dialog built on a Conversation whose follow-up memory lives in the client's own conversation state. */
 export function dialogClient(create: (conversation: Conversation) => Dialog): DialogTestClient {
   const conversationState = new ConversationState(new MemoryStorage());
-  const conversation = new Conversation(decider, createConversationAccessors(conversationState).followUp, botVoice(knowledge.topics));
+  const conversation = new Conversation(() => decider, createConversationAccessors(conversationState).followUp, botVoice(knowledge.topics));
   return new DialogTestClient('directline', create(conversation), undefined, undefined, conversationState);
 }
 

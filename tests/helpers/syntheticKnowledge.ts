@@ -26,7 +26,7 @@ const LETTERS = [...'abcdefghijklmnopqrstuvwxyz'];
 const TOPICS: Topic[] = ['governance', 'membership', 'offices'];
 /** SCOWL's everyday English words (level 35), letters only: all have word vectors. */
 const ENGLISH_WORDS: readonly string[] = (british35 as string[]).filter((w) => /^[a-z]{4,}$/.test(w));
-const SOURCE = { title: 'Synthetic', url: 'https://example.org', asOf: '2013' };
+const SOURCE = { title: 'Synthetic', url: 'https://example.org', asOf: '2013', text: 'sources/synthetic.txt', reviewBy: '2099-12-31' };
 
 export function syntheticKnowledge(seed: number): SyntheticKnowledge {
   const rand = random(seed);

@@ -11,6 +11,8 @@ interface Health {
   store: 'up' | 'down';
   storage: string;
   entries: number;
+  /** The knowledge version served: 1 is knowledge/ as committed, later ones were published by curators. */
+  knowledge: number;
   version: string;
 }
 

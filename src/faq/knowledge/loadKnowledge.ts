@@ -10,9 +10,11 @@ import {
   topicFileSchema,
   type Entry,
   type NameGroup,
+  type Source,
   type Synonym,
   type TopicInfo,
 } from './schema';
+import { checkAgainstSources, reviewsDue, squashedSourceText } from './sourceChecks';
 
 const SYNONYMS_FILE = 'synonyms.yaml';
 const NAMES_FILE = 'names.yaml';
@@ -24,6 +26,8 @@ export interface KnowledgeBase {
   synonyms: Synonym[];
   names: NameGroup[];
   details: string[];
+  /** What a curator should look at but that does not stop the bot: sources past their review date. */
+  warnings: KnowledgeProblem[];
 }
 
 /** One thing wrong in a knowledge file, located so a curator can go straight to it. */
@@ -67,10 +71,65 @@ function issuesToProblems(error: z.ZodError, file: string, entryId?: string, pre
     .flat();
 }
 
-function readYaml(path: string, file: string): { value?: unknown; problems: KnowledgeProblem[] } {
+/**
+ * Where a knowledge base's files come from: a directory (knowledge/ as committed) or the files of a
+ * version a curator published, held in the store. Names are relative: "offices.yaml", "sources/page.txt".
+ */
+export interface KnowledgeFiles {
+  /** The top-level files: topics, synonyms, names, details. */
+  names(): string[];
+  /** A file's text; throws when there is no such file. */
+  read(name: string): string;
+  /** How a problem names the file. */
+  display(name: string): string;
+}
+
+/** The files of a knowledge directory. */
+function directoryFiles(dir: string): KnowledgeFiles {
+  return {
+    names: () => readdirSync(dir),
+    read: (name) => readFileSync(join(dir, name), 'utf8'),
+    // Paths inside the project read best relative to it ("knowledge/offices.yaml"); others stay absolute.
+    display: (name) => {
+      const path = join(dir, name);
+      const rel = relative(process.cwd(), path);
+      return rel && !rel.startsWith('..') ? rel : path;
+    },
+  };
+}
+
+/** Files held as text, a published version's: `label` says which in problems ("version 3"). */
+export function textFiles(files: Readonly<Record<string, string>>, label: string): KnowledgeFiles {
+  return {
+    names: () => Object.keys(files).filter((name) => !name.includes('/')),
+    read: (name) => {
+      const text = files[name];
+      if (text === undefined) throw new Error(`${label} has no ${name}`);
+      return text;
+    },
+    display: (name) => `${name} (${label})`,
+  };
+}
+
+/** Every file a knowledge directory's base is made of: its top-level YAML and its sources' texts. */
+export function readKnowledgeDir(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort())
+    files[name] = readFileSync(join(dir, name), 'utf8');
+  for (const name of readdirSync(join(dir, 'sources'))
+    .filter((n) => n.endsWith('.txt'))
+    .sort()) {
+    files[`sources/${name}`] = readFileSync(join(dir, 'sources', name), 'utf8');
+  }
+  return files;
+}
+
+function readYaml(files: KnowledgeFiles, name: string, file: string): { value?: unknown; problems: KnowledgeProblem[] } {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = files.read(name);
   } catch (err) {
     return { problems: [{ file, message: `cannot be read (${(err as Error).message})` }] };
   }
@@ -81,13 +140,13 @@ function readYaml(path: string, file: string): { value?: unknown; problems: Know
   return { value: doc.toJS(), problems: [] };
 }
 
-function loadTopicFile(path: string, file: string): { entries: Entry[]; topic?: TopicInfo; problems: KnowledgeProblem[] } {
-  const { value, problems } = readYaml(path, file);
+function loadTopicFile(files: KnowledgeFiles, name: string, file: string): { entries: Entry[]; topic?: TopicInfo; problems: KnowledgeProblem[] } {
+  const { value, problems } = readYaml(files, name, file);
   if (problems.length > 0) return { entries: [], problems };
   const parsed = topicFileSchema.safeParse(value);
   if (!parsed.success) return { entries: [], problems: issuesToProblems(parsed.error, file) };
   const { topic, label, aliases, overview, source } = parsed.data;
-  if (basename(file, '.yaml') !== topic) {
+  if (basename(name, '.yaml') !== topic) {
     problems.push({ file, field: 'topic', message: `is "${topic}" but the file must be named ${topic}.yaml` });
   }
   const entries: Entry[] = [];
@@ -141,8 +200,8 @@ function crossCheck(entries: Entry[], fileOf: Map<Entry, string>): KnowledgeProb
 }
 
 /** One of the files that are not topics (synonyms, names, details): its problems go to `problems`. */
-function readListFile<T>(path: string, file: string, schema: z.ZodType<T>, problems: KnowledgeProblem[]): T | undefined {
-  const { value, problems: yamlProblems } = readYaml(path, file);
+function readListFile<T>(files: KnowledgeFiles, name: string, file: string, schema: z.ZodType<T>, problems: KnowledgeProblem[]): T | undefined {
+  const { value, problems: yamlProblems } = readYaml(files, name, file);
   problems.push(...yamlProblems);
   if (yamlProblems.length > 0) return undefined;
   const parsed = schema.safeParse(value);
@@ -151,23 +210,21 @@ function readListFile<T>(path: string, file: string, schema: z.ZodType<T>, probl
 }
 
 /**
- * Reads every topic file and the synonyms, names and details files in `dir`, and either returns the whole base or throws a
- * KnowledgeError listing every problem found, so a curator can fix them all in one pass.
+ * Reads every topic file and the synonyms, names and details files in `dir`, checks every entry against
+ * its source's text, and either returns the whole base or throws a KnowledgeError listing every problem
+ * found, so a curator can fix them all in one pass. `today` decides which sources are due for review.
  */
-export function loadKnowledge(dir: string): KnowledgeBase {
-  // Paths inside the project read best relative to it ("knowledge/offices.yaml"); others stay absolute.
-  const display = (name: string) => {
-    const path = join(dir, name);
-    const rel = relative(process.cwd(), path);
-    return rel && !rel.startsWith('..') ? rel : path;
-  };
+export function loadKnowledge(from: string | KnowledgeFiles, today = new Date()): KnowledgeBase {
+  const files = typeof from === 'string' ? directoryFiles(from) : from;
+  const display = (name: string) => files.display(name);
   let names: string[];
   try {
-    names = readdirSync(dir)
+    names = files
+      .names()
       .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
       .sort();
   } catch (err) {
-    throw new KnowledgeError([{ file: dir, message: `cannot be read (${(err as Error).message})` }]);
+    throw new KnowledgeError([{ file: display('.'), message: `cannot be read (${(err as Error).message})` }]);
   }
   const problems: KnowledgeProblem[] = [];
   const entries: Entry[] = [];
@@ -184,19 +241,19 @@ export function loadKnowledge(dir: string): KnowledgeBase {
       continue;
     }
     if (name === SYNONYMS_FILE) {
-      synonyms = readListFile(join(dir, name), file, synonymsFileSchema, problems)?.synonyms ?? synonyms;
+      synonyms = readListFile(files, name, file, synonymsFileSchema, problems)?.synonyms ?? synonyms;
       continue;
     }
     if (name === DETAILS_FILE) {
-      details = readListFile(join(dir, name), file, detailsFileSchema, problems)?.details ?? details;
+      details = readListFile(files, name, file, detailsFileSchema, problems)?.details ?? details;
       continue;
     }
     if (name === NAMES_FILE) {
-      const groups = readListFile(join(dir, name), file, namesFileSchema, problems)?.names;
+      const groups = readListFile(files, name, file, namesFileSchema, problems)?.names;
       if (groups) nameGroups = groups.map((n) => (Array.isArray(n) ? { spellings: n, matchCase: [] } : n));
       continue;
     }
-    const loaded = loadTopicFile(join(dir, name), file);
+    const loaded = loadTopicFile(files, name, file);
     problems.push(...loaded.problems);
     if (loaded.topic) topics.push(loaded.topic);
     for (const entry of loaded.entries) fileOf.set(entry, file);
@@ -206,6 +263,38 @@ export function loadKnowledge(dir: string): KnowledgeBase {
     problems.push({ file: display('.'), message: 'holds no topic files with entries' });
   }
   problems.push(...crossCheck(entries, fileOf));
+  const fileOfEntry = (entry: Entry) => fileOf.get(entry) ?? '';
+  problems.push(...checkAgainstSources(entries, fileOfEntry, sourceTexts(files, entries, fileOfEntry, problems)));
   if (problems.length > 0) throw new KnowledgeError(problems);
-  return { entries, topics, synonyms, names: nameGroups, details };
+  const sources = [
+    ...topics.map((topic) => ({ file: display(`${topic.topic}.yaml`), source: topic.source })),
+    ...entries
+      .filter((e) => e.source !== topics.find((t) => t.topic === e.topic)?.source)
+      .map((e) => ({ file: fileOfEntry(e), entryId: e.id, source: e.source })),
+  ];
+  return { entries, topics, synonyms, names: nameGroups, details, warnings: reviewsDue(sources, today) };
+}
+
+/**
+ * Each source's text, read once however many entries cite it; a text that cannot be read is one problem,
+ * on the first entry that cites it, and its quotes are then not checked.
+ */
+function sourceTexts(
+  files: KnowledgeFiles,
+  entries: readonly Entry[],
+  fileOf: (entry: Entry) => string,
+  problems: KnowledgeProblem[],
+): (source: Source) => string | undefined {
+  const texts = new Map<string, string | undefined>();
+  for (const entry of entries) {
+    const name = entry.source.text;
+    if (texts.has(name)) continue;
+    try {
+      texts.set(name, squashedSourceText(files.read(name)));
+    } catch (err) {
+      texts.set(name, undefined);
+      problems.push({ file: fileOf(entry), entryId: entry.id, field: 'source.text', message: `cannot be read (${(err as Error).message})` });
+    }
+  }
+  return (source) => texts.get(source.text);
 }

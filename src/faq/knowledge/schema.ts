@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 /** The three topics a supporter can ask about; each has one file in knowledge/. */
-const TOPICS = ['governance', 'membership', 'offices'] as const;
+export const TOPICS = ['governance', 'membership', 'offices'] as const;
 const topicSchema = z.enum(TOPICS);
 export type Topic = z.infer<typeof topicSchema>;
 
 const MAX_ANSWER_WORDS = 80;
-const MIN_PHRASINGS = 5;
+export const MIN_PHRASINGS = 5;
 /** Teams falls back from buttons to a text list when a choice title is longer than 20 characters. */
 const MAX_LABEL_CHARS = 20;
 
@@ -21,6 +21,10 @@ const sourceSchema = z.strictObject({
   url: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
   /** When the source said this; stale facts are worded "As of <asOf>, …". */
   asOf: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be a date written YYYY, YYYY-MM or YYYY-MM-DD'),
+  /** The source's text as curated, in knowledge/sources/: every quote must be in it word for word. */
+  text: z.string().regex(/^sources\/[a-z0-9]+(-[a-z0-9]+)*\.txt$/, 'must name a file in knowledge/sources/, e.g. sources/the-page.txt'),
+  /** When a curator should check the source again; `npm run kb:check` warns once it has passed. */
+  reviewBy: z.iso.date({ error: 'must be a date written YYYY-MM-DD' }),
 });
 export type Source = z.infer<typeof sourceSchema>;
 
