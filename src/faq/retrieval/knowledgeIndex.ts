@@ -740,7 +740,7 @@ export class KnowledgeIndex {
       if (!match) continue;
       const word = foldText(match);
       if (this.names.isNameWord(word) || this.rewriter.rewrite(match) !== match || this.rewriter.rewrite(word) !== word) continue;
-      if (this.stemIds.has(stem(word)) || this.typos.correct(word)) continue;
+      if (this.stemIds.has(stem(word)) || (!isCommonWord(word) && this.typos.correct(word))) continue;
       found.push(match);
     }
     return found;
