@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { CurationRecord } from '../src/storage/curationLog';
+import { deciderReader, NEAREST } from '../src/curation/inbox';
 import { buildReport, foldQuestion, formatReport, type CurationReport } from '../src/tools/report';
+import { decider } from './helpers/bot';
 
 /** What a terminal would act on rather than print: C0 and C1 controls, bidi overrides and isolates. */
 // Control characters are what this pattern finds.
@@ -36,7 +38,15 @@ describe('report: text from users reaches the terminal inert', () => {
   it('strips a report it did not build, as a report read from elsewhere may not have been folded', () => {
     const report: CurationReport = {
       records: 2,
-      unanswered: [{ question: `red \u001b[31malert\u001b[0m\n1  2026-01-01  forged row`, count: 1, lastAsked: at(1) }],
+      unanswered: [
+        {
+          question: `red \u001b[31malert\u001b[0m\n1  2026-01-01  forged row`,
+          count: 1,
+          lastAsked: at(1),
+          wordings: 1,
+          nearest: [{ entryId: 'icm\u001b[8m-role', probability: 0.2 }],
+        },
+      ],
       leastHelpful: [{ entryId: 'icm\u001b[8m-frequency', helpful: 0, unhelpful: 1, shareHelpful: 0 }],
       suggestions: [{ question: 'who \u001b[1mpays\u001b[0m the board?', answer: 'Board members are\u202e volunteers.', at: at(2) }],
     };
@@ -44,8 +54,45 @@ describe('report: text from users reaches the terminal inert', () => {
     expect(text).to.not.match(UNPRINTABLE);
     expect(text)
       .to.include('red alert 1  2026-01-01  forged row')
-      .and.match(/icm-frequency\s+0\s+1\s+0%/);
+      .and.match(/icm-frequency\s+0\s+1\s+0%/)
+      .and.include('icm-role 20%');
     expect(text).to.include('Q: who pays the board?').and.include('A: Board members are volunteers.');
+  });
+});
+
+describe('report: unanswered questions as the bot reads them', () => {
+  const reader = deciderReader(decider);
+
+  it('counts wordings the bot reads as one question together, under the one asked most, with the entries it nearly gave', () => {
+    const report = buildReport(
+      [
+        unanswered('Who funds Amnesty?', 1),
+        unanswered('who funds amnesty', 2),
+        unanswered('Amnesty: who funds it', 3),
+        unanswered('how many people work at the secretariat', 4),
+      ],
+      20,
+      reader,
+    );
+    expect(report.unanswered.map((row) => [row.question, row.count, row.wordings])).to.deep.equal([
+      ['who funds amnesty', 3, 2],
+      ['how many people work at the secretariat', 1, 1],
+    ]);
+    const nearest = report.unanswered[1]?.nearest ?? [];
+    expect(nearest.length).to.be.within(1, NEAREST);
+    expect(nearest.every((n) => decider.entry(n.entryId) !== undefined)).to.equal(true);
+    expect(nearest.every((n, i) => n.probability > 0 && n.probability <= (nearest[i - 1]?.probability ?? 1))).to.equal(true);
+    expect(formatReport(report))
+      .to.match(/who funds amnesty \(\+1 wordings\)/)
+      .and.match(/nearest entries/);
+  });
+
+  it('keeps apart questions that differ in what they ask', () => {
+    const report = buildReport([unanswered('who funds amnesty'), unanswered('who founded amnesty')], 20, reader);
+    expect(report.unanswered.map((row) => [row.question, row.count])).to.deep.equal([
+      ['who founded amnesty', 1],
+      ['who funds amnesty', 1],
+    ]);
   });
 });
 

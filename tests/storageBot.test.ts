@@ -315,7 +315,8 @@ describe('persistent state through the real bot (issue #5)', function () {
   describe('curation records from a real conversation', () => {
     const expectRedactedReport = (report: string) => {
       expect(report).to.include('Most frequent unanswered questions');
-      expect(report).to.match(/\n1\s+\d{4}-\d\d-\d\d\s+can you email me at \[email\] or call \[phone\] about the weather\n/);
+      // The report reads it as the bot serving now does: nothing in the knowledge base is near it.
+      expect(report).to.match(/\n1\s+\d{4}-\d\d-\d\d\s+can you email me at \[email\] or call \[phone\] about the weather\s+\(none near\)\n/);
       expect(report).to.not.include('jo@example.org').and.not.include('07700');
     };
     const expectNoIdsOrContacts = (stored: string) => {

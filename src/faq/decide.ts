@@ -141,6 +141,20 @@ export class Decider {
     return this.index.entries.filter((e) => e.topic === topic);
   }
 
+  /**
+   * What the bot reads in a message, as a key: two messages with the same key are the same question to it
+   * (the same words once stemmed and rewritten by the synonyms, whatever their order, case or punctuation).
+   */
+  readAs(message: string): string {
+    return [...new Set(this.index.analyse(message).tokens.map((t) => t.stem))].sort().join(' ');
+  }
+
+  /** The entries nearest a message, best first, with the probability the model gives each: what it nearly answered. */
+  suggest(message: string, count: number): { entry: Entry; probability: number }[] {
+    const search = this.index.search(this.index.analyse(message), { minMatch: RETRIEVAL_FLOOR, limit: count });
+    return search.candidates.slice(0, count).map((c) => ({ entry: c.entry, probability: c.confidence }));
+  }
+
   decide(message: string, context: DecideContext = {}): Decision {
     const question = this.index.analyse(message);
     const { folded } = question;

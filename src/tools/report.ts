@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadDotEnv, parseConfig, storageOptions } from '../app/config';
+import { deciderReader, type QuestionReader } from '../curation/inbox';
+import { PublishedKnowledge } from '../curation/publishedKnowledge';
+import { loadKnowledge } from '../faq';
+import { createLogger } from '../shared/logger';
 import { stripControls } from '../shared/redact';
 import { createStorage } from '../storage/createStorage';
 import type { CurationRecord } from '../storage/curationLog';
@@ -14,10 +18,17 @@ import type { CurationRecord } from '../storage/curationLog';
 const USAGE = 'usage: npm run report -- [--limit N] [--since YYYY-MM-DD]';
 
 export interface UnansweredRow {
-  /** Folded for counting: no controls, lower case, single spaces, no trailing punctuation. */
+  /**
+   * Folded for counting (no controls, lower case, single spaces, no trailing punctuation); with a reader,
+   * the wording asked most often among those the bot reads as this one question.
+   */
   question: string;
   count: number;
   lastAsked: Date;
+  /** How many different wordings the row counts. */
+  wordings: number;
+  /** With a reader: the entries the bot nearly gave, best first. */
+  nearest?: { entryId: string; probability: number }[];
 }
 
 export interface AnswerRow {
@@ -66,8 +77,12 @@ function unhelpfulConfidence(unhelpful: number, total: number): number {
   return (centre - spread) / (1 + (z * z) / total);
 }
 
-export function buildReport(records: readonly CurationRecord[], limit = 20): CurationReport {
-  const questions = new Map<string, UnansweredRow>();
+/**
+ * `reader` groups the unanswered questions as the bot reads them ("Who funds Amnesty?" and "amnesty, who
+ * funds it"), and says which entries it nearly gave; without one, only identical wordings are counted together.
+ */
+export function buildReport(records: readonly CurationRecord[], limit = 20, reader?: QuestionReader): CurationReport {
+  const questions = new Map<string, { wordings: Map<string, number>; count: number; lastAsked: Date }>();
   const answers = new Map<string, AnswerRow>();
   const suggestions: SuggestionRow[] = [];
   for (const record of records) {
@@ -78,10 +93,13 @@ export function buildReport(records: readonly CurationRecord[], limit = 20): Cur
     if (record.kind === 'unanswered') {
       const question = foldQuestion(record.question);
       if (!question) continue;
-      const row = questions.get(question) ?? { question, count: 0, lastAsked: record.at };
-      row.count += 1;
-      if (record.at > row.lastAsked) row.lastAsked = record.at;
-      questions.set(question, row);
+      // A question of punctuation alone reads as nothing: it counts only with its own wording.
+      const key = reader?.readAs(question) || question;
+      const group = questions.get(key) ?? { wordings: new Map<string, number>(), count: 0, lastAsked: record.at };
+      group.count += 1;
+      group.wordings.set(question, (group.wordings.get(question) ?? 0) + 1);
+      if (record.at > group.lastAsked) group.lastAsked = record.at;
+      questions.set(key, group);
     } else {
       const row = answers.get(record.entryId) ?? { entryId: record.entryId, helpful: 0, unhelpful: 0, shareHelpful: 0 };
       if (record.helpful) row.helpful += 1;
@@ -90,9 +108,12 @@ export function buildReport(records: readonly CurationRecord[], limit = 20): Cur
       answers.set(record.entryId, row);
     }
   }
-  const unanswered = [...questions.values()].sort(
-    (a, b) => b.count - a.count || b.lastAsked.getTime() - a.lastAsked.getTime() || a.question.localeCompare(b.question),
-  );
+  const unanswered = [...questions.values()]
+    .map(({ wordings, count, lastAsked }) => {
+      const [question = ''] = [...wordings].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)).map(([wording]) => wording);
+      return { question, count, lastAsked, wordings: wordings.size };
+    })
+    .sort((a, b) => b.count - a.count || b.lastAsked.getTime() - a.lastAsked.getTime() || a.question.localeCompare(b.question));
   const confidence = (row: AnswerRow) => unhelpfulConfidence(row.unhelpful, row.helpful + row.unhelpful);
   const leastHelpful = [...answers.values()]
     .filter((row) => row.unhelpful > 0)
@@ -100,7 +121,8 @@ export function buildReport(records: readonly CurationRecord[], limit = 20): Cur
   suggestions.sort((a, b) => b.at.getTime() - a.at.getTime());
   return {
     records: records.length,
-    unanswered: unanswered.slice(0, limit),
+    // The nearest entries only for the rows shown: each is a search.
+    unanswered: unanswered.slice(0, limit).map((row) => (reader ? { ...row, nearest: reader.nearest(row.question) } : row)),
     leastHelpful: leastHelpful.slice(0, limit),
     suggestions: suggestions.slice(0, limit),
   };
@@ -124,10 +146,19 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
  * store may hold records written before stripping existed, or by other hands.
  */
 export function formatReport(report: CurationReport): string {
+  const nearest = (row: UnansweredRow) =>
+    (row.nearest ?? []).map((n) => `${stripControls(n.entryId)} ${n.probability < 0.005 ? '<1' : Math.round(n.probability * 100)}%`).join(', ') ||
+    '(none near)';
+  const withNearest = report.unanswered.some((row) => row.nearest);
   const unanswered = report.unanswered.length
     ? table(
-        ['asked', 'last asked', 'question'],
-        report.unanswered.map((row) => [String(row.count), row.lastAsked.toISOString().slice(0, 10), clip(stripControls(row.question), 100)]),
+        ['asked', 'last asked', 'question', ...(withNearest ? ['nearest entries'] : [])],
+        report.unanswered.map((row) => [
+          String(row.count),
+          row.lastAsked.toISOString().slice(0, 10),
+          clip(stripControls(row.question), 100) + (row.wordings > 1 ? ` (+${row.wordings - 1} wordings)` : ''),
+          ...(withNearest ? [nearest(row)] : []),
+        ]),
       )
     : '(none)';
   const answers = report.leastHelpful.length
@@ -168,10 +199,14 @@ export async function runReport(args: string[], env: NodeJS.ProcessEnv, out: (te
     err(`${USAGE}\n`);
     return 2;
   }
-  const store = await createStorage({ ...storageOptions(parseConfig(env)), schedulePurge: false });
+  const config = parseConfig(env);
+  const store = await createStorage({ ...storageOptions(config), schedulePurge: false });
   try {
     const records = await store.curation.list(since?.data ? new Date(`${since.data}T00:00:00Z`) : undefined);
-    out(formatReport(buildReport(records, limit.data)));
+    // Read as the bot serving now reads them: the version curators last published, or knowledge/.
+    const published = new PublishedKnowledge(store.knowledge, loadKnowledge(config.KNOWLEDGE_DIR), createLogger('error'));
+    await published.refresh();
+    out(formatReport(buildReport(records, limit.data, deciderReader(published.decider))));
     return 0;
   } finally {
     await store.close();

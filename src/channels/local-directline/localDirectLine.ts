@@ -12,7 +12,7 @@ import { newUserId, TOKEN_LIFETIME_SECONDS, type LocalTokens } from './localToke
 import type { RateLimiter } from '../http/rateLimiter';
 
 /**
- * A Direct Line 3.0-compatible endpoint inside the bot, so that stock Web Chat
+ * For local development and tests only. A Direct Line 3.0-compatible endpoint inside the bot, so that stock Web Chat
  * (`createDirectLine({ domain, webSocket: false })`) works with no Azure: it starts conversations, takes the
  * browser's activities and returns the transcript by watermark (polling only). The bot's replies come back
  * the way they do from any channel: the adapter POSTs them to the activity's serviceUrl, which points at
