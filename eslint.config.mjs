@@ -85,12 +85,17 @@ export default tseslint.config(
   layer(['src/handoff/**'], [folder('(bot|app|channels|tools|dialogs)')], 'asking a person is a service the bot and dialogs use, not one that uses them'),
   layer(['dialogs/**'], [folder('(bot|app|channels|tools|storage)')], 'dialogs speak through dialogs/utterance.ts and never import the bot'),
   layer(['src/bot/**'], [folder('(app|channels|tools)')], 'the bot knows no channel and no composition root'),
-  layer(['src/channels/http/**'], [folder('(app|tools|web|local-directline)')], 'the HTTP server knows the other channels only through the routes it is given'),
+  layer(
+    ['src/channels/http/**'],
+    [folder('(app|tools|web|local-directline|curate)')],
+    'the HTTP server knows the other channels only through the routes it is given',
+  ),
   layer(
     ['src/channels/local-directline/**'],
     [folder('(app|tools|web)')],
     'the local Direct Line endpoint is used by the website chat, not the other way round',
   ),
+  layer(['src/channels/curate/**'], [folder('(app|tools|web|local-directline|bot|dialogs)')], 'the workbench is a channel of its own, wired by src/app'),
   layer(['src/channels/web/**'], [folder('(app|tools)')], 'channels are wired by src/app, never the other way round'),
   layer(['src/app/**'], [folder('tools')], 'tools are entry points of their own'),
   layer(['src/tools/**'], [], ''),

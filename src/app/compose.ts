@@ -9,6 +9,7 @@ import { FaqBot } from '../bot/faqBot';
 import { connectorMessenger } from '../bot/proactive';
 import { createConversationAccessors } from '../bot/state';
 import { botVoice } from '../bot/voice';
+import type { CurateBackend } from '../channels/curate/curateRoutes';
 import type { WebChatOptions } from '../channels/web/webChat';
 import type { PublishedKnowledge } from '../curation/publishedKnowledge';
 import { Decider, type DeciderOptions, type KnowledgeBase } from '../faq';
@@ -17,6 +18,7 @@ import { smtpMailer } from '../handoff/mailer';
 import type { Messenger } from '../handoff/messenger';
 import { TicketStore } from '../handoff/ticketStore';
 import type { StateStore } from '../storage/createStorage';
+import { UnknownVersionError, type KnowledgeVersionStore } from '../storage/knowledgeVersions';
 import type { CurationLog } from '../storage/curationLog';
 import type { Logger } from '../shared/logger';
 import type { Pseudonymiser } from '../shared/privacy';
@@ -113,6 +115,25 @@ export function handoffSetup(
     ...(overrides?.chatPresenceMs !== undefined ? { chatPresenceMs: overrides.chatPresenceMs } : {}),
   });
   return { desk, slaHours: config.HANDOFF_SLA_HOURS, email: mailer !== undefined };
+}
+
+/** The curators' workbench's view of the knowledge versions in the store. */
+export function curateBackend(versions: KnowledgeVersionStore): CurateBackend {
+  return {
+    async versions() {
+      const [current, list] = await Promise.all([versions.current(), versions.list()]);
+      return { current, versions: list.map((v) => ({ version: v.version, publishedAt: v.publishedAt.toISOString(), note: v.note })) };
+    },
+    async serve(version) {
+      try {
+        await versions.switchTo(version);
+        return true;
+      } catch (err) {
+        if (err instanceof UnknownVersionError) return false;
+        throw err;
+      }
+    },
+  };
 }
 
 /** Who the bot is to the Bot Framework, as the adapter takes it. */

@@ -123,6 +123,16 @@ export const envSchema = z
      * tenant with the app in a team could send supporters' questions, email addresses among them, to it.
      */
     HANDOFF_ADMIN_IDS: commaList(z.string().toLowerCase().regex(GUID, 'each entry must be an Entra object id (a GUID)')).default([]),
+    /**
+     * Turns on the curators' workbench at /curate: the token curators sign in with, and that API calls send
+     * as `Authorization: Bearer`. Unset, nothing answers under /curate but a 404.
+     */
+    CURATOR_TOKEN: z.string().trim().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+    /**
+     * Only behind App Service Authentication, which sets X-MS-CLIENT-PRINCIPAL and removes it from what
+     * clients send: signed-in principals (names, email addresses or Entra object ids) let in without the token.
+     */
+    CURATOR_PRINCIPALS: commaList(z.string().trim().toLowerCase().min(1)).default([]),
     /** A question open longer than this is brought up again in the experts' channel. */
     HANDOFF_SLA_HOURS: z.coerce
       .number()

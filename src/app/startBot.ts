@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { activityProcessor, createAdapter } from '../bot/adapter';
+import { registerCurateRoutes } from '../channels/curate/curateRoutes';
 import { createServer } from '../channels/http/server';
 import { chatMode, registerWebChat } from '../channels/web/webChat';
 import { PublishedKnowledge } from '../curation/publishedKnowledge';
@@ -7,7 +8,7 @@ import { loadKnowledge } from '../faq';
 import type { HandoffDesk } from '../handoff/handoffDesk';
 import { createStorage, type StateStore } from '../storage/createStorage';
 import { createLogger, errorFields, type Logger } from '../shared/logger';
-import { adapterSettings, composeBot, handoffSetup, webChatOptions, type HandoffOverrides } from './compose';
+import { adapterSettings, composeBot, curateBackend, handoffSetup, webChatOptions, type HandoffOverrides } from './compose';
 import { isAnonymous, packageVersion, parseConfig, storageOptions, type Config } from './config';
 
 export interface RunningBot {
@@ -91,6 +92,10 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
     logger,
     routes: (routes, ownUrl) => {
       registerWebChat(routes, { adapter: botAdapter.adapter, logic, logger, ownUrl }, webChat);
+      if (config.CURATOR_TOKEN) {
+        const curate = { token: config.CURATOR_TOKEN, principals: config.CURATOR_PRINCIPALS, trustProxy: config.TRUST_PROXY };
+        registerCurateRoutes(routes, { ...curate, backend: curateBackend(store.knowledge), logger });
+      }
     },
   });
 

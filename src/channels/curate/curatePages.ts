@@ -1,0 +1,71 @@
+import type { VersionList } from './curateRoutes';
+
+/** Text into HTML: every dynamic string on these pages goes through this. */
+function html(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${html(title)} · Curators' workbench</title>
+<link rel="stylesheet" href="/curate/curate.css">
+</head>
+<body>
+<header><p class="brand">Amnesty movement FAQ · Curators' workbench</p></header>
+<main id="main">
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/** The sign-in form; `problem` says why the last attempt failed. */
+export function signInPage(problem?: string): string {
+  return page(
+    'Sign in',
+    `<h1>Sign in</h1>
+${problem ? `<p class="problem" role="alert">${html(problem)}</p>` : ''}
+<form method="post" action="/curate/sign-in">
+<label for="token">Curator token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>`,
+  );
+}
+
+/** The versions of the knowledge base, the one served marked, each with a button to serve it. */
+export function versionsPage(list: VersionList, csrf: string, message?: string): string {
+  const rows = [
+    { version: 1, publishedAt: '', note: 'knowledge/ as committed' },
+    ...list.versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt, note: v.note })),
+  ]
+    .map((v) => {
+      const served = v.version === list.current;
+      const action = served
+        ? '<td>Being served</td>'
+        : `<td><form method="post" action="/curate/versions/current"><input type="hidden" name="csrf" value="${html(csrf)}">` +
+          `<input type="hidden" name="version" value="${v.version}"><button type="submit">Serve version ${v.version}</button></form></td>`;
+      const published = html(v.publishedAt.slice(0, 16).replace('T', ' '));
+      return `<tr${served ? ' aria-current="true"' : ''}><th scope="row">${v.version}</th><td>${published}</td><td>${html(v.note)}</td>${action}</tr>`;
+    })
+    .join('\n');
+  return page(
+    'Knowledge versions',
+    `<h1>Knowledge versions</h1>
+${message ? `<p class="message" role="status">${html(message)}</p>` : ''}
+<p>Every instance serves the version marked, within 30 seconds of a change. Publish with <code>npm run kb:publish</code>.</p>
+<table>
+<caption>Published versions, oldest first</caption>
+<thead><tr><th scope="col">Version</th><th scope="col">Published (UTC)</th><th scope="col">Note</th><th scope="col">Served</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+<form method="post" action="/curate/sign-out"><input type="hidden" name="csrf" value="${html(csrf)}"><button type="submit">Sign out</button></form>`,
+  );
+}

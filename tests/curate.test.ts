@@ -1,0 +1,159 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'chai';
+import { startBot, type RunningBot } from '../src/app/startBot';
+import { SIGN_IN_PER_MINUTE } from '../src/channels/curate/curateRoutes';
+import { createStorage, type StateStore } from '../src/storage/createStorage';
+import { CHROMIUM_INSTALL_TIMEOUT_MS, launchChromium, type Browser } from './helpers/chromium';
+import { memoryLogger } from './helpers/http';
+
+const TOKEN = 'a curator token of more than thirty-two characters';
+const PRINCIPAL = Buffer.from(
+  JSON.stringify({
+    auth_typ: 'aad',
+    name_typ: 'name',
+    claims: [
+      { typ: 'name', val: 'Sam Curator' },
+      { typ: 'oid', val: '0000-sam' },
+    ],
+  }),
+).toString('base64');
+
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+  redirect: 'manual' as const,
+});
+
+describe("the curators' workbench at /curate (issue #9)", function () {
+  this.timeout(60_000);
+  let store: StateStore;
+  let bot: RunningBot;
+  const logger = memoryLogger();
+
+  before(async () => {
+    store = await createStorage({ kind: 'memory', dataDir: 'unused', ttlDays: 30 });
+    await store.knowledge.publish({ 'offices.yaml': 'not served here' }, 'a version to switch to', new Date('2026-01-01T00:00:00Z'));
+    await store.knowledge.switchTo(1);
+    bot = await startBot(
+      { PORT: '0', LOG_LEVEL: 'error', CURATOR_TOKEN: TOKEN, CURATOR_PRINCIPALS: 'sam curator' },
+      { store, logger, knowledgeRefreshMs: 60_000 },
+    );
+  });
+  after(async () => bot?.close());
+
+  const signIn = async (token = TOKEN) => fetch(`${bot.url}/curate/sign-in`, form({ token }));
+  const sessionCookie = async () => (await signIn()).headers.get('set-cookie')?.split(';')[0] ?? '';
+  const csrfOf = async (cookie: string) =>
+    /name="csrf" value="([^"]+)"/.exec(await (await fetch(`${bot.url}/curate`, { headers: { cookie } })).text())?.[1] ?? '';
+
+  it('does not exist without CURATOR_TOKEN: a 404 with a JSON reason', async () => {
+    const plain = await startBot({ PORT: '0', LOG_LEVEL: 'error' }, { logger: memoryLogger() });
+    try {
+      const response = await fetch(`${plain.url}/curate`);
+      expect(response.status).to.equal(404);
+      expect(await response.json()).to.have.property('reason');
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('shows only the sign-in form until signed in, and refuses the API', async () => {
+    const page = await fetch(`${bot.url}/curate`);
+    expect(page.status).to.equal(200);
+    const html = await page.text();
+    expect(html).to.include('<form method="post" action="/curate/sign-in">').and.not.include('a version to switch to');
+    expect(page.headers.get('content-security-policy')).to.include("default-src 'none'");
+    expect((await fetch(`${bot.url}/curate/api/versions`)).status).to.equal(401);
+    expect((await fetch(`${bot.url}/curate/api/versions`, { headers: { authorization: 'Bearer not the token' } })).status).to.equal(401);
+  });
+
+  it('signs in with the token into an HttpOnly, SameSite=Strict cookie, and refuses a wrong one', async () => {
+    const wrong = await signIn('not the token');
+    expect(wrong.status).to.equal(401);
+    expect(await wrong.text()).to.include('That token is not right.');
+    const right = await signIn();
+    expect(right.status).to.equal(303);
+    expect(right.headers.get('location')).to.equal('/curate');
+    expect(right.headers.get('set-cookie')).to.match(/^curator_session=\d+\.[\w-]+; Path=\/curate; HttpOnly; SameSite=Strict; Max-Age=28800$/);
+    const page = await (await fetch(`${bot.url}/curate`, { headers: { cookie: await sessionCookie() } })).text();
+    expect(page).to.include('a version to switch to').and.include('Serve version 2');
+    expect(logger.lines.join('\n')).to.not.include(TOKEN);
+  });
+
+  it('answers API calls that send the token as a bearer, and lets them change what is served without a CSRF token', async () => {
+    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    const list = await (await fetch(`${bot.url}/curate/api/versions`, { headers })).json();
+    expect(list).to.deep.equal({ current: 1, versions: [{ version: 2, publishedAt: '2026-01-01T00:00:00.000Z', note: 'a version to switch to' }] });
+    const served = await fetch(`${bot.url}/curate/api/versions/current`, { method: 'POST', headers, body: JSON.stringify({ version: 1 }) });
+    expect(served.status).to.equal(200);
+    const unknown = await fetch(`${bot.url}/curate/api/versions/current`, { method: 'POST', headers, body: JSON.stringify({ version: 9 }) });
+    expect(unknown.status).to.equal(404);
+  });
+
+  it("refuses a change made with the cookie but without the page's CSRF token", async () => {
+    const cookie = await sessionCookie();
+    const forged = await fetch(`${bot.url}/curate/versions/current`, { ...form({ version: '2' }), headers: { ...form({}).headers, cookie } });
+    expect(forged.status).to.equal(403);
+    const wrong = await fetch(`${bot.url}/curate/versions/current`, { ...form({ version: '2', csrf: 'guessed' }), headers: { ...form({}).headers, cookie } });
+    expect(wrong.status).to.equal(403);
+    expect(await store.knowledge.current()).to.equal(1);
+    const csrf = await csrfOf(cookie);
+    const real = await fetch(`${bot.url}/curate/versions/current`, { ...form({ version: '2', csrf }), headers: { ...form({}).headers, cookie } });
+    expect(real.status).to.equal(200);
+    expect(await real.text()).to.include('Version 2 is being served');
+    expect(await store.knowledge.current()).to.equal(2);
+    await store.knowledge.switchTo(1);
+  });
+
+  it('lets in a principal App Service signed in, when CURATOR_PRINCIPALS names it, and no other', async () => {
+    expect((await fetch(`${bot.url}/curate/api/versions`, { headers: { 'x-ms-client-principal': PRINCIPAL } })).status).to.equal(200);
+    const stranger = Buffer.from(JSON.stringify({ claims: [{ typ: 'name', val: 'Someone Else' }] })).toString('base64');
+    expect((await fetch(`${bot.url}/curate/api/versions`, { headers: { 'x-ms-client-principal': stranger } })).status).to.equal(401);
+    expect((await fetch(`${bot.url}/curate/api/versions`, { headers: { 'x-ms-client-principal': 'not base64 json' } })).status).to.equal(401);
+  });
+
+  it(`limits sign-in attempts to ${SIGN_IN_PER_MINUTE} a minute per client, the right token included`, async () => {
+    const limited = await startBot({ PORT: '0', LOG_LEVEL: 'error', CURATOR_TOKEN: TOKEN }, { logger: memoryLogger() });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i <= SIGN_IN_PER_MINUTE; i++) statuses.push((await fetch(`${limited.url}/curate/sign-in`, form({ token: 'guess' }))).status);
+      expect(statuses).to.deep.equal([...Array<number>(SIGN_IN_PER_MINUTE).fill(401), 429]);
+      const blocked = await fetch(`${limited.url}/curate/sign-in`, form({ token: TOKEN }));
+      expect(blocked.status).to.equal(429);
+      expect(Number(blocked.headers.get('retry-after'))).to.be.greaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  describe('in headless Chromium', function () {
+    this.timeout(CHROMIUM_INSTALL_TIMEOUT_MS);
+    let browser: Browser;
+    before(async () => {
+      browser = await launchChromium();
+    });
+    after(async () => browser?.close());
+
+    it('signs in and serves another version by keyboard alone, with no serious or critical axe finding on either page', async () => {
+      const page = await browser.context.newPage();
+      await page.goto(`${bot.url}/curate`);
+      const axe = async () =>
+        (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+      expect(await axe()).to.deep.equal([]);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(TOKEN);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Knowledge versions' }).waitFor();
+      expect(await axe()).to.deep.equal([]);
+      await page.getByRole('button', { name: 'Serve version 2' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').waitFor();
+      expect(await page.getByRole('status').textContent()).to.include('Version 2 is being served');
+      expect(await store.knowledge.current()).to.equal(2);
+      expect(browser.requests.every((url) => url.startsWith(bot.url))).to.equal(true);
+      await store.knowledge.switchTo(1);
+      await page.close();
+    });
+  });
+});
