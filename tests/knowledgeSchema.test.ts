@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { formatProblem, KnowledgeError, loadKnowledge, type KnowledgeProblem } from '../src/faq/knowledge/loadKnowledge';
+import { loadKnowledge } from '../src/faq/knowledge/loadKnowledge';
+import { formatProblem, KnowledgeError, type KnowledgeProblem } from '../src/faq/knowledge/problems';
 import { SOURCE, topicFile, validEntry, writeKnowledgeDir } from './helpers/tempKnowledge';
 
 function problemsOf(files: Record<string, unknown>): KnowledgeProblem[] {

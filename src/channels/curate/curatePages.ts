@@ -1,4 +1,8 @@
-import type { VersionList } from './curateRoutes';
+/** The versions, as the page and the API show them. */
+export interface VersionList {
+  current: number;
+  versions: { version: number; publishedAt: string; note: string }[];
+}
 
 /** Text into HTML: every dynamic string on these pages goes through this. */
 function html(text: string): string {

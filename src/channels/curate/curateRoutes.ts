@@ -8,13 +8,7 @@ import { sendError } from '../http/activityBody';
 import { clientAddress } from '../http/clientAddress';
 import { RateLimiter } from '../http/rateLimiter';
 import { csrfTokenOf, curatorOf, newSession, SESSION_COOKIE, SESSION_MS, tokenMatches, type Curator } from './curatorAuth';
-import { signInPage, versionsPage } from './curatePages';
-
-/** The versions, as the page and the API show them. */
-export interface VersionList {
-  current: number;
-  versions: { version: number; publishedAt: string; note: string }[];
-}
+import { signInPage, versionsPage, type VersionList } from './curatePages';
 
 /** What the workbench works on: the knowledge versions in the store. */
 export interface CurateBackend {

@@ -14,6 +14,7 @@ import {
   type Synonym,
   type TopicInfo,
 } from './schema';
+import { KnowledgeError, type KnowledgeProblem } from './problems';
 import { checkAgainstSources, reviewsDue, squashedSourceText } from './sourceChecks';
 
 const SYNONYMS_FILE = 'synonyms.yaml';
@@ -28,28 +29,6 @@ export interface KnowledgeBase {
   details: string[];
   /** What a curator should look at but that does not stop the bot: sources past their review date. */
   warnings: KnowledgeProblem[];
-}
-
-/** One thing wrong in a knowledge file, located so a curator can go straight to it. */
-export interface KnowledgeProblem {
-  file: string;
-  entryId?: string;
-  field?: string;
-  message: string;
-}
-
-export class KnowledgeError extends Error {
-  constructor(readonly problems: KnowledgeProblem[]) {
-    super(
-      `The knowledge base has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` + problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
-    );
-    this.name = 'KnowledgeError';
-  }
-}
-
-export function formatProblem(p: KnowledgeProblem): string {
-  const where = [p.file, p.entryId !== undefined ? `entry "${p.entryId}"` : undefined, p.field ? `field "${p.field}"` : undefined].filter(Boolean).join(', ');
-  return `${where}: ${p.message}`;
 }
 
 function fieldPath(path: readonly PropertyKey[]): string {

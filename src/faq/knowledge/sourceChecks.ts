@@ -1,4 +1,4 @@
-import type { KnowledgeProblem } from './loadKnowledge';
+import type { KnowledgeProblem } from './problems';
 import type { Entry, Source } from './schema';
 
 /**
