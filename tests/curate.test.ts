@@ -35,6 +35,10 @@ describe("the curators' workbench at /curate (issue #9)", function () {
     store = await createStorage({ kind: 'memory', dataDir: 'unused', ttlDays: 30 });
     await store.knowledge.publish({ 'offices.yaml': 'not served here' }, 'a version to switch to', new Date('2026-01-01T00:00:00Z'));
     await store.knowledge.switchTo(1);
+    for (const question of ['Who funds Amnesty?', 'who funds amnesty', 'Amnesty: who funds it? Mail me at jo@example.org']) {
+      await store.curation.record({ kind: 'unanswered', question });
+    }
+    await store.curation.record({ kind: 'unanswered', question: 'how many people work at the secretariat' });
     bot = await startBot(
       { PORT: '0', LOG_LEVEL: 'error', CURATOR_TOKEN: TOKEN, CURATOR_PRINCIPALS: 'sam curator' },
       { store, logger, knowledgeRefreshMs: 60_000 },
@@ -43,7 +47,9 @@ describe("the curators' workbench at /curate (issue #9)", function () {
   after(async () => bot?.close());
 
   const signIn = async (token = TOKEN) => fetch(`${bot.url}/curate/sign-in`, form({ token }));
-  const sessionCookie = async () => (await signIn()).headers.get('set-cookie')?.split(';')[0] ?? '';
+  // One session for the tests that need one: sign-ins are rate-limited per client, and Chromium signs in too.
+  let session: string | undefined;
+  const sessionCookie = async () => (session ??= (await signIn()).headers.get('set-cookie')?.split(';')[0] ?? '');
   const csrfOf = async (cookie: string) =>
     /name="csrf" value="([^"]+)"/.exec(await (await fetch(`${bot.url}/curate`, { headers: { cookie } })).text())?.[1] ?? '';
 
@@ -89,6 +95,24 @@ describe("the curators' workbench at /curate (issue #9)", function () {
     expect(served.status).to.equal(200);
     const unknown = await fetch(`${bot.url}/curate/api/versions/current`, { method: 'POST', headers, body: JSON.stringify({ version: 9 }) });
     expect(unknown.status).to.equal(404);
+  });
+
+  it('shows the inbox: unanswered questions grouped as the bot reads them, redacted, with the entries it nearly gave', async () => {
+    const inbox = (await (await fetch(`${bot.url}/curate/api/inbox`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      question: string;
+      count: number;
+      wordings: number;
+      nearest: { entryId: string; probability: number }[];
+    }[];
+    expect(inbox.map((row) => [row.question, row.count, row.wordings])).to.deep.equal([
+      ['who funds amnesty', 2, 1],
+      ['amnesty: who funds it? mail me at [email]', 1, 1],
+      ['how many people work at the secretariat', 1, 1],
+    ]);
+    expect(inbox[2]?.nearest.length).to.be.within(1, 3);
+    expect((await fetch(`${bot.url}/curate/api/inbox`)).status).to.equal(401);
+    const page = await (await fetch(`${bot.url}/curate`, { headers: { cookie: await sessionCookie() } })).text();
+    expect(page).to.include('<h2>Inbox</h2>').and.include('how many people work at the secretariat').and.not.include('jo@example.org');
   });
 
   it("refuses a change made with the cookie but without the page's CSRF token", async () => {

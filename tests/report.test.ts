@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { CurationRecord } from '../src/storage/curationLog';
-import { deciderReader, NEAREST } from '../src/curation/inbox';
-import { buildReport, foldQuestion, formatReport, type CurationReport } from '../src/tools/report';
+import { deciderReader, foldQuestion, NEAREST } from '../src/curation/inbox';
+import { buildReport, formatReport, type CurationReport } from '../src/tools/report';
 import { decider } from './helpers/bot';
 
 /** What a terminal would act on rather than print: C0 and C1 controls, bidi overrides and isolates. */

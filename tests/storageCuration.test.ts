@@ -10,7 +10,8 @@ import { redact } from '../src/shared/redact';
 import { createStorage } from '../src/storage/createStorage';
 import { MAX_QUESTION_CHARS, memoryCurationLog, type CurationLog, type CurationRecord } from '../src/storage/curationLog';
 import { SqliteStorage } from '../src/storage/sqliteStorage';
-import { buildReport, foldQuestion, formatReport, runReport } from '../src/tools/report';
+import { foldQuestion } from '../src/curation/inbox';
+import { buildReport, formatReport, runReport } from '../src/tools/report';
 import { rejection } from './helpers/rejection';
 
 const run = promisify(execFile);

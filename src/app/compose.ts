@@ -11,6 +11,7 @@ import { createConversationAccessors } from '../bot/state';
 import { botVoice } from '../bot/voice';
 import type { CurateBackend } from '../channels/curate/curateRoutes';
 import type { WebChatOptions } from '../channels/web/webChat';
+import { deciderReader, groupUnanswered } from '../curation/inbox';
 import type { PublishedKnowledge } from '../curation/publishedKnowledge';
 import { Decider, type DeciderOptions, type KnowledgeBase } from '../faq';
 import { HandoffDesk, type HandoffDeskOptions } from '../handoff/handoffDesk';
@@ -117,9 +118,19 @@ export function handoffSetup(
   return { desk, slaHours: config.HANDOFF_SLA_HOURS, email: mailer !== undefined };
 }
 
-/** The curators' workbench's view of the knowledge versions in the store. */
-export function curateBackend(versions: KnowledgeVersionStore): CurateBackend {
+/** How far back the workbench's inbox looks. */
+const INBOX_DAYS = 30;
+/** The inbox's length: the most asked first, as many as a curator works through at a sitting. */
+const INBOX_ROWS = 50;
+
+/** The curators' workbench's view of the store: the knowledge versions, and the questions the bot could not answer. */
+export function curateBackend(versions: KnowledgeVersionStore, curation: CurationLog, published: PublishedKnowledge): CurateBackend {
   return {
+    async inbox() {
+      const since = new Date(Date.now() - INBOX_DAYS * 24 * 60 * 60 * 1000);
+      const rows = groupUnanswered(await curation.list(since), INBOX_ROWS, deciderReader(published.decider));
+      return rows.map((row) => ({ ...row, lastAsked: row.lastAsked.toISOString(), nearest: row.nearest ?? [] }));
+    },
     async versions() {
       const [current, list] = await Promise.all([versions.current(), versions.list()]);
       return { current, versions: list.map((v) => ({ version: v.version, publishedAt: v.publishedAt.toISOString(), note: v.note })) };

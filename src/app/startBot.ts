@@ -94,7 +94,7 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
       registerWebChat(routes, { adapter: botAdapter.adapter, logic, logger, ownUrl }, webChat);
       if (config.CURATOR_TOKEN) {
         const curate = { token: config.CURATOR_TOKEN, principals: config.CURATOR_PRINCIPALS, trustProxy: config.TRUST_PROXY };
-        registerCurateRoutes(routes, { ...curate, backend: curateBackend(store.knowledge), logger });
+        registerCurateRoutes(routes, { ...curate, backend: curateBackend(store.knowledge, store.curation, published), logger });
       }
     },
   });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadDotEnv, parseConfig, storageOptions } from '../app/config';
-import { deciderReader, type QuestionReader } from '../curation/inbox';
+import { deciderReader, groupUnanswered, type QuestionReader, type UnansweredRow } from '../curation/inbox';
 import { PublishedKnowledge } from '../curation/publishedKnowledge';
 import { loadKnowledge } from '../faq';
 import { createLogger } from '../shared/logger';
@@ -16,20 +16,6 @@ import type { CurationRecord } from '../storage/curationLog';
  */
 
 const USAGE = 'usage: npm run report -- [--limit N] [--since YYYY-MM-DD]';
-
-export interface UnansweredRow {
-  /**
-   * Folded for counting (no controls, lower case, single spaces, no trailing punctuation); with a reader,
-   * the wording asked most often among those the bot reads as this one question.
-   */
-  question: string;
-  count: number;
-  lastAsked: Date;
-  /** How many different wordings the row counts. */
-  wordings: number;
-  /** With a reader: the entries the bot nearly gave, best first. */
-  nearest?: { entryId: string; probability: number }[];
-}
 
 export interface AnswerRow {
   entryId: string;
@@ -54,17 +40,6 @@ export interface CurationReport {
   suggestions: SuggestionRow[];
 }
 
-/** Escape sequences go before counting, so a question dressed in them counts with the plain one. */
-const TRAILING_PUNCTUATION = new Set([' ', '?', '!', '.', ',', ';', ':']);
-
-export function foldQuestion(question: string): string {
-  const folded = stripControls(question).toLowerCase().replace(/\s+/g, ' ').trim();
-  // A loop, not /[\s?!.,;:]+$/: that pattern retries from every mark of a long run not at the end ("a???…?b").
-  let end = folded.length;
-  while (end > 0 && TRAILING_PUNCTUATION.has(folded.charAt(end - 1))) end -= 1;
-  return folded.slice(0, end);
-}
-
 /**
  * Lower bound of the 95% Wilson interval for the share of 👎: how sure we are that an answer is often
  * unhelpful. It ranks 6 👎 of 6 above a single 👎, and both above 10 👎 among 100 votes.
@@ -82,7 +57,6 @@ function unhelpfulConfidence(unhelpful: number, total: number): number {
  * funds it"), and says which entries it nearly gave; without one, only identical wordings are counted together.
  */
 export function buildReport(records: readonly CurationRecord[], limit = 20, reader?: QuestionReader): CurationReport {
-  const questions = new Map<string, { wordings: Map<string, number>; count: number; lastAsked: Date }>();
   const answers = new Map<string, AnswerRow>();
   const suggestions: SuggestionRow[] = [];
   for (const record of records) {
@@ -90,17 +64,7 @@ export function buildReport(records: readonly CurationRecord[], limit = 20, read
       suggestions.push({ question: record.question, answer: record.answer, at: record.at });
       continue;
     }
-    if (record.kind === 'unanswered') {
-      const question = foldQuestion(record.question);
-      if (!question) continue;
-      // A question of punctuation alone reads as nothing: it counts only with its own wording.
-      const key = reader?.readAs(question) || question;
-      const group = questions.get(key) ?? { wordings: new Map<string, number>(), count: 0, lastAsked: record.at };
-      group.count += 1;
-      group.wordings.set(question, (group.wordings.get(question) ?? 0) + 1);
-      if (record.at > group.lastAsked) group.lastAsked = record.at;
-      questions.set(key, group);
-    } else {
+    if (record.kind === 'feedback') {
       const row = answers.get(record.entryId) ?? { entryId: record.entryId, helpful: 0, unhelpful: 0, shareHelpful: 0 };
       if (record.helpful) row.helpful += 1;
       else row.unhelpful += 1;
@@ -108,12 +72,6 @@ export function buildReport(records: readonly CurationRecord[], limit = 20, read
       answers.set(record.entryId, row);
     }
   }
-  const unanswered = [...questions.values()]
-    .map(({ wordings, count, lastAsked }) => {
-      const [question = ''] = [...wordings].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)).map(([wording]) => wording);
-      return { question, count, lastAsked, wordings: wordings.size };
-    })
-    .sort((a, b) => b.count - a.count || b.lastAsked.getTime() - a.lastAsked.getTime() || a.question.localeCompare(b.question));
   const confidence = (row: AnswerRow) => unhelpfulConfidence(row.unhelpful, row.helpful + row.unhelpful);
   const leastHelpful = [...answers.values()]
     .filter((row) => row.unhelpful > 0)
@@ -121,8 +79,7 @@ export function buildReport(records: readonly CurationRecord[], limit = 20, read
   suggestions.sort((a, b) => b.at.getTime() - a.at.getTime());
   return {
     records: records.length,
-    // The nearest entries only for the rows shown: each is a search.
-    unanswered: unanswered.slice(0, limit).map((row) => (reader ? { ...row, nearest: reader.nearest(row.question) } : row)),
+    unanswered: groupUnanswered(records, limit, reader),
     leastHelpful: leastHelpful.slice(0, limit),
     suggestions: suggestions.slice(0, limit),
   };

@@ -4,6 +4,15 @@ export interface VersionList {
   versions: { version: number; publishedAt: string; note: string }[];
 }
 
+/** One question the bot could not answer, as the inbox shows it: grouped as the bot reads it. */
+export interface InboxRow {
+  question: string;
+  count: number;
+  lastAsked: string;
+  wordings: number;
+  nearest: { entryId: string; probability: number }[];
+}
+
 /** Text into HTML: every dynamic string on these pages goes through this. */
 function html(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -43,7 +52,24 @@ ${problem ? `<p class="problem" role="alert">${html(problem)}</p>` : ''}
 }
 
 /** The versions of the knowledge base, the one served marked, each with a button to serve it. */
-export function versionsPage(list: VersionList, csrf: string, message?: string): string {
+function inboxTable(inbox: readonly InboxRow[]): string {
+  if (inbox.length === 0) return '<p>No unanswered questions in the last 30 days.</p>';
+  const percent = (p: number) => (p < 0.005 ? '&lt;1%' : `${Math.round(p * 100)}%`);
+  const rows = inbox.map((row) => {
+    const nearest = row.nearest.map((n) => `${html(n.entryId)} ${percent(n.probability)}`).join(', ') || 'none near';
+    const wordings = row.wordings > 1 ? ` <span class="note">(and ${row.wordings - 1} other wordings)</span>` : '';
+    return `<tr><td>${html(row.question)}${wordings}</td><td>${row.count}</td><td>${html(row.lastAsked.slice(0, 10))}</td><td>${nearest}</td></tr>`;
+  });
+  return `<table>
+<caption>Unanswered in the last 30 days, most asked first, grouped as the bot reads them</caption>
+<thead><tr><th scope="col">Question</th><th scope="col">Asked</th><th scope="col">Last asked</th><th scope="col">Nearest entries</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+}
+
+export function versionsPage(list: VersionList, inbox: readonly InboxRow[], csrf: string, message?: string): string {
   const rows = [
     { version: 1, publishedAt: '', note: 'knowledge/ as committed' },
     ...list.versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt, note: v.note })),
@@ -70,6 +96,8 @@ ${message ? `<p class="message" role="status">${html(message)}</p>` : ''}
 ${rows}
 </tbody>
 </table>
+<h2>Inbox</h2>
+${inboxTable(inbox)}
 <form method="post" action="/curate/sign-out"><input type="hidden" name="csrf" value="${html(csrf)}"><button type="submit">Sign out</button></form>`,
   );
 }

@@ -8,11 +8,13 @@ import { sendError } from '../http/activityBody';
 import { clientAddress } from '../http/clientAddress';
 import { RateLimiter } from '../http/rateLimiter';
 import { csrfTokenOf, curatorOf, newSession, SESSION_COOKIE, SESSION_MS, tokenMatches, type Curator } from './curatorAuth';
-import { signInPage, versionsPage, type VersionList } from './curatePages';
+import { signInPage, versionsPage, type InboxRow, type VersionList } from './curatePages';
 
 /** What the workbench works on: the knowledge versions in the store. */
 export interface CurateBackend {
   versions(): Promise<VersionList>;
+  /** The unanswered questions of the last 30 days, grouped, with the entries the bot nearly gave. */
+  inbox(): Promise<InboxRow[]>;
   /** Serves this version on every instance; false if there is no such version. */
   serve(version: number): Promise<boolean>;
 }
@@ -71,7 +73,7 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
       sendPage(res, 200, signInPage());
       return;
     }
-    sendPage(res, 200, versionsPage(await options.backend.versions(), csrfTokenOf(options.token, who) ?? ''));
+    sendPage(res, 200, versionsPage(await options.backend.versions(), await options.backend.inbox(), csrfTokenOf(options.token, who) ?? ''));
   });
 
   server.post('/curate/sign-in', async (req: Request, res: Response) => {
@@ -113,6 +115,15 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
     res.send(200, await options.backend.versions());
   });
 
+  server.get('/curate/api/inbox', async (req: Request, res: Response) => {
+    if (!curator(req)) {
+      sendError(res, 401, 'unauthorized', 'sign in at /curate, or send the curator token as a bearer');
+      return;
+    }
+    res.header('Cache-Control', 'no-store');
+    res.send(200, await options.backend.inbox());
+  });
+
   // The form on the page and the API share one route: a form comes back to the page, JSON gets JSON.
   const serve = async (req: Request, res: Response) => {
     const who = curator(req);
@@ -135,7 +146,11 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
       const message = served
         ? `Version ${body.data.version} is being served; every instance switches within 30 seconds.`
         : `There is no version ${body.data.version}.`;
-      sendPage(res, served ? 200 : 404, versionsPage(await options.backend.versions(), csrfTokenOf(options.token, who) ?? '', message));
+      sendPage(
+        res,
+        served ? 200 : 404,
+        versionsPage(await options.backend.versions(), await options.backend.inbox(), csrfTokenOf(options.token, who) ?? '', message),
+      );
       return;
     }
     if (!served) {
