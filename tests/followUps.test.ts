@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { foldMessage } from '../src/faq/analysis/normalise';
-import type { Decision } from '../src/faq/decide';
+import { Decider, MAX_MESSAGE_CHARS, type Decision } from '../src/faq/decide';
 import { followUpCue } from '../src/faq/analysis/followUp';
 import { createTestBot, decider, entry, knowledge, testPseudonymise } from './helpers/bot';
 
@@ -29,6 +29,36 @@ describe('partial replies', () => {
   it('never gives a partial reply when the message names a place or organisation the entry lacks, or answers outright', () => {
     expect(decider.decide('How many people live in Greenland?').kind).to.equal('unknown');
     expect(decider.decide('How often is the International Council Meeting held?').kind).to.equal('answer');
+  });
+});
+
+describe('decisions made before', () => {
+  it('gives the same decision again for the same message in the same context', () => {
+    const first = decider.decide('How often is the International Council Meeting held?', { topic: 'governance' });
+    expect(decider.decide('How often is the International Council Meeting held?', { topic: 'governance' })).to.equal(first);
+  });
+
+  it('decides a message afresh in another context, whichever came first', () => {
+    const fresh = new Decider(knowledge);
+    const after = fresh.decide('who appoints them?', { lastEntry: entry('current-secretary-general') });
+    const alone = fresh.decide('who appoints them?');
+    expect([answered(after), alone.kind]).to.deep.equal(['secretary-general-appointment via follow-up', 'clarify']);
+    expect(answered(fresh.decide('who appoints them?', { lastEntry: entry('current-secretary-general') }))).to.equal(answered(after));
+    expect(fresh.decide('2', { offered: [entry('icm-role'), entry('icm-frequency')] })).to.not.equal(fresh.decide('2'));
+  });
+
+  it('shares a decision between messages that differ only beyond the part the bot reads', () => {
+    const question = `what is the international board? ${'a'.repeat(MAX_MESSAGE_CHARS)}`;
+    expect(decider.decide(`${question}b`)).to.equal(decider.decide(`${question}c`));
+  });
+
+  it('keeps a bounded number: after thousands of other messages, the first is decided again', () => {
+    const fresh = new Decider(knowledge);
+    const first = fresh.decide('who is the secretary general?');
+    for (let i = 0; i < 2500; i++) fresh.decide(`question number ${i}`);
+    const again = fresh.decide('who is the secretary general?');
+    expect(again).to.not.equal(first);
+    expect(answered(again)).to.equal(answered(first));
   });
 });
 

@@ -115,6 +115,8 @@ const savers = new WeakMap<BotState, ConditionalSaver>();
  */
 export class ConsistentConversationState extends ConversationState {
   private readonly saver: ConditionalSaver;
+  /** Each run of a turn has an activity of its own, which lives as long as the run. */
+  private readonly keys = new WeakMap<Partial<Activity>, string>();
 
   constructor(
     storage: Storage,
@@ -127,10 +129,15 @@ export class ConsistentConversationState extends ConversationState {
   }
 
   override getStorageKey(context: TurnContext): string | undefined {
+    // Asked several times a turn (to load, to save, to check the save); the keyed hash is worked out once per activity.
+    const known = this.keys.get(context.activity);
+    if (known) return known;
     // The base class checks that both ids are there; its key, which holds them, is not kept.
     super.getStorageKey(context);
     const { channelId, conversation } = context.activity;
-    return `conversations/${this.pseudonymise(`${channelId}\n${conversation.id}`)}/${this.keySuffix}`;
+    const key = `conversations/${this.pseudonymise(`${channelId}\n${conversation.id}`)}/${this.keySuffix}`;
+    this.keys.set(context.activity, key);
+    return key;
   }
 
   override load(context: TurnContext, force = false): Promise<StateObject> {
@@ -184,7 +191,9 @@ export class StateConflictError extends Error {
 export async function runConsistentTurn(context: TurnContext, options: ConsistentTurnOptions): Promise<void> {
   const maxAttempts = options.maxAttempts ?? 3;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('maxAttempts must be a whole number, at least 1');
-  const received = structuredClone(context.activity);
+  // Each run gets a copy to change as it likes (the bot rewrites the text it reads); the outer context's
+  // activity is never handed to a run, so it stays as received for the next.
+  const received = context.activity;
 
   for (let attempt = 1; ; attempt += 1) {
     const run = forkContext(context, structuredClone(received));

@@ -1,4 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import type { KnowledgeBase } from './knowledge/loadKnowledge';
+import { boundedMessage } from './analysis/normalise';
 import type { Entry, Topic, TopicInfo } from './knowledge/schema';
 import { KnowledgeIndex, RETRIEVE_LIMIT, type Candidate, type SearchResult } from './retrieval/knowledgeIndex';
 import { isCommonWord } from './analysis/commonWords';
@@ -35,6 +37,14 @@ export interface Thresholds {
  */
 export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.55, clarifyFloor: 0.45, clarifyMargin: 0.2 };
 const MAX_OPTIONS = 3;
+
+/**
+ * Decisions kept for the messages read most recently. A campaign day brings many supporters with the same
+ * questions, and every suggested follow-up, topic menu and "did you mean" button sends the same words: each
+ * of those is decided once per context rather than once per turn. Enough for a busy day's distinct questions
+ * in each of their contexts, at a few kilobytes each; the texts stay in memory only, and go with the process.
+ */
+const DECISION_CACHE_SIZE = 2000;
 
 /** How much of a message is read, for the bot layer (src/bot/incoming.ts), which knows decide rather than the search. */
 export { MAX_MESSAGE_CHARS } from './analysis/normalise';
@@ -117,6 +127,8 @@ export class Decider {
 
   readonly thresholds: Thresholds;
   private readonly searchLimit: number | undefined;
+  /** Made again for each knowledge version, as a Decider is: a curator's publish starts it empty. */
+  private readonly decided = new LRUCache<string, Decision>({ max: DECISION_CACHE_SIZE });
 
   constructor(kb: KnowledgeBase, options: DeciderOptions = {}) {
     this.index = KnowledgeIndex.fromKnowledge(kb, options.model);
@@ -155,7 +167,20 @@ export class Decider {
     return search.candidates.slice(0, count).map((c) => ({ entry: c.entry, probability: c.confidence }));
   }
 
+  /**
+   * What a message means in this context. A decision depends on nothing but the part of the message the bot
+   * reads and the context, and is never changed once made, so one made before for the same is given again.
+   */
   decide(message: string, context: DecideContext = {}): Decision {
+    const key = [context.topic ?? '', context.lastEntry?.id ?? '', context.offered?.map((e) => e.id).join(',') ?? '', boundedMessage(message)].join('\u0000');
+    const known = this.decided.get(key);
+    if (known) return known;
+    const decision = this.decideAfresh(message, context);
+    this.decided.set(key, decision);
+    return decision;
+  }
+
+  private decideAfresh(message: string, context: DecideContext): Decision {
     const question = this.index.analyse(message);
     const { folded } = question;
     const { topic } = context;

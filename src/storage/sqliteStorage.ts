@@ -37,6 +37,8 @@ export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly now: () => Date;
   private readonly sql: ReturnType<typeof prepareStatements>;
+  /** One transaction: a conflict on any key leaves every key as it was. */
+  private readonly writeAll: (changes: Record<string, Record<string, unknown>>, updatedAt: number) => void;
 
   constructor(options: SqliteStorageOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -57,6 +59,21 @@ export class SqliteStorage implements Storage {
       CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at INTEGER NOT NULL);
     `);
     this.sql = prepareStatements(this.db);
+    // Made once, as better-sqlite3 advises: a transaction function prepares its BEGIN and COMMIT when made.
+    this.writeAll = this.db.transaction((changes: Record<string, Record<string, unknown>>, updatedAt: number) => {
+      const { upsert, insertNew, updateMatching } = this.sql;
+      for (const [key, item] of Object.entries(changes)) {
+        const { eTag: expected, ...content } = item;
+        const row = { key, value: JSON.stringify(content), etag: randomUUID(), updatedAt };
+        if (expected === undefined || expected === '*') {
+          upsert.run(row);
+        } else if (expected === ETAG_NEW_ITEM) {
+          if (insertNew.run(row).changes === 0) throw new EtagConflictError('The item was created by another writer since it was read (eTag conflict).');
+        } else if (updateMatching.run({ ...row, expected: typeof expected === 'string' ? expected : JSON.stringify(expected) }).changes === 0) {
+          throw new EtagConflictError();
+        }
+      }
+    });
   }
 
   /** The open database, for other tables kept in the same file (the curation log). */
@@ -74,23 +91,7 @@ export class SqliteStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
-    const parsed = changesSchema.parse(changes);
-    const updatedAt = this.now().getTime();
-    const { upsert, insertNew, updateMatching } = this.sql;
-    // One transaction: a conflict on any key leaves every key as it was.
-    this.db.transaction(() => {
-      for (const [key, item] of Object.entries(parsed)) {
-        const { eTag: expected, ...content } = item;
-        const row = { key, value: JSON.stringify(content), etag: randomUUID(), updatedAt };
-        if (expected === undefined || expected === '*') {
-          upsert.run(row);
-        } else if (expected === ETAG_NEW_ITEM) {
-          if (insertNew.run(row).changes === 0) throw new EtagConflictError('The item was created by another writer since it was read (eTag conflict).');
-        } else if (updateMatching.run({ ...row, expected: typeof expected === 'string' ? expected : JSON.stringify(expected) }).changes === 0) {
-          throw new EtagConflictError();
-        }
-      }
-    })();
+    this.writeAll(changesSchema.parse(changes), this.now().getTime());
   }
 
   async delete(keys: string[]): Promise<void> {
