@@ -10,7 +10,7 @@ import type { Utterance, Voice } from './utterance';
 export interface FollowUpMemory {
   /** The entry answered last: "how often is it held?" is read against its subject. */
   lastEntryId?: string;
-  /** The entries a "did you mean" offered, which the next message may pick by number or name. */
+  /** The entries a "did you mean" or a topic menu offered, which the next message may pick by number or name. */
   offeredIds?: string[];
 }
 
@@ -91,10 +91,13 @@ export class Conversation {
     return ids.map((id) => this.deciders().entry(id)).filter((e): e is Entry => e !== undefined);
   }
 
-  /** A topic menu changes the subject: follow-ups start afresh. */
+  /**
+   * A topic menu changes the subject: follow-ups start afresh, and the menu's questions are offered, to be
+   * picked as a "did you mean" is: by number, ordinal, label or question.
+   */
   async openTopic(context: TurnContext, topic: Topic): Promise<void> {
     recordDecision(context, { kind: 'topic', topic });
-    await this.memory.set(context, {});
+    await this.memory.set(context, { offeredIds: this.entriesOf(topic).map((e) => e.id) });
   }
 
   async respond(context: TurnContext, decision: Reply): Promise<void> {

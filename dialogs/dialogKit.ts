@@ -7,7 +7,5 @@
 export { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
 export { Dialog, DialogTurnStatus } from 'botbuilder-dialogs/lib/dialog';
 export { runDialog } from 'botbuilder-dialogs/lib/dialogHelper';
-export { ChoicePrompt } from 'botbuilder-dialogs/lib/prompts/choicePrompt';
-export { ListStyle } from 'botbuilder-dialogs/lib/prompts/prompt';
 export { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
 export { WaterfallDialog } from 'botbuilder-dialogs/lib/waterfallDialog';

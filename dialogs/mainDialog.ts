@@ -61,10 +61,7 @@ export class MainDialog extends ComponentDialog {
       return step.endDialog();
     }
     const decision = await this.conversation.decide(step.context);
-    if (decision.kind === 'topic') {
-      await this.conversation.openTopic(step.context, decision.topic);
-      return step.beginDialog(TOPIC_DIALOGS[decision.topic]);
-    }
+    if (decision.kind === 'topic') return step.beginDialog(TOPIC_DIALOGS[decision.topic]);
     await this.conversation.respond(step.context, decision);
     return step.endDialog();
   }

@@ -71,6 +71,21 @@ describe('architecture', () => {
     expect(modules.filter((path) => /@azure[\\/]storage-blob|better-sqlite3|botbuilder/.test(path))).to.deep.equal([]);
   });
 
+  it("loads no prompt culture models or date and number-range recognisers with the dialogs: the bot's menus need none", () => {
+    const loaded = spawnSync(
+      process.execPath,
+      ['--import=tsx', '-e', "require('./dialogs/mainDialog'); console.log(JSON.stringify(Object.keys(require.cache)))"],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(loaded.status, loaded.stderr).to.equal(0);
+    const modules = JSON.parse(loaded.stdout) as string[];
+    expect(modules.some((path) => path.includes('dialogs/topicDialog'))).to.equal(true);
+    expect(modules.filter((path) => /promptCultureModels|recognizers-text-(suite|date-time|choice|sequence)/.test(path))).to.deep.equal([]);
+  });
+
   describe('the import-boundary rule (npm run lint)', () => {
     // The rule is read from eslint.config.mjs as it applies to each file, and run on its own: the boundary is the
     // configuration's to keep, and leaving out the type-checked rules keeps the check free of the TypeScript program,

@@ -37,11 +37,24 @@ describe('topic dialogs', () => {
         expect(client.dialogTurnResult.status).to.equal(DialogTurnStatus.waiting);
       });
 
-      it('answers a choice picked by its number', async () => {
+      it('answers a choice picked by its number, or by its place in words', async () => {
         const client = dialogClient(create);
         await sendAll(client, 'start');
         const replies = await sendAll(client, '3');
         expect(shownText(replies[0]!)).to.include(decider.entriesOf(topic)[2]!.answer);
+        const again = dialogClient(create);
+        await sendAll(again, 'start');
+        const last = decider.entriesOf(topic).length - 1;
+        expect(
+          shownText(
+            (
+              await sendAll(
+                again,
+                `the ${['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'][last]!} one`,
+              )
+            )[0]!,
+          ),
+        ).to.include(decider.entriesOf(topic)[last]!.answer);
       });
     });
   }

@@ -144,7 +144,7 @@ describe('follow-up questions', () => {
     expect(decider.decide('how many?').kind).to.equal('unknown');
   });
 
-  it('remembers the last answer across turns of the real bot, by id only, and forgets it on a topic menu', async () => {
+  it('remembers the last answer across turns of the real bot, by id only, and forgets it for the questions of a topic menu', async () => {
     const { adapter, storage } = createTestBot();
     const text = (a: Partial<Activity>) => a.text ?? '';
     const memory = async () => ((await storage.read([CONVERSATION_KEY]))[CONVERSATION_KEY] as { followUp?: unknown }).followUp;
@@ -156,7 +156,7 @@ describe('follow-up questions', () => {
       .startTest();
     expect(await memory()).to.deep.equal({ lastEntryId: 'icm-frequency' });
     await adapter.send('offices').startTest();
-    expect(await memory()).to.deep.equal({});
+    expect(await memory()).to.deep.equal({ offeredIds: decider.entriesOf('offices').map((e) => e.id) });
   });
 });
 
@@ -234,5 +234,20 @@ describe('"did you mean"', () => {
     expect(decision.kind === 'answer' && decision.entry.id).to.equal('icm-frequency');
     expect(decider.decide('the first one', { offered: options }).kind === 'answer').to.equal(true);
     expect(decider.decide('neither', { offered: options }).kind).to.equal('unknown');
+  });
+
+  it('reads a place anywhere in a list as long as a topic menu, in digits or words, and nothing past its end', () => {
+    const menu = decider.entriesOf('governance');
+    expect(menu.length).to.be.at.least(12);
+    const picked = (text: string) => {
+      const decision = decider.decide(text, { offered: menu });
+      return decision.kind === 'answer' && decision.via === 'picked' ? decision.entry.id : decision.kind;
+    };
+    expect(['7', 'the 7th', 'seven', 'the seventh one', 'number 12', 'twelfth'].map(picked)).to.deep.equal([
+      ...Array<string>(4).fill(menu[6]!.id),
+      menu[11]!.id,
+      menu[11]!.id,
+    ]);
+    expect(picked(String(menu.length + 1))).to.not.equal('answer');
   });
 });

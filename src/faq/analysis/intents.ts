@@ -388,7 +388,20 @@ function topicNames(topics: readonly TopicInfo[]): { names: TopicName[]; oneWord
   return cached;
 }
 
-const ORDINALS = ['first|1st|one|1', 'second|2nd|two|2', 'third|3rd|three|3'];
+/**
+ * Places in an offered list said in words, from the first. A "did you mean" offers three; a topic menu offers
+ * the topic's questions, a dozen or so, and a longer list is picked by its digits ("13").
+ */
+const CARDINALS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'];
+
+/** The place in a list that a reply names, from 1: "2", "2nd", "two" or "second". */
+function placeNamed(picked: string): number | undefined {
+  const digits = /^(\d{1,3})(st|nd|rd|th)?$/.exec(picked);
+  if (digits) return Number(digits[1]);
+  const word = Math.max(CARDINALS.indexOf(picked), ORDINALS.indexOf(picked));
+  return word >= 0 ? word + 1 : undefined;
+}
 const NONE = new RegExp(
   `^${anyOf(
     'none( of (these|those|them|the above))?',
@@ -402,8 +415,8 @@ const NONE = new RegExp(
 );
 
 /**
- * After a "did you mean", a reply that picks one of the offered questions: its number ("2"), its
- * ordinal ("the second one"), its label or question, or "none of these". undefined for anything else,
+ * After a "did you mean" or a topic menu, a reply that picks one of the offered questions: its number ("2"),
+ * its ordinal ("the second one"), its label or question, or "none of these". undefined for anything else,
  * which is then read as a new message.
  */
 export function recogniseOfferPick(folded: string, offered: readonly Entry[]): Entry | 'none' | undefined {
@@ -411,8 +424,8 @@ export function recogniseOfferPick(folded: string, offered: readonly Entry[]): E
     .replace(/^(the |number |option |no )/, '')
     .replace(/ (one|please)$/, '');
   if (NONE.test(picked)) return 'none';
-  const byOrdinal = ORDINALS.findIndex((words) => new RegExp(`^(${words})$`).test(picked));
-  if (byOrdinal >= 0) return offered[byOrdinal];
+  const place = placeNamed(picked);
+  if (place !== undefined) return offered[place - 1];
   return offered.find((e) => foldText(e.label) === picked || foldText(e.question) === picked);
 }
 

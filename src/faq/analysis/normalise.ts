@@ -176,6 +176,10 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** A letter or digit just before, or just after, a place in a text: a phrase must not start or end inside a word. */
+const WORD_BEFORE = /[\p{L}\p{N}]$/u;
+const WORD_AFTER = /^[\p{L}\p{N}]/u;
+
 /** Rewrites acronyms and nicknames into the knowledge base's own words; longest phrases first. */
 export class SynonymRewriter {
   private readonly rules: { pattern: RegExp; means: string; firstWord: string }[];
@@ -188,7 +192,10 @@ export class SynonymRewriter {
     this.rules = [...synonyms]
       .sort((a, b) => b.phrase.length - a.phrase.length)
       .map((s) => ({
-        pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(s.phrase)}(?![\\p{L}\\p{N}])`, s.matchCase ? 'gu' : 'giu'),
+        // The phrase alone: word boundaries are checked as each match is replaced, for V8 compiles a
+        // case-insensitive pattern with Unicode letter classes slowly (a millisecond or so each, for every
+        // synonym, at every start), and a bare phrase quickly.
+        pattern: new RegExp(escapeRegExp(s.phrase), s.matchCase ? 'gu' : 'giu'),
         means: ` ${s.means} `,
         firstWord: foldText(s.phrase).split(' ')[0] ?? '',
       }));
@@ -202,8 +209,19 @@ export class SynonymRewriter {
     // Only rules whose first word occurs can apply: one split instead of a pattern per synonym, for
     // every phrasing of a large base.
     const words = new Set(foldText(text).split(' '));
-    return this.rules.reduce((out, rule) => (words.has(rule.firstWord) ? out.replace(rule.pattern, rule.means) : out), text);
+    return this.rules.reduce(
+      (out, rule) =>
+        words.has(rule.firstWord)
+          ? out.replace(rule.pattern, (match, at: number, whole: string) => (wholeWords(whole, at, match.length) ? rule.means : match))
+          : out,
+      text,
+    );
   }
+}
+
+/** Whether the `length` characters at `at` in `text` start and end at word boundaries. Astral letters are two code units. */
+function wholeWords(text: string, at: number, length: number): boolean {
+  return !WORD_BEFORE.test(text.slice(Math.max(0, at - 2), at)) && !WORD_AFTER.test(text.slice(at + length, at + length + 2));
 }
 
 /** A text's folded words in order, stop words kept and synonyms rewritten: what word order is read from. */
