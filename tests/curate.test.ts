@@ -39,6 +39,17 @@ describe("the curators' workbench at /curate (issue #9)", function () {
       await store.curation.record({ kind: 'unanswered', question });
     }
     await store.curation.record({ kind: 'unanswered', question: 'how many people work at the secretariat' });
+    for (const [entryId, helpful] of [
+      ['movement-size', true],
+      ['icm-frequency', false],
+      ['movement-size', true],
+      ['an-entry-since-removed', false],
+      ['icm-frequency', true],
+      ['icm-frequency', false],
+      ['movement-size', true],
+    ] as const) {
+      await store.curation.record({ kind: 'feedback', entryId, helpful });
+    }
     bot = await startBot(
       { PORT: '0', LOG_LEVEL: 'error', CURATOR_TOKEN: TOKEN, CURATOR_PRINCIPALS: 'sam curator' },
       { store, logger, knowledgeRefreshMs: 60_000 },
@@ -113,6 +124,21 @@ describe("the curators' workbench at /curate (issue #9)", function () {
     expect((await fetch(`${bot.url}/curate/api/inbox`)).status).to.equal(401);
     const page = await (await fetch(`${bot.url}/curate`, { headers: { cookie: await sessionCookie() } })).text();
     expect(page).to.include('<h2>Inbox</h2>').and.include('how many people work at the secretariat').and.not.include('jo@example.org');
+  });
+
+  it('shows the ratings per entry, the least helpful first, naming each entry by its question', async () => {
+    const response = await fetch(`${bot.url}/curate/api/helpfulness`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const rows = (await response.json()) as { entryId: string; question?: string; helpful: number; unhelpful: number }[];
+    expect(rows.map((row) => [row.entryId, row.helpful, row.unhelpful])).to.deep.equal([
+      ['icm-frequency', 1, 2],
+      ['an-entry-since-removed', 0, 1],
+      ['movement-size', 3, 0],
+    ]);
+    expect(rows[0]?.question).to.match(/International Council Meeting/);
+    expect(rows[1]?.question).to.equal(undefined);
+    expect((await fetch(`${bot.url}/curate/api/helpfulness`)).status).to.equal(401);
+    const page = await (await fetch(`${bot.url}/curate`, { headers: { cookie: await sessionCookie() } })).text();
+    expect(page).to.include('<h2>Helpfulness</h2>').and.include('an-entry-since-removed <span class="note">(no longer in the knowledge base)</span>');
   });
 
   it("refuses a change made with the cookie but without the page's CSRF token", async () => {

@@ -12,6 +12,7 @@ import { botVoice } from '../bot/voice';
 import type { CurateBackend } from '../channels/curate/curateRoutes';
 import type { WebChatOptions } from '../channels/web/webChat';
 import { deciderReader, groupUnanswered } from '../curation/inbox';
+import { helpfulnessByEntry } from '../curation/helpfulness';
 import type { PublishedKnowledge } from '../curation/publishedKnowledge';
 import { Decider, type DeciderOptions, type KnowledgeBase } from '../faq';
 import { HandoffDesk, type HandoffDeskOptions } from '../handoff/handoffDesk';
@@ -118,7 +119,9 @@ export function handoffSetup(
   return { desk, slaHours: config.HANDOFF_SLA_HOURS, email: mailer !== undefined };
 }
 
-/** How far back the workbench's inbox looks. */
+const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+
+/** How far back the workbench's inbox and ratings look. */
 const INBOX_DAYS = 30;
 /** The inbox's length: the most asked first, as many as a curator works through at a sitting. */
 const INBOX_ROWS = 50;
@@ -127,9 +130,15 @@ const INBOX_ROWS = 50;
 export function curateBackend(versions: KnowledgeVersionStore, curation: CurationLog, published: PublishedKnowledge): CurateBackend {
   return {
     async inbox() {
-      const since = new Date(Date.now() - INBOX_DAYS * 24 * 60 * 60 * 1000);
-      const rows = groupUnanswered(await curation.list(since), INBOX_ROWS, deciderReader(published.decider));
+      const rows = groupUnanswered(await curation.list(daysAgo(INBOX_DAYS)), INBOX_ROWS, deciderReader(published.decider));
       return rows.map((row) => ({ ...row, lastAsked: row.lastAsked.toISOString(), nearest: row.nearest ?? [] }));
+    },
+    async helpfulness() {
+      const { decider } = published;
+      return helpfulnessByEntry(await curation.list(daysAgo(INBOX_DAYS))).map((row) => {
+        const question = decider.entry(row.entryId)?.question;
+        return question ? { ...row, question } : row;
+      });
     },
     async versions() {
       const [current, list] = await Promise.all([versions.current(), versions.list()]);

@@ -13,6 +13,21 @@ export interface InboxRow {
   nearest: { entryId: string; probability: number }[];
 }
 
+/** One entry's 👍 and 👎, as the page shows them; `question` is absent for an entry the served version no longer has. */
+export interface HelpfulnessView {
+  entryId: string;
+  question?: string;
+  helpful: number;
+  unhelpful: number;
+}
+
+/** What the workbench page shows. */
+export interface WorkbenchView {
+  versions: VersionList;
+  inbox: readonly InboxRow[];
+  helpfulness: readonly HelpfulnessView[];
+}
+
 /** Text into HTML: every dynamic string on these pages goes through this. */
 function html(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -51,7 +66,7 @@ ${problem ? `<p class="problem" role="alert">${html(problem)}</p>` : ''}
   );
 }
 
-/** The versions of the knowledge base, the one served marked, each with a button to serve it. */
+/** The inbox: each group of unanswered questions with its count and the entries the bot nearly gave. */
 function inboxTable(inbox: readonly InboxRow[]): string {
   if (inbox.length === 0) return '<p>No unanswered questions in the last 30 days.</p>';
   const percent = (p: number) => (p < 0.005 ? '&lt;1%' : `${Math.round(p * 100)}%`);
@@ -69,7 +84,26 @@ ${rows.join('\n')}
 </table>`;
 }
 
-export function versionsPage(list: VersionList, inbox: readonly InboxRow[], csrf: string, message?: string): string {
+/** 👍 and 👎 per entry: the answers supporters found least helpful first, for a curator to read again. */
+function helpfulnessTable(rows: readonly HelpfulnessView[]): string {
+  if (rows.length === 0) return '<p>No answer has been rated in the last 30 days.</p>';
+  const cells = rows.map((row) => {
+    const entry = row.question
+      ? `${html(row.question)} <span class="note">(${html(row.entryId)})</span>`
+      : `${html(row.entryId)} <span class="note">(no longer in the knowledge base)</span>`;
+    return `<tr><td>${entry}</td><td>${row.helpful}</td><td>${row.unhelpful}</td></tr>`;
+  });
+  return `<table>
+<caption>Answers rated in the last 30 days, the most "not helpful" first. Each conversation rates an answer at most once.</caption>
+<thead><tr><th scope="col">Entry</th><th scope="col">Helpful</th><th scope="col">Not helpful</th></tr></thead>
+<tbody>
+${cells.join('\n')}
+</tbody>
+</table>`;
+}
+
+/** The versions of the knowledge base (the one served marked, each with a button to serve it), the inbox and the ratings. */
+export function workbenchPage({ versions: list, inbox, helpfulness }: WorkbenchView, csrf: string, message?: string): string {
   const rows = [
     { version: 1, publishedAt: '', note: 'knowledge/ as committed' },
     ...list.versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt, note: v.note })),
@@ -98,6 +132,8 @@ ${rows}
 </table>
 <h2>Inbox</h2>
 ${inboxTable(inbox)}
+<h2>Helpfulness</h2>
+${helpfulnessTable(helpfulness)}
 <form method="post" action="/curate/sign-out"><input type="hidden" name="csrf" value="${html(csrf)}"><button type="submit">Sign out</button></form>`,
   );
 }

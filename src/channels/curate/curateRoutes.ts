@@ -8,13 +8,15 @@ import { sendError } from '../http/activityBody';
 import { clientAddress } from '../http/clientAddress';
 import { RateLimiter } from '../http/rateLimiter';
 import { csrfTokenOf, curatorOf, newSession, SESSION_COOKIE, SESSION_MS, tokenMatches, type Curator } from './curatorAuth';
-import { signInPage, versionsPage, type InboxRow, type VersionList } from './curatePages';
+import { signInPage, workbenchPage, type HelpfulnessView, type InboxRow, type VersionList, type WorkbenchView } from './curatePages';
 
 /** What the workbench works on: the knowledge versions in the store. */
 export interface CurateBackend {
   versions(): Promise<VersionList>;
   /** The unanswered questions of the last 30 days, grouped, with the entries the bot nearly gave. */
   inbox(): Promise<InboxRow[]>;
+  /** 👍 and 👎 per entry over the last 30 days, the most 👎 first. */
+  helpfulness(): Promise<HelpfulnessView[]>;
   /** Serves this version on every instance; false if there is no such version. */
   serve(version: number): Promise<boolean>;
 }
@@ -53,6 +55,11 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
     res.sendRaw(status, body, { ...headers, 'Content-Type': 'text/html; charset=utf-8', ...extra });
   };
   const curator = (req: Request): Curator | undefined => curatorOf(req, options.token, options.principals, now());
+  /** Everything the page shows, read afresh for each view of it. */
+  const view = async (): Promise<WorkbenchView> => {
+    const [versions, inbox, helpfulness] = await Promise.all([options.backend.versions(), options.backend.inbox(), options.backend.helpfulness()]);
+    return { versions, inbox, helpfulness };
+  };
   /** A change with ambient credentials carries the page's CSRF token, as a form field or a header. */
   const csrfHolds = (req: Request, who: Curator, field: string | undefined): boolean => {
     const wanted = csrfTokenOf(options.token, who);
@@ -73,7 +80,7 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
       sendPage(res, 200, signInPage());
       return;
     }
-    sendPage(res, 200, versionsPage(await options.backend.versions(), await options.backend.inbox(), csrfTokenOf(options.token, who) ?? ''));
+    sendPage(res, 200, workbenchPage(await view(), csrfTokenOf(options.token, who) ?? ''));
   });
 
   server.post('/curate/sign-in', async (req: Request, res: Response) => {
@@ -124,6 +131,15 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
     res.send(200, await options.backend.inbox());
   });
 
+  server.get('/curate/api/helpfulness', async (req: Request, res: Response) => {
+    if (!curator(req)) {
+      sendError(res, 401, 'unauthorized', 'sign in at /curate, or send the curator token as a bearer');
+      return;
+    }
+    res.header('Cache-Control', 'no-store');
+    res.send(200, await options.backend.helpfulness());
+  });
+
   // The form on the page and the API share one route: a form comes back to the page, JSON gets JSON.
   const serve = async (req: Request, res: Response) => {
     const who = curator(req);
@@ -146,11 +162,7 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
       const message = served
         ? `Version ${body.data.version} is being served; every instance switches within 30 seconds.`
         : `There is no version ${body.data.version}.`;
-      sendPage(
-        res,
-        served ? 200 : 404,
-        versionsPage(await options.backend.versions(), await options.backend.inbox(), csrfTokenOf(options.token, who) ?? '', message),
-      );
+      sendPage(res, served ? 200 : 404, workbenchPage(await view(), csrfTokenOf(options.token, who) ?? '', message));
       return;
     }
     if (!served) {
