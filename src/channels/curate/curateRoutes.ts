@@ -113,32 +113,22 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
     res.sendRaw(303, '', { ...headers, Location: '/curate', 'Set-Cookie': `${SESSION_COOKIE}=; Path=/curate; HttpOnly; SameSite=Strict; Max-Age=0` });
   });
 
-  server.get('/curate/api/versions', async (req: Request, res: Response) => {
-    if (!curator(req)) {
-      sendError(res, 401, 'unauthorized', 'sign in at /curate, or send the curator token as a bearer');
-      return;
-    }
-    res.header('Cache-Control', 'no-store');
-    res.send(200, await options.backend.versions());
-  });
-
-  server.get('/curate/api/inbox', async (req: Request, res: Response) => {
-    if (!curator(req)) {
-      sendError(res, 401, 'unauthorized', 'sign in at /curate, or send the curator token as a bearer');
-      return;
-    }
-    res.header('Cache-Control', 'no-store');
-    res.send(200, await options.backend.inbox());
-  });
-
-  server.get('/curate/api/helpfulness', async (req: Request, res: Response) => {
-    if (!curator(req)) {
-      sendError(res, 401, 'unauthorized', 'sign in at /curate, or send the curator token as a bearer');
-      return;
-    }
-    res.header('Cache-Control', 'no-store');
-    res.send(200, await options.backend.helpfulness());
-  });
+  // What the page shows, as JSON for scripts: each read afresh, for a curator only.
+  const reads: [string, () => Promise<unknown>][] = [
+    ['versions', () => options.backend.versions()],
+    ['inbox', () => options.backend.inbox()],
+    ['helpfulness', () => options.backend.helpfulness()],
+  ];
+  for (const [name, read] of reads) {
+    server.get(`/curate/api/${name}`, async (req: Request, res: Response) => {
+      if (!curator(req)) {
+        sendError(res, 401, 'unauthorized', 'sign in at /curate, or send the curator token as a bearer');
+        return;
+      }
+      res.header('Cache-Control', 'no-store');
+      res.send(200, await read());
+    });
+  }
 
   // The form on the page and the API share one route: a form comes back to the page, JSON gets JSON.
   const serve = async (req: Request, res: Response) => {
