@@ -1,7 +1,7 @@
 import { ActivityTypes, Channels, TeamsActivityHandler, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { HANDOFF_CONSENT, HANDOFF_REQUEST, HANDOFF_START, type HandoffConsent, type HandoffRequest, type HandoffStart } from '../../dialogs/handoffDialog';
-import { runDialog } from '../../dialogs/dialogKit';
+import { runTurnDialog } from '../../dialogs/dialogKit';
 import type { Dialog } from 'botbuilder-dialogs';
 import { TURN_DECISION } from '../../dialogs/conversation';
 import { type Decision, recogniseExpertsSetup, type TopicInfo } from '../faq';
@@ -85,11 +85,11 @@ export class FaqBot extends TeamsActivityHandler {
       } else if (incoming.kind === 'text') {
         // The dialogs read the message as the user meant it: without "@Bot", or the question a button asked.
         context.activity.text = incoming.text;
-        await runDialog(options.dialog, context, options.accessors.dialogState);
+        await runTurnDialog(options.dialog, context, options.accessors.dialogState);
         await this.keepUnanswered(context, incoming.text);
       } else if (handoff && incoming.kind !== 'empty') {
         this.readHandoffButton(context, incoming);
-        await runDialog(options.dialog, context, options.accessors.dialogState);
+        await runTurnDialog(options.dialog, context, options.accessors.dialogState);
       } else {
         await context.sendActivity(replies.textOnly());
       }

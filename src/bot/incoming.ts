@@ -42,8 +42,10 @@ export type Incoming =
  * everything after reads at most that much, whatever was sent.
  */
 export function readIncoming(activity: Partial<Activity>): Incoming {
-  const submitted = cardSubmitSchema.safeParse(activity.value);
-  if (submitted.success) {
+  // Typed text carries no value: the schema is asked only of what a button may have sent, as a failed
+  // parse builds an issue for every branch of the union.
+  const submitted = activity.value === undefined ? undefined : cardSubmitSchema.safeParse(activity.value);
+  if (submitted?.success) {
     const data = submitted.data;
     if ('ask' in data) return { kind: 'text', text: data.ask };
     if ('feedback' in data) return { kind: 'feedback', entryId: data.entryId, helpful: data.feedback === 'helpful' };

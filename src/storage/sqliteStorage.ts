@@ -61,18 +61,7 @@ export class SqliteStorage implements Storage {
     this.sql = prepareStatements(this.db);
     // Made once, as better-sqlite3 advises: a transaction function prepares its BEGIN and COMMIT when made.
     this.writeAll = this.db.transaction((changes: Record<string, Record<string, unknown>>, updatedAt: number) => {
-      const { upsert, insertNew, updateMatching } = this.sql;
-      for (const [key, item] of Object.entries(changes)) {
-        const { eTag: expected, ...content } = item;
-        const row = { key, value: JSON.stringify(content), etag: randomUUID(), updatedAt };
-        if (expected === undefined || expected === '*') {
-          upsert.run(row);
-        } else if (expected === ETAG_NEW_ITEM) {
-          if (insertNew.run(row).changes === 0) throw new EtagConflictError('The item was created by another writer since it was read (eTag conflict).');
-        } else if (updateMatching.run({ ...row, expected: typeof expected === 'string' ? expected : JSON.stringify(expected) }).changes === 0) {
-          throw new EtagConflictError();
-        }
-      }
+      for (const [key, item] of Object.entries(changes)) this.writeOne(key, item, updatedAt);
     });
   }
 
@@ -91,7 +80,26 @@ export class SqliteStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
-    this.writeAll(changesSchema.parse(changes), this.now().getTime());
+    const parsed = changesSchema.parse(changes);
+    const entries = Object.entries(parsed);
+    const [only] = entries;
+    // One statement is a transaction of its own in SQLite: a turn's single write needs no BEGIN and COMMIT.
+    if (only && entries.length === 1) this.writeOne(...only, this.now().getTime());
+    else this.writeAll(parsed, this.now().getTime());
+  }
+
+  /** Writes one item against the eTag it carries (see etagConflict.ts), or throws EtagConflictError. */
+  private writeOne(key: string, item: Record<string, unknown>, updatedAt: number): void {
+    const { upsert, insertNew, updateMatching } = this.sql;
+    const { eTag: expected, ...content } = item;
+    const row = { key, value: JSON.stringify(content), etag: randomUUID(), updatedAt };
+    if (expected === undefined || expected === '*') {
+      upsert.run(row);
+    } else if (expected === ETAG_NEW_ITEM) {
+      if (insertNew.run(row).changes === 0) throw new EtagConflictError('The item was created by another writer since it was read (eTag conflict).');
+    } else if (updateMatching.run({ ...row, expected: typeof expected === 'string' ? expected : JSON.stringify(expected) }).changes === 0) {
+      throw new EtagConflictError();
+    }
   }
 
   async delete(keys: string[]): Promise<void> {
