@@ -14,7 +14,8 @@ import { PROJECT_ROOT } from '../../src/shared/projectRoot';
  * bot's (dozens of modules) than in the echo bot's (one), while its loader hooks sit on every require.
  */
 
-export type Side = 'echo' | 'bot';
+/** The echo floor, the echo floor run through runDialog, and the FAQ bot. */
+export type Side = 'echo' | 'dialogs' | 'bot';
 
 const ECHO_SOURCE = resolve(PROJECT_ROOT, 'tests/bench/echoBot.ts');
 /** Where tsc would put it, under dist/ so it finds node_modules as the bot does. */
@@ -98,7 +99,12 @@ function healthStatus(url: string): Promise<number | undefined> {
 export async function startServer(side: Side): Promise<Server> {
   const port = await freePort();
   const dataDir = side === 'bot' ? mkdtempSync(join(tmpdir(), 'turn-bench-')) : undefined;
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: String(port), ...(dataDir ? { DATA_DIR: dataDir } : {}) };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    ...(dataDir ? { DATA_DIR: dataDir } : {}),
+    ...(side === 'dialogs' ? { ECHO_THROUGH_DIALOGS: '1' } : {}),
+  };
 
   const started = performance.now();
   const child = spawn(process.execPath, [side === 'bot' ? BOT_OUTPUT : ECHO_OUTPUT], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
