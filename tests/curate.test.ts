@@ -4,7 +4,7 @@ import { startBot, type RunningBot } from '../src/app/startBot';
 import { SIGN_IN_PER_MINUTE } from '../src/channels/curate/curateRoutes';
 import { createStorage, type StateStore } from '../src/storage/createStorage';
 import { CHROMIUM_INSTALL_TIMEOUT_MS, launchChromium, type Browser } from './helpers/chromium';
-import { memoryLogger } from './helpers/http';
+import { emulatorActivity, memoryLogger, postJson } from './helpers/http';
 
 const TOKEN = 'a curator token of more than thirty-two characters';
 const PRINCIPAL = Buffer.from(
@@ -52,7 +52,7 @@ describe("the curators' workbench at /curate (issue #9)", function () {
     }
     bot = await startBot(
       { PORT: '0', LOG_LEVEL: 'error', CURATOR_TOKEN: TOKEN, CURATOR_PRINCIPALS: 'sam curator' },
-      { store, logger, knowledgeRefreshMs: 60_000 },
+      { store, logger, knowledgeRefreshMs: 60_000, tallyFlushMs: 100 },
     );
   });
   after(async () => bot?.close());
@@ -124,6 +124,43 @@ describe("the curators' workbench at /curate (issue #9)", function () {
     expect((await fetch(`${bot.url}/curate/api/inbox`)).status).to.equal(401);
     const page = await (await fetch(`${bot.url}/curate`, { headers: { cookie: await sessionCookie() } })).text();
     expect(page).to.include('<h2>Inbox</h2>').and.include('how many people work at the secretariat').and.not.include('jo@example.org');
+  });
+
+  it("shows today's questions by outcome and the entries answered most, counted from the bot's own turns", async () => {
+    const ask = (conversation: string, text: string) =>
+      postJson(
+        `${bot.url}/api/messages`,
+        emulatorActivity({ text, conversation: { id: conversation }, serviceUrl: 'http://127.0.0.1:9', deliveryMode: 'expectReplies' }),
+      );
+    for (const [conversation, text] of [
+      ['overview-1', 'How often is the International Council Meeting held?'],
+      ['overview-2', 'how often is the icm held'],
+      ['overview-3', 'what is the weather in Lisbon tomorrow?'],
+      ['overview-4', 'hello'],
+    ] as const) {
+      expect((await ask(conversation, text)).status).to.equal(200);
+    }
+    type Overview = {
+      days: { day: string; questions: number; answered: number; dontKnow: number }[];
+      busiest: { entryId: string; question?: string; answers: number }[];
+    };
+    const overview = async () => (await (await fetch(`${bot.url}/curate/api/overview`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Overview;
+    // Each instance writes its tally every so often (here every 100 ms).
+    let today: Overview['days'][number] | undefined;
+    for (let tries = 0; tries < 50 && today?.questions !== 3; tries++) {
+      await new Promise((wait) => setTimeout(wait, 100));
+      today = (await overview()).days.at(-1);
+    }
+    const { days, busiest } = await overview();
+    expect(days).to.have.length(30);
+    expect(today).to.include({ day: new Date().toISOString().slice(0, 10), questions: 3, answered: 2, dontKnow: 1 });
+    expect(busiest[0]).to.include({ entryId: 'icm-frequency', answers: 2 });
+    expect(busiest[0]?.question).to.match(/International Council Meeting/);
+    const page = await (await fetch(`${bot.url}/curate`, { headers: { cookie: await sessionCookie() } })).text();
+    expect(page)
+      .to.include('<h2>Overview</h2>')
+      .and.include('<svg role="img"')
+      .and.include('<th scope="row">' + new Date().toISOString().slice(0, 10));
   });
 
   it('shows the ratings per entry, the least helpful first, naming each entry by its question', async () => {

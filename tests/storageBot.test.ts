@@ -355,7 +355,7 @@ describe('persistent state through the real bot (issue #5)', function () {
         const rows = db.prepare('SELECT * FROM curation').all() as Record<string, unknown>[];
         expect(rows).to.have.length(1);
         expect(rows[0]).to.include({ kind: 'unanswered', question: 'can you email me at [email] or call [phone] about the weather' });
-        expect(Object.keys(rows[0]!).sort()).to.deep.equal(['answer', 'at', 'entry_id', 'helpful', 'id', 'kind', 'question', 'topic']);
+        expect(Object.keys(rows[0]!).sort()).to.deep.equal(['answer', 'at', 'counts', 'entry_id', 'helpful', 'id', 'kind', 'question', 'topic']);
         expectNoIdsOrContacts(JSON.stringify(rows));
       } finally {
         db.close();

@@ -116,6 +116,23 @@ function curationContract(name: string, open: () => Promise<{ log: CurationLog; 
       ]);
     });
 
+    it("keeps a tally of a day's outcomes, counts and entry ids only, and refuses one that is not a day's", async () => {
+      const tally = {
+        kind: 'tally',
+        day: '2026-03-05',
+        answered: 7,
+        didYouMean: 2,
+        partial: 1,
+        dontKnow: 3,
+        answers: { 'icm-frequency': 5, 'movement-size': 3 },
+      } as const;
+      await log.record({ ...tally, at: new Date('2026-03-05T12:00:00Z') });
+      expect(await log.list()).to.deep.equal([{ ...tally, at: new Date('2026-03-05T12:00:00Z') }]);
+      expect(await rejection(log.record({ ...tally, day: 'yesterday' }))).to.be.instanceOf(Error);
+      expect(await rejection(log.record({ ...tally, answered: -1 }))).to.be.instanceOf(Error);
+      expect(await log.list()).to.have.length(1);
+    });
+
     it('lists only records at or after `since`', async () => {
       await log.record({ kind: 'feedback', entryId: 'a', helpful: true, at: new Date('2026-01-01T00:00:00Z') });
       await log.record({ kind: 'feedback', entryId: 'b', helpful: true, at: new Date('2026-02-01T00:00:00Z') });

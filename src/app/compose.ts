@@ -13,6 +13,8 @@ import type { CurateBackend } from '../channels/curate/curateRoutes';
 import type { WebChatOptions } from '../channels/web/webChat';
 import { deciderReader, groupUnanswered } from '../curation/inbox';
 import { helpfulnessByEntry } from '../curation/helpfulness';
+import { busiestEntries, dailyOutcomes } from '../curation/overview';
+import type { TurnTally } from '../curation/turnTally';
 import type { PublishedKnowledge } from '../curation/publishedKnowledge';
 import { Decider, type DeciderOptions, type KnowledgeBase } from '../faq';
 import { HandoffDesk, type HandoffDeskOptions } from '../handoff/handoffDesk';
@@ -41,6 +43,8 @@ export interface ComposeOptions {
   published?: PublishedKnowledge;
   /** Asking a person, when handoff is configured (HANDOFF_TENANT_ID). */
   handoff?: HandoffSetup;
+  /** Counts what became of each question, for the workbench's overview; on a server. */
+  tally?: TurnTally;
 }
 
 export interface HandoffSetup {
@@ -54,7 +58,18 @@ export interface HandoffSetup {
 const WEBSITE_CHANNELS = new Set(['directline', 'webchat']);
 
 /** The bot with its state and dialogs, the same for the server, the tests and `npm run ask`. */
-export function composeBot({ knowledge, storage, curation, pseudonymise, logger, dialog, decider: deciderOptions, handoff, published }: ComposeOptions): {
+export function composeBot({
+  knowledge,
+  storage,
+  curation,
+  pseudonymise,
+  logger,
+  dialog,
+  decider: deciderOptions,
+  handoff,
+  published,
+  tally,
+}: ComposeOptions): {
   bot: FaqBot;
   decider: Decider;
 } {
@@ -87,6 +102,7 @@ export function composeBot({ knowledge, storage, curation, pseudonymise, logger,
     topics: knowledge.topics,
     logger,
     ...(handoff ? { handoff: { desk: handoff.desk, slaHours: handoff.slaHours } } : {}),
+    ...(tally ? { tally } : {}),
   });
   return { bot, decider: deciders() };
 }
@@ -123,6 +139,8 @@ const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 10
 
 /** How far back the workbench's inbox and ratings look. */
 const INBOX_DAYS = 30;
+/** The busiest entries the overview lists. */
+const BUSIEST_ROWS = 10;
 /** The inbox's length: the most asked first, as many as a curator works through at a sitting. */
 const INBOX_ROWS = 50;
 
@@ -132,6 +150,17 @@ export function curateBackend(versions: KnowledgeVersionStore, curation: Curatio
     async inbox() {
       const rows = groupUnanswered(await curation.list(daysAgo(INBOX_DAYS)), INBOX_ROWS, deciderReader(published.decider));
       return rows.map((row) => ({ ...row, lastAsked: row.lastAsked.toISOString(), nearest: row.nearest ?? [] }));
+    },
+    async overview() {
+      const records = await curation.list(daysAgo(INBOX_DAYS));
+      const { decider } = published;
+      return {
+        days: dailyOutcomes(records, INBOX_DAYS, new Date()),
+        busiest: busiestEntries(records, BUSIEST_ROWS).map((row) => {
+          const question = decider.entry(row.entryId)?.question;
+          return question ? { ...row, question } : row;
+        }),
+      };
     },
     async helpfulness() {
       const { decider } = published;

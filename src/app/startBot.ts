@@ -4,6 +4,7 @@ import { registerCurateRoutes } from '../channels/curate/curateRoutes';
 import { createServer } from '../channels/http/server';
 import { chatMode, registerWebChat } from '../channels/web/webChat';
 import { PublishedKnowledge } from '../curation/publishedKnowledge';
+import { TurnTally } from '../curation/turnTally';
 import { loadKnowledge } from '../faq';
 import type { HandoffDesk } from '../handoff/handoffDesk';
 import { createStorage, type StateStore } from '../storage/createStorage';
@@ -26,10 +27,18 @@ export interface StartOptions {
   handoff?: HandoffOverrides & { sweepIntervalMs?: number };
   /** How often to ask the store which knowledge version to serve (KNOWLEDGE_REFRESH_MS), for tests of publishing. */
   knowledgeRefreshMs?: number;
+  /** How often each instance writes its tally of outcomes, for tests of the overview. */
+  tallyFlushMs?: number;
 }
 
 /** How often each instance looks for tickets to remind the experts of, or to close for age. */
 const HANDOFF_SWEEP_MS = 5 * 60 * 1000;
+
+/**
+ * How often each instance writes what became of its questions to the curation log: the overview is a
+ * minute behind at most, and a busy instance writes one record a minute rather than one a turn.
+ */
+const TALLY_FLUSH_MS = 60 * 1000;
 
 /** Turns still running this long after a stop signal are cut off, so the process exits within 10 s. */
 const DRAIN_MS = 8000;
@@ -62,9 +71,11 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
   const stopFollowing = published.follow(options.knowledgeRefreshMs);
   const botAdapter = createAdapter(adapterSettings(config), logger);
   const handoff = handoffSetup(config, store, botAdapter.authentication, () => published.knowledge, logger, options.handoff);
+  const tally = new TurnTally();
   const { bot } = composeBot({
     knowledge,
     published,
+    tally,
     storage: store.storage,
     curation: store.curation,
     pseudonymise: store.pseudonymise,
@@ -131,9 +142,16 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
     handoff: handoff !== undefined,
   });
   const sweeper = handoff && startSweeping(handoff.desk, options.handoff?.sweepIntervalMs ?? HANDOFF_SWEEP_MS, logger);
+  const writeTally = () =>
+    tally.flushTo(store.curation).catch((err: unknown) => {
+      logger.warn('tally_write_failed', errorFields(err));
+    });
+  const tallying = setInterval(() => void writeTally(), options.tallyFlushMs ?? TALLY_FLUSH_MS);
+  tallying.unref();
   let closing: Promise<void> | undefined;
   const close = async () => {
     clearInterval(sweeper);
+    clearInterval(tallying);
     stopFollowing();
     await new Promise<void>((resolve) => {
       // Keep-alive connections would hold close() open until they time out: idle ones are closed as soon
@@ -151,6 +169,8 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
       });
       server.server.closeIdleConnections();
     });
+    // The turns are over: what they counted is written before the store closes.
+    await writeTally();
     await store.close();
     logger.info('stopped', {});
   };

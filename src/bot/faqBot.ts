@@ -5,6 +5,7 @@ import { runTurnDialog } from '../../dialogs/dialogKit';
 import type { Dialog } from 'botbuilder-dialogs';
 import { TURN_DECISION } from '../../dialogs/conversation';
 import { type Decision, recogniseExpertsSetup, type TopicInfo } from '../faq';
+import type { Outcome, TurnTally } from '../curation/turnTally';
 import type { HandoffDesk, OpenOutcome } from '../handoff/handoffDesk';
 import { keptQuestion, type AskedFrom } from '../handoff/ticket';
 import { errorFields, type LogFields, type Logger } from '../shared/logger';
@@ -34,6 +35,8 @@ export interface FaqBotOptions {
   logger: Logger;
   /** Asking a person, when handoff is configured. */
   handoff?: { desk: HandoffDesk; slaHours: number };
+  /** Counts what became of each question, for the curators' overview. */
+  tally?: Pick<TurnTally, 'count'>;
 }
 
 /**
@@ -244,10 +247,13 @@ export class FaqBot extends TeamsActivityHandler {
       await this.recordForCurators(context);
       await this.openRequestedHandoff(context);
     } finally {
+      const decision = context.turnState.get<Decision | undefined>(TURN_DECISION);
+      const outcome = outcomeOf(decision);
+      if (outcome) this.options.tally?.count(...outcome);
       this.options.logger.info('turn', {
         channelId: context.activity.channelId,
         activityType: context.activity.type,
-        ...decisionFields(context.turnState.get<Decision | undefined>(TURN_DECISION)),
+        ...decisionFields(decision),
         ms: Math.round(performance.now() - started),
       });
     }
@@ -278,6 +284,22 @@ function askedFrom(channelId: string | undefined): AskedFrom {
   if (channelId === 'msteams') return 'teams';
   if (channelId === 'directline' || channelId === 'webchat') return 'website';
   return 'other';
+}
+
+/** What became of a question, with the entry given; nothing for what is not a question (greetings, commands, menus). */
+function outcomeOf(decision: Decision | undefined): [Outcome, string?] | undefined {
+  switch (decision?.kind) {
+    case 'answer':
+      return ['answered', decision.entry.id];
+    case 'partial':
+      return ['partial', decision.entry.id];
+    case 'clarify':
+      return ['didYouMean'];
+    case 'unknown':
+      return ['dontKnow'];
+    default:
+      return undefined;
+  }
 }
 
 /** What a turn decided, as log fields: entry ids and scores, never the user's text. */

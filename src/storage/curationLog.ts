@@ -44,7 +44,21 @@ const suggestionInput = z.object({
     .transform((a) => redact(a.slice(0, 2 * MAX_SUGGESTED_ANSWER_CHARS)).slice(0, MAX_SUGGESTED_ANSWER_CHARS)),
   at: z.date().optional(),
 });
-const curationInputSchema = z.discriminatedUnion('kind', [feedbackInput, unansweredInput, suggestionInput]);
+const count = z.number().int().nonnegative();
+/** The most entries one tally names: far beyond any knowledge base this bot serves, and a bound on a record's size. */
+const MAX_TALLIED_ENTRIES = 5000;
+/** What became of the questions one instance saw on one UTC day since its last tally (src/curation/turnTally.ts): counts and entry ids only. */
+const tallyFields = {
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  answered: count,
+  didYouMean: count,
+  partial: count,
+  dontKnow: count,
+  /** Answers (and partial replies) per entry id. */
+  answers: z.record(z.string().min(1).max(200), count).refine((answers) => Object.keys(answers).length <= MAX_TALLIED_ENTRIES, 'names too many entries'),
+};
+const tallyInput = z.object({ kind: z.literal('tally'), ...tallyFields, at: z.date().optional() });
+const curationInputSchema = z.discriminatedUnion('kind', [feedbackInput, unansweredInput, suggestionInput, tallyInput]);
 export type CurationInput = z.input<typeof curationInputSchema>;
 
 /** A record as stored and listed; `at` is always set. */
@@ -52,6 +66,7 @@ export const curationRecordSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('feedback'), entryId: z.string(), helpful: z.boolean(), at: z.coerce.date() }),
   z.object({ kind: z.literal('unanswered'), question: z.string(), topic: z.string().optional(), at: z.coerce.date() }),
   z.object({ kind: z.literal('suggestion'), question: z.string(), answer: z.string(), at: z.coerce.date() }),
+  z.object({ kind: z.literal('tally'), ...tallyFields, at: z.coerce.date() }),
 ]);
 export type CurationRecord = z.infer<typeof curationRecordSchema>;
 
@@ -102,6 +117,8 @@ interface CurationRow {
   question: string | null;
   topic: string | null;
   answer: string | null;
+  /** A tally's fields, as JSON. */
+  counts: string | null;
   at: number;
 }
 
@@ -122,10 +139,15 @@ export function sqliteCurationLog(db: Database.Database): CurationLog {
   // Databases made before experts' suggestions had no answer column.
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(curation)').all();
   if (!columns.some((column) => column.name === 'answer')) db.exec('ALTER TABLE curation ADD COLUMN answer TEXT');
+  // Nor tallies of outcomes a counts column.
+  if (!columns.some((column) => column.name === 'counts')) db.exec('ALTER TABLE curation ADD COLUMN counts TEXT');
   const insert = db.prepare(
-    'INSERT INTO curation (kind, entry_id, helpful, question, topic, answer, at) VALUES (@kind, @entryId, @helpful, @question, @topic, @answer, @at)',
+    'INSERT INTO curation (kind, entry_id, helpful, question, topic, answer, counts, at) ' +
+      'VALUES (@kind, @entryId, @helpful, @question, @topic, @answer, @counts, @at)',
   );
-  const select = db.prepare<[number], CurationRow>('SELECT kind, entry_id, helpful, question, topic, answer, at FROM curation WHERE at >= ? ORDER BY at, id');
+  const select = db.prepare<[number], CurationRow>(
+    'SELECT kind, entry_id, helpful, question, topic, answer, counts, at FROM curation WHERE at >= ? ORDER BY at, id',
+  );
   const purge = db.prepare<[number]>('DELETE FROM curation WHERE at < ?');
   return curationLog({
     async append(record) {
@@ -139,7 +161,7 @@ export function sqliteCurationLog(db: Database.Database): CurationLog {
 }
 
 function toRow(record: CurationRecord): Omit<CurationRow, 'entry_id'> & { entryId: string | null } {
-  const none = { entryId: null, helpful: null, question: null, topic: null, answer: null, at: record.at.getTime() };
+  const none = { entryId: null, helpful: null, question: null, topic: null, answer: null, counts: null, at: record.at.getTime() };
   switch (record.kind) {
     case 'feedback':
       return { ...none, kind: record.kind, entryId: record.entryId, helpful: record.helpful ? 1 : 0 };
@@ -147,6 +169,10 @@ function toRow(record: CurationRecord): Omit<CurationRow, 'entry_id'> & { entryI
       return { ...none, kind: record.kind, question: record.question, topic: record.topic ?? null };
     case 'suggestion':
       return { ...none, kind: record.kind, question: record.question, answer: record.answer };
+    case 'tally': {
+      const { kind, at: _at, ...counts } = record;
+      return { ...none, kind, counts: JSON.stringify(counts) };
+    }
   }
 }
 
@@ -156,6 +182,8 @@ function fromRow(row: CurationRow): CurationRecord {
       return curationRecordSchema.parse({ kind: row.kind, entryId: row.entry_id, helpful: row.helpful === 1, at: row.at });
     case 'suggestion':
       return curationRecordSchema.parse({ kind: row.kind, question: row.question, answer: row.answer, at: row.at });
+    case 'tally':
+      return curationRecordSchema.parse({ ...(JSON.parse(row.counts ?? 'null') as object), kind: row.kind, at: row.at });
     default:
       return curationRecordSchema.parse({ kind: row.kind, question: row.question, ...(row.topic === null ? {} : { topic: row.topic }), at: row.at });
   }

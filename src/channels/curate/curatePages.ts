@@ -21,9 +21,26 @@ export interface HelpfulnessView {
   unhelpful: number;
 }
 
+/** One UTC day's questions and what became of them. */
+interface DayView {
+  day: string;
+  questions: number;
+  answered: number;
+  didYouMean: number;
+  partial: number;
+  dontKnow: number;
+}
+
+/** The overview: the last 30 days, oldest first, and the entries answered most. */
+export interface OverviewView {
+  days: readonly DayView[];
+  busiest: readonly { entryId: string; question?: string; answers: number }[];
+}
+
 /** What the workbench page shows. */
 export interface WorkbenchView {
   versions: VersionList;
+  overview: OverviewView;
   inbox: readonly InboxRow[];
   helpfulness: readonly HelpfulnessView[];
 }
@@ -84,6 +101,90 @@ ${rows.join('\n')}
 </table>`;
 }
 
+/** The outcomes a chart stacks, bottom first, with the colour each is drawn in and its name in the legend. */
+const OUTCOMES = [
+  { key: 'answered', label: 'Answered', colour: '#1b7f3b' },
+  { key: 'partial', label: 'Partial reply', colour: '#8a6d00' },
+  { key: 'didYouMean', label: 'Did you mean', colour: '#1f5fa8' },
+  { key: 'dontKnow', label: "Don't know", colour: '#b3261e' },
+] as const;
+
+const percentOf = (n: number, of: number) => (of === 0 ? '–' : `${Math.round((100 * n) / of)}%`);
+
+/**
+ * Each day's questions as a bar of 100%, split by outcome: the rates by day at a glance. Drawn as SVG in
+ * the page (no script, no CDN, nothing the CSP forbids), with the same figures in the table after it.
+ */
+function outcomeChart(days: readonly DayView[]): string {
+  const barWidth = 18;
+  const gap = 4;
+  const height = 120;
+  const width = days.length * (barWidth + gap);
+  const bars = days.map((day, i) => {
+    const x = i * (barWidth + gap);
+    if (day.questions === 0) return `<rect x="${x}" y="${height - 1}" width="${barWidth}" height="1" fill="#999"/>`;
+    let top = height;
+    return OUTCOMES.map(({ key, colour }) => {
+      const h = (height * day[key]) / day.questions;
+      top -= h;
+      return h > 0 ? `<rect x="${x}" y="${top.toFixed(1)}" width="${barWidth}" height="${h.toFixed(1)}" fill="${colour}"/>` : '';
+    }).join('');
+  });
+  const legend = OUTCOMES.map(
+    ({ label, colour }) => `<li><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="${colour}"/></svg> ${label}</li>`,
+  );
+  const first = days[0]?.day ?? '';
+  const last = days.at(-1)?.day ?? '';
+  return `<figure>
+<svg role="img" aria-labelledby="chart-title" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
+<title id="chart-title">What became of each day's questions, ${html(first)} to ${html(last)}, as shares of them; the table below gives the figures</title>
+${bars.join('\n')}
+</svg>
+<figcaption>Each bar is one UTC day's questions, ${html(first)} to ${html(last)}, split by what the bot did: <ul class="legend">${legend.join('')}</ul>
+A grey line is a day without questions. Questions are messages the bot read as questions; greetings, commands and topic menus are not counted.</figcaption>
+</figure>`;
+}
+
+/** An entry by its question, with its id; by its id alone when the version served no longer has it. */
+function entryName(row: { entryId: string; question?: string }): string {
+  return row.question ? `${html(row.question)} <span class="note">(${html(row.entryId)})</span>` : html(row.entryId);
+}
+
+function overviewSection({ days, busiest }: OverviewView): string {
+  const asked = days.filter((day) => day.questions > 0);
+  const rows = asked
+    .map(
+      (day) =>
+        `<tr><th scope="row">${html(day.day)}</th><td>${day.questions}</td>` +
+        `${OUTCOMES.map(({ key }) => `<td>${percentOf(day[key], day.questions)}</td>`).join('')}</tr>`,
+    )
+    .reverse();
+  const table =
+    rows.length === 0
+      ? '<p>No questions in the last 30 days.</p>'
+      : `<table>
+<caption>Questions per day, newest first, and the share of them each outcome had (days with questions only)</caption>
+<thead><tr><th scope="col">Day (UTC)</th><th scope="col">Questions</th>${OUTCOMES.map(({ label }) => `<th scope="col">${label}</th>`).join('')}</tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+  const busiestList =
+    busiest.length === 0
+      ? '<p>No answers given in the last 30 days.</p>'
+      : `<table>
+<caption>The entries answered most in the last 30 days (partial replies included)</caption>
+<thead><tr><th scope="col">Entry</th><th scope="col">Answers</th></tr></thead>
+<tbody>
+${busiest.map((row) => `<tr><td>${entryName(row)}</td><td>${row.answers}</td></tr>`).join('\n')}
+</tbody>
+</table>`;
+  return `<h2>Overview</h2>
+${outcomeChart(days)}
+${table}
+${busiestList}`;
+}
+
 /** 👍 and 👎 per entry: the answers supporters found least helpful first, for a curator to read again. */
 function helpfulnessTable(rows: readonly HelpfulnessView[]): string {
   if (rows.length === 0) return '<p>No answer has been rated in the last 30 days.</p>';
@@ -103,7 +204,7 @@ ${cells.join('\n')}
 }
 
 /** The versions of the knowledge base (the one served marked, each with a button to serve it), the inbox and the ratings. */
-export function workbenchPage({ versions: list, inbox, helpfulness }: WorkbenchView, csrf: string, message?: string): string {
+export function workbenchPage({ versions: list, overview, inbox, helpfulness }: WorkbenchView, csrf: string, message?: string): string {
   const rows = [
     { version: 1, publishedAt: '', note: 'knowledge/ as committed' },
     ...list.versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt, note: v.note })),
@@ -130,6 +231,7 @@ ${message ? `<p class="message" role="status">${html(message)}</p>` : ''}
 ${rows}
 </tbody>
 </table>
+${overviewSection(overview)}
 <h2>Inbox</h2>
 ${inboxTable(inbox)}
 <h2>Helpfulness</h2>

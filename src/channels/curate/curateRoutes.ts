@@ -8,13 +8,15 @@ import { sendError } from '../http/activityBody';
 import { clientAddress } from '../http/clientAddress';
 import { RateLimiter } from '../http/rateLimiter';
 import { csrfTokenOf, curatorOf, newSession, SESSION_COOKIE, SESSION_MS, tokenMatches, type Curator } from './curatorAuth';
-import { signInPage, workbenchPage, type HelpfulnessView, type InboxRow, type VersionList, type WorkbenchView } from './curatePages';
+import { signInPage, workbenchPage, type HelpfulnessView, type InboxRow, type OverviewView, type VersionList, type WorkbenchView } from './curatePages';
 
 /** What the workbench works on: the knowledge versions in the store. */
 export interface CurateBackend {
   versions(): Promise<VersionList>;
   /** The unanswered questions of the last 30 days, grouped, with the entries the bot nearly gave. */
   inbox(): Promise<InboxRow[]>;
+  /** What became of the questions of each of the last 30 days, and the entries answered most. */
+  overview(): Promise<OverviewView>;
   /** 👍 and 👎 per entry over the last 30 days, the most 👎 first. */
   helpfulness(): Promise<HelpfulnessView[]>;
   /** Serves this version on every instance; false if there is no such version. */
@@ -57,8 +59,9 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
   const curator = (req: Request): Curator | undefined => curatorOf(req, options.token, options.principals, now());
   /** Everything the page shows, read afresh for each view of it. */
   const view = async (): Promise<WorkbenchView> => {
-    const [versions, inbox, helpfulness] = await Promise.all([options.backend.versions(), options.backend.inbox(), options.backend.helpfulness()]);
-    return { versions, inbox, helpfulness };
+    const { backend } = options;
+    const [versions, overview, inbox, helpfulness] = await Promise.all([backend.versions(), backend.overview(), backend.inbox(), backend.helpfulness()]);
+    return { versions, overview, inbox, helpfulness };
   };
   /** A change with ambient credentials carries the page's CSRF token, as a form field or a header. */
   const csrfHolds = (req: Request, who: Curator, field: string | undefined): boolean => {
@@ -116,6 +119,7 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
   // What the page shows, as JSON for scripts: each read afresh, for a curator only.
   const reads: [string, () => Promise<unknown>][] = [
     ['versions', () => options.backend.versions()],
+    ['overview', () => options.backend.overview()],
     ['inbox', () => options.backend.inbox()],
     ['helpfulness', () => options.backend.helpfulness()],
   ];
