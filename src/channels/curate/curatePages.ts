@@ -1,3 +1,5 @@
+import type { DayOutcomes, EntryAnswers } from '../../curation/overview';
+
 /** The versions, as the page and the API show them. */
 export interface VersionList {
   current: number;
@@ -21,20 +23,10 @@ export interface HelpfulnessView {
   unhelpful: number;
 }
 
-/** One UTC day's questions and what became of them. */
-interface DayView {
-  day: string;
-  questions: number;
-  answered: number;
-  didYouMean: number;
-  partial: number;
-  dontKnow: number;
-}
-
 /** The overview: the last 30 days, oldest first, and the entries answered most. */
 export interface OverviewView {
-  days: readonly DayView[];
-  busiest: readonly { entryId: string; question?: string; answers: number }[];
+  days: readonly DayOutcomes[];
+  busiest: readonly (EntryAnswers & { question?: string })[];
 }
 
 /** What the workbench page shows. */
@@ -115,7 +107,7 @@ const percentOf = (n: number, of: number) => (of === 0 ? '–' : `${Math.round((
  * Each day's questions as a bar of 100%, split by outcome: the rates by day at a glance. Drawn as SVG in
  * the page (no script, no CDN, nothing the CSP forbids), with the same figures in the table after it.
  */
-function outcomeChart(days: readonly DayView[]): string {
+function outcomeChart(days: readonly DayOutcomes[]): string {
   const barWidth = 18;
   const gap = 4;
   const height = 120;
