@@ -110,9 +110,11 @@ export class Conversation {
       case 'smallTalk':
         await this.say(context, { kind: 'smallTalk', smallTalk: decision.smallTalk });
         return;
-      case 'answer':
-        await this.say(context, { kind: 'answer', entry: decision.entry, related: this.entries(decision.entry.related) });
+      case 'answer': {
+        const asked = decision.via === 'picked' ? '' : keptQuestion(context.activity.text ?? '');
+        await this.say(context, { kind: 'answer', entry: decision.entry, related: this.entries(decision.entry.related), ...(asked ? { asked } : {}) });
         return;
+      }
       case 'clarify':
         await this.say(context, { kind: 'didYouMean', options: decision.options });
         return;

@@ -10,7 +10,8 @@ export type Utterance =
   | { kind: 'cancelled' }
   | { kind: 'restarted' }
   | { kind: 'smallTalk'; smallTalk: SmallTalk }
-  | { kind: 'answer'; entry: Entry; related: readonly Entry[] }
+  /** asked: the question in the supporter's words, which a 👎 carries back for curators; none for a pick from a list. */
+  | { kind: 'answer'; entry: Entry; related: readonly Entry[]; asked?: string }
   | { kind: 'didYouMean'; options: readonly Entry[] }
   | { kind: 'partial'; entry: Entry }
   | { kind: 'dontKnow' }

@@ -35,20 +35,26 @@ describe("the curators' workbench at /curate (issue #9)", function () {
     store = await createStorage({ kind: 'memory', dataDir: 'unused', ttlDays: 30 });
     await store.knowledge.publish({ 'offices.yaml': 'not served here' }, 'a version to switch to', new Date('2026-01-01T00:00:00Z'));
     await store.knowledge.switchTo(1);
-    for (const question of ['Who funds Amnesty?', 'who funds amnesty', 'Amnesty: who funds it? Mail me at jo@example.org']) {
-      await store.curation.record({ kind: 'unanswered', question });
+    // A minute apart, so the order of rows asked as often (the latest first) does not hang on the clock's resolution.
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+    for (const [minutes, question] of [
+      [40, 'Who funds Amnesty?'],
+      [30, 'who funds amnesty'],
+      [20, 'how many people work at the secretariat'],
+      [10, 'Amnesty: who funds it? Mail me at jo@example.org'],
+    ] as const) {
+      await store.curation.record({ kind: 'unanswered', question, at: minutesAgo(minutes) });
     }
-    await store.curation.record({ kind: 'unanswered', question: 'how many people work at the secretariat' });
-    for (const [entryId, helpful] of [
-      ['movement-size', true],
-      ['icm-frequency', false],
+    for (const [entryId, helpful, question] of [
+      ['movement-size', true, undefined],
+      ['icm-frequency', false, 'how often does the council meet'],
       ['movement-size', true],
       ['an-entry-since-removed', false],
       ['icm-frequency', true],
-      ['icm-frequency', false],
+      ['icm-frequency', false, 'How often does the council meet?'],
       ['movement-size', true],
     ] as const) {
-      await store.curation.record({ kind: 'feedback', entryId, helpful });
+      await store.curation.record({ kind: 'feedback', entryId, helpful, ...(question ? { question } : {}) });
     }
     bot = await startBot(
       { PORT: '0', LOG_LEVEL: 'error', CURATOR_TOKEN: TOKEN, CURATOR_PRINCIPALS: 'sam curator' },
@@ -165,7 +171,7 @@ describe("the curators' workbench at /curate (issue #9)", function () {
 
   it('shows the ratings per entry, the least helpful first, naming each entry by its question', async () => {
     const response = await fetch(`${bot.url}/curate/api/helpfulness`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    const rows = (await response.json()) as { entryId: string; question?: string; helpful: number; unhelpful: number }[];
+    const rows = (await response.json()) as { entryId: string; question?: string; helpful: number; unhelpful: number; failed: unknown[] }[];
     expect(rows.map((row) => [row.entryId, row.helpful, row.unhelpful])).to.deep.equal([
       ['icm-frequency', 1, 2],
       ['an-entry-since-removed', 0, 1],
@@ -173,6 +179,8 @@ describe("the curators' workbench at /curate (issue #9)", function () {
     ]);
     expect(rows[0]?.question).to.match(/International Council Meeting/);
     expect(rows[1]?.question).to.equal(undefined);
+    // The questions a 👎 said the answer failed, folded as the inbox folds them.
+    expect(rows[0]?.failed).to.deep.equal([{ question: 'how often does the council meet', count: 2 }]);
     expect((await fetch(`${bot.url}/curate/api/helpfulness`)).status).to.equal(401);
     const page = await (await fetch(`${bot.url}/curate`, { headers: { cookie: await sessionCookie() } })).text();
     expect(page).to.include('<h2>Helpfulness</h2>').and.include('an-entry-since-removed <span class="note">(no longer in the knowledge base)</span>');

@@ -99,6 +99,19 @@ function curationContract(name: string, open: () => Promise<{ log: CurationLog; 
       expect(records[2]).to.not.have.property('topic');
     });
 
+    it('keeps the question a 👎 says the answer failed, redacted', async () => {
+      await log.record({
+        kind: 'feedback',
+        entryId: 'icm-role',
+        helpful: false,
+        question: ' who runs it? 07700 900123 ',
+        at: new Date('2026-03-05T00:00:00Z'),
+      });
+      expect(await log.list()).to.deep.equal([
+        { kind: 'feedback', entryId: 'icm-role', helpful: false, question: 'who runs it? [phone]', at: new Date('2026-03-05T00:00:00Z') },
+      ]);
+    });
+
     it("keeps an expert's suggested answer with its question, both redacted", async () => {
       await log.record({
         kind: 'suggestion',

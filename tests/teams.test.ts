@@ -93,6 +93,21 @@ describe('Teams-shaped activities (real HTTP endpoint, channelId msteams)', () =
     ]);
   });
 
+  it('sends the question asked back with 👎 (and not with 👍), and keeps it with the vote, redacted, for curators', async () => {
+    const [reply] = await post(teamsActivity('personal', { text: QUESTION }));
+    const buttons = shownButtons(reply!);
+    expect(buttons.find((b) => b.feedback === 'helpful')?.question).to.equal(undefined);
+    const thumbsDown = buttons.find((b) => b.feedback === 'unhelpful')!;
+    expect(thumbsDown.question).to.equal(QUESTION);
+    // A client can put anything there: it is kept as any question is, redacted.
+    const value = { feedback: 'unhelpful', entryId: thumbsDown.entryId, question: `${QUESTION} Mail me at jo@example.org` };
+    await post(teamsActivity('personal', { text: 'feedback', value }));
+    const kept = (await store.curation.list()).filter((r) => r.kind === 'feedback' && r.question !== undefined);
+    expect(kept.map((r) => (r.kind === 'feedback' ? [r.entryId, r.helpful, r.question] : []))).to.deep.equal([
+      ['icm-frequency', false, `${QUESTION} Mail me at [email]`],
+    ]);
+  });
+
   it('welcomes once per installation, and not when members join a channel', async () => {
     const install = await post(teamsActivity('channel', { type: 'installationUpdate', action: 'add', text: undefined, deliveryMode: 'expectReplies' }));
     expect(install).to.have.length(1);

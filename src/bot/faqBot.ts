@@ -78,7 +78,7 @@ export class FaqBot extends TeamsActivityHandler {
       const { handoff } = options;
       const setUp = handoff && incoming.kind === 'text' && context.activity.channelId === 'msteams' ? recogniseExpertsSetup(incoming.text) : undefined;
       if (incoming.kind === 'feedback') {
-        await this.keepFeedback(context, incoming.entryId, incoming.helpful);
+        await this.keepFeedback(context, incoming.entryId, incoming.helpful, incoming.question);
         await context.sendActivity(replies.feedbackThanks(incoming.helpful));
         if (!incoming.helpful && options.isEntry(incoming.entryId) && (await handoff?.desk.available())) {
           await context.sendActivity(replies.handoffOffer({ entryId: incoming.entryId, rated: true }, context.activity.channelId));
@@ -201,12 +201,12 @@ export class FaqBot extends TeamsActivityHandler {
   }
 
   /** A 👍/👎 on one of our answers, once per answer per conversation; later votes are thanked and not kept. */
-  private async keepFeedback(context: TurnContext, entryId: string, helpful: boolean): Promise<void> {
+  private async keepFeedback(context: TurnContext, entryId: string, helpful: boolean, question: string | undefined): Promise<void> {
     if (!this.options.isEntry(entryId)) return;
     const quota = await this.options.accessors.curationQuota.get(context, NO_CURATION_YET);
     if (quota.voted.includes(entryId)) return;
     await this.options.accessors.curationQuota.set(context, { ...quota, voted: [...quota.voted, entryId] });
-    const record: CurationInput = { kind: 'feedback', entryId, helpful };
+    const record: CurationInput = { kind: 'feedback', entryId, helpful, ...(question ? { question } : {}) };
     context.turnState.set(TURN_CURATION, record);
   }
 

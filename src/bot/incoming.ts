@@ -7,7 +7,7 @@ const entryId = z.string().trim().min(1).max(100);
 /** What a card button sends (src/cards/adaptiveCards.ts, handoffCards.ts); anything else in `value` is ignored. */
 const cardSubmitSchema = z.union([
   z.object({ ask: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }),
-  z.object({ feedback: z.enum(['helpful', 'unhelpful']), entryId }),
+  z.object({ feedback: z.enum(['helpful', 'unhelpful']), entryId, question: z.string().trim().min(1).max(MAX_MESSAGE_CHARS).optional() }),
   z.object({
     handoff: z.literal('offer'),
     question: z.string().trim().min(1).max(MAX_MESSAGE_CHARS).optional(),
@@ -29,7 +29,8 @@ const MENTION = /<at>[^<]{0,256}<\/at>/gi;
 
 export type Incoming =
   | { kind: 'text'; text: string }
-  | { kind: 'feedback'; entryId: string; helpful: boolean }
+  /** question: what a 👎 says was asked; a client can send anything there, so it is kept as any question is, redacted. */
+  | { kind: 'feedback'; entryId: string; helpful: boolean; question?: string }
   | { kind: 'handoffOffer'; question?: string; entryId?: string; rated?: boolean }
   | { kind: 'handoffSend'; email: string }
   | { kind: 'handoffCancel' }
@@ -48,7 +49,10 @@ export function readIncoming(activity: Partial<Activity>): Incoming {
   if (submitted?.success) {
     const data = submitted.data;
     if ('ask' in data) return { kind: 'text', text: data.ask };
-    if ('feedback' in data) return { kind: 'feedback', entryId: data.entryId, helpful: data.feedback === 'helpful' };
+    if ('feedback' in data) {
+      const helpful = data.feedback === 'helpful';
+      return { kind: 'feedback', entryId: data.entryId, helpful, ...(!helpful && data.question ? { question: data.question } : {}) };
+    }
     if (data.handoff === 'offer') return { kind: 'handoffOffer', question: data.question, entryId: data.entryId, rated: data.rated };
     if (data.handoff === 'send') return { kind: 'handoffSend', email: data.email ?? '' };
     return { kind: 'handoffCancel' };

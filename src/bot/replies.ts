@@ -44,14 +44,14 @@ function showsCards(channelId: string | undefined): boolean {
  * related questions as buttons and "Was this helpful?"; elsewhere, text with the related questions as
  * suggested actions. Never both suggested actions and an attachment: Teams drops the former.
  */
-export function answer(entry: Entry, related: readonly Entry[], channelId: string | undefined): Partial<Activity> {
+export function answer(entry: Entry, related: readonly Entry[], channelId: string | undefined, asked?: string): Partial<Activity> {
   if (!showsCards(channelId)) {
     return withSuggestions(
       `${entry.answer}\n\n${citation(entry.source)}`,
       related.map((r) => imBack(r.label, r.question)),
     );
   }
-  const content = answerCard({ entryId: entry.id, answer: entry.answer, citation: citation(entry.source), related });
+  const content = answerCard({ entryId: entry.id, answer: entry.answer, citation: citation(entry.source), related, ...(asked ? { asked } : {}) });
   const activity = MessageFactory.attachment(CardFactory.adaptiveCard(content));
   // What notifications and screen readers announce for a card.
   activity.summary = entry.answer;

@@ -17,7 +17,7 @@ export function botVoice(topics: readonly TopicInfo[]): Voice {
         case 'smallTalk':
           return replies.smallTalk(what.smallTalk);
         case 'answer':
-          return replies.answer(what.entry, what.related, channelId);
+          return replies.answer(what.entry, what.related, channelId, what.asked);
         case 'didYouMean':
           return replies.didYouMean(what.options);
         case 'partial':

@@ -42,9 +42,11 @@ function askAction({ label, question }: QuestionButton): Record<string, unknown>
   return submit(label, question, question, { ask: question });
 }
 
-function feedbackAction(entryId: string, rating: keyof typeof HELPFUL): Record<string, unknown> {
+/** A rating button; 👎 carries the question asked back with it, for curators to see what the answer failed. */
+function feedbackAction(entryId: string, rating: keyof typeof HELPFUL, asked: string | undefined): Record<string, unknown> {
   const tooltip = rating === 'helpful' ? 'This answer was helpful' : 'This answer was not helpful';
-  return submit(HELPFUL[rating].title, HELPFUL[rating].emoji, 'feedback', { feedback: rating, entryId }, tooltip);
+  const question: Record<string, string> = rating === 'unhelpful' && asked ? { question: asked } : {};
+  return submit(HELPFUL[rating].title, HELPFUL[rating].emoji, 'feedback', { feedback: rating, entryId, ...question }, tooltip);
 }
 
 export function card(body: Record<string, unknown>[], actions?: Record<string, unknown>[]): AdaptiveCard {
@@ -63,10 +65,12 @@ export interface AnswerCardInput {
   /** "Source: [title](url), as of 2013." in Markdown, which TextBlocks render in Teams and Web Chat. */
   citation: string;
   related: readonly QuestionButton[];
+  /** The question as the supporter asked it, which the 👎 button sends back; absent for a pick from a list. */
+  asked?: string;
 }
 
 /** An answer, its source and as-of date, follow-up questions, and "Was this helpful?". */
-export function answerCard({ entryId, answer, citation, related }: AnswerCardInput): AdaptiveCard {
+export function answerCard({ entryId, answer, citation, related, asked }: AnswerCardInput): AdaptiveCard {
   return card([
     { type: 'TextBlock', text: answer, wrap: true },
     { type: 'TextBlock', text: citation, wrap: true, size: 'Small', isSubtle: true, spacing: 'Small' },
@@ -86,8 +90,8 @@ export function answerCard({ entryId, answer, citation, related }: AnswerCardInp
           verticalContentAlignment: 'Center',
           items: [{ type: 'TextBlock', text: 'Was this helpful?', wrap: true, size: 'Small' }],
         },
-        { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [feedbackAction(entryId, 'helpful')] }] },
-        { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [feedbackAction(entryId, 'unhelpful')] }] },
+        { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [feedbackAction(entryId, 'helpful', asked)] }] },
+        { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [feedbackAction(entryId, 'unhelpful', asked)] }] },
       ],
     },
   ]);

@@ -13,30 +13,30 @@ const MAX_INPUT_CHARS = 4 * MAX_QUESTION_CHARS;
 /** The experts' card takes answers of up to 2,000 characters. */
 const MAX_SUGGESTED_ANSWER_CHARS = 2000;
 
+/** A question as kept for curators: cut, redacted, and cut again. */
+const keptQuestion = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((q) => redact(q.slice(0, MAX_INPUT_CHARS)).slice(0, MAX_QUESTION_CHARS));
 const feedbackInput = z.object({
   kind: z.literal('feedback'),
   entryId: z.string().trim().min(1).max(200),
   helpful: z.boolean(),
+  /** With a 👎: the question the answer failed. */
+  question: keptQuestion.optional(),
   at: z.date().optional(),
 });
 const unansweredInput = z.object({
   kind: z.literal('unanswered'),
-  question: z
-    .string()
-    .trim()
-    .min(1)
-    .transform((q) => redact(q.slice(0, MAX_INPUT_CHARS)).slice(0, MAX_QUESTION_CHARS)),
+  question: keptQuestion,
   topic: z.string().trim().min(1).max(100).optional(),
   at: z.date().optional(),
 });
 /** An expert's answer to a supporter's question, ticked "suggest for the knowledge base": a draft for curators. */
 const suggestionInput = z.object({
   kind: z.literal('suggestion'),
-  question: z
-    .string()
-    .trim()
-    .min(1)
-    .transform((q) => redact(q.slice(0, MAX_INPUT_CHARS)).slice(0, MAX_QUESTION_CHARS)),
+  question: keptQuestion,
   answer: z
     .string()
     .trim()
@@ -63,7 +63,7 @@ export type CurationInput = z.input<typeof curationInputSchema>;
 
 /** A record as stored and listed; `at` is always set. */
 export const curationRecordSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('feedback'), entryId: z.string(), helpful: z.boolean(), at: z.coerce.date() }),
+  z.object({ kind: z.literal('feedback'), entryId: z.string(), helpful: z.boolean(), question: z.string().optional(), at: z.coerce.date() }),
   z.object({ kind: z.literal('unanswered'), question: z.string(), topic: z.string().optional(), at: z.coerce.date() }),
   z.object({ kind: z.literal('suggestion'), question: z.string(), answer: z.string(), at: z.coerce.date() }),
   z.object({ kind: z.literal('tally'), ...tallyFields, at: z.coerce.date() }),
@@ -164,7 +164,7 @@ function toRow(record: CurationRecord): Omit<CurationRow, 'entry_id'> & { entryI
   const none = { entryId: null, helpful: null, question: null, topic: null, answer: null, counts: null, at: record.at.getTime() };
   switch (record.kind) {
     case 'feedback':
-      return { ...none, kind: record.kind, entryId: record.entryId, helpful: record.helpful ? 1 : 0 };
+      return { ...none, kind: record.kind, entryId: record.entryId, helpful: record.helpful ? 1 : 0, question: record.question ?? null };
     case 'unanswered':
       return { ...none, kind: record.kind, question: record.question, topic: record.topic ?? null };
     case 'suggestion':
@@ -179,7 +179,13 @@ function toRow(record: CurationRecord): Omit<CurationRow, 'entry_id'> & { entryI
 function fromRow(row: CurationRow): CurationRecord {
   switch (row.kind) {
     case 'feedback':
-      return curationRecordSchema.parse({ kind: row.kind, entryId: row.entry_id, helpful: row.helpful === 1, at: row.at });
+      return curationRecordSchema.parse({
+        kind: row.kind,
+        entryId: row.entry_id,
+        helpful: row.helpful === 1,
+        ...(row.question === null ? {} : { question: row.question }),
+        at: row.at,
+      });
     case 'suggestion':
       return curationRecordSchema.parse({ kind: row.kind, question: row.question, answer: row.answer, at: row.at });
     case 'tally':

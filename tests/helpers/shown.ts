@@ -11,7 +11,15 @@ interface CardElement {
 
 interface CardAction {
   title?: string;
-  data?: { ask?: string; feedback?: string; entryId?: string; msteams?: unknown; cardAction?: unknown; __isBotFrameworkCardAction?: boolean };
+  data?: {
+    ask?: string;
+    feedback?: string;
+    entryId?: string;
+    question?: string;
+    msteams?: unknown;
+    cardAction?: unknown;
+    __isBotFrameworkCardAction?: boolean;
+  };
 }
 
 function walk(element: CardElement, visit: (e: CardElement) => void): void {
@@ -35,11 +43,12 @@ export function shownText(activity: Partial<Activity>): string {
 }
 
 /** Every button of a reply's cards, or of its suggested actions, with what it sends. */
-export function shownButtons(activity: Partial<Activity>): { title: string; ask?: string; feedback?: string; entryId?: string }[] {
-  const buttons: { title: string; ask?: string; feedback?: string; entryId?: string }[] = [];
+export function shownButtons(activity: Partial<Activity>): { title: string; ask?: string; feedback?: string; entryId?: string; question?: string }[] {
+  const buttons: { title: string; ask?: string; feedback?: string; entryId?: string; question?: string }[] = [];
   for (const card of cards(activity)) {
     walk(card, (e) => {
-      for (const a of e.actions ?? []) buttons.push({ title: a.title ?? '', ask: a.data?.ask, feedback: a.data?.feedback, entryId: a.data?.entryId });
+      for (const a of e.actions ?? [])
+        buttons.push({ title: a.title ?? '', ask: a.data?.ask, feedback: a.data?.feedback, entryId: a.data?.entryId, question: a.data?.question });
     });
   }
   for (const a of activity.suggestedActions?.actions ?? []) buttons.push({ title: a.title ?? '', ask: String(a.value) });

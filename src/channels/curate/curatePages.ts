@@ -21,6 +21,7 @@ export interface HelpfulnessView {
   question?: string;
   helpful: number;
   unhelpful: number;
+  failed: readonly { question: string; count: number }[];
 }
 
 /** The overview: the last 30 days, oldest first, and the entries answered most. */
@@ -184,11 +185,13 @@ function helpfulnessTable(rows: readonly HelpfulnessView[]): string {
     const entry = row.question
       ? `${html(row.question)} <span class="note">(${html(row.entryId)})</span>`
       : `${html(row.entryId)} <span class="note">(no longer in the knowledge base)</span>`;
-    return `<tr><td>${entry}</td><td>${row.helpful}</td><td>${row.unhelpful}</td></tr>`;
+    const failed = row.failed.map((f) => `<li>${html(f.question)}${f.count > 1 ? ` <span class="note">(${f.count} times)</span>` : ''}</li>`);
+    const asked = failed.length > 0 ? `<ul class="asked">${failed.join('')}</ul>` : '';
+    return `<tr><td>${entry}</td><td>${row.helpful}</td><td>${row.unhelpful}</td><td>${asked}</td></tr>`;
   });
   return `<table>
 <caption>Answers rated in the last 30 days, the most "not helpful" first. Each conversation rates an answer at most once.</caption>
-<thead><tr><th scope="col">Entry</th><th scope="col">Helpful</th><th scope="col">Not helpful</th></tr></thead>
+<thead><tr><th scope="col">Entry</th><th scope="col">Helpful</th><th scope="col">Not helpful</th><th scope="col">Asked, then rated not helpful</th></tr></thead>
 <tbody>
 ${cells.join('\n')}
 </tbody>
