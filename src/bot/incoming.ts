@@ -7,7 +7,17 @@ const entryId = z.string().trim().min(1).max(100);
 /** What a card button sends (src/cards/adaptiveCards.ts, handoffCards.ts); anything else in `value` is ignored. */
 const cardSubmitSchema = z.union([
   z.object({ ask: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }),
-  z.object({ feedback: z.enum(['helpful', 'unhelpful']), entryId, question: z.string().trim().min(1).max(MAX_MESSAGE_CHARS).optional() }),
+  // The question a 👎 carries is a message the bot read, already redacted, which placeholders can lengthen a little.
+  z.object({
+    feedback: z.enum(['helpful', 'unhelpful']),
+    entryId,
+    question: z
+      .string()
+      .trim()
+      .min(1)
+      .max(2 * MAX_MESSAGE_CHARS)
+      .optional(),
+  }),
   z.object({
     handoff: z.literal('offer'),
     question: z.string().trim().min(1).max(MAX_MESSAGE_CHARS).optional(),
