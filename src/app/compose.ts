@@ -23,7 +23,7 @@ import type { Messenger } from '../handoff/messenger';
 import { TicketStore } from '../handoff/ticketStore';
 import type { StateStore } from '../storage/createStorage';
 import { UnknownVersionError, type KnowledgeVersionStore } from '../storage/knowledgeVersions';
-import type { CurationLog } from '../storage/curationLog';
+import type { CurationLog, CurationRecord } from '../storage/curationLog';
 import type { Logger } from '../shared/logger';
 import type { Pseudonymiser } from '../shared/privacy';
 import { directLineDomain, isAnonymous, type Config } from './config';
@@ -144,30 +144,35 @@ const BUSIEST_ROWS = 10;
 /** The inbox's length: the most asked first, as many as a curator works through at a sitting. */
 const INBOX_ROWS = 50;
 
-/** The curators' workbench's view of the store: the knowledge versions, and the questions the bot could not answer. */
+/**
+ * The curators' workbench's view of the store: the knowledge versions, and what the curation records of the
+ * last 30 days say. The page reads those records once for all three of its sections; each API call, once.
+ */
 export function curateBackend(versions: KnowledgeVersionStore, curation: CurationLog, published: PublishedKnowledge): CurateBackend {
+  const recent = () => curation.list(daysAgo(INBOX_DAYS));
+  /** A row with its entry's question in the version served, which may no longer have it. */
+  const named = <Row extends { entryId: string }>(row: Row): Row & { question?: string } => {
+    const question = published.decider.entry(row.entryId)?.question;
+    return question ? { ...row, question } : row;
+  };
+  const inboxOf = (records: readonly CurationRecord[]) =>
+    groupUnanswered(records, INBOX_ROWS, deciderReader(published.decider)).map((row) => ({
+      ...row,
+      lastAsked: row.lastAsked.toISOString(),
+      nearest: row.nearest ?? [],
+    }));
+  const overviewOf = (records: readonly CurationRecord[]) => ({
+    days: dailyOutcomes(records, INBOX_DAYS, new Date()),
+    busiest: busiestEntries(records, BUSIEST_ROWS).map(named),
+  });
+  const helpfulnessOf = (records: readonly CurationRecord[]) => helpfulnessByEntry(records).map(named);
   return {
-    async inbox() {
-      const rows = groupUnanswered(await curation.list(daysAgo(INBOX_DAYS)), INBOX_ROWS, deciderReader(published.decider));
-      return rows.map((row) => ({ ...row, lastAsked: row.lastAsked.toISOString(), nearest: row.nearest ?? [] }));
-    },
-    async overview() {
-      const records = await curation.list(daysAgo(INBOX_DAYS));
-      const { decider } = published;
-      return {
-        days: dailyOutcomes(records, INBOX_DAYS, new Date()),
-        busiest: busiestEntries(records, BUSIEST_ROWS).map((row) => {
-          const question = decider.entry(row.entryId)?.question;
-          return question ? { ...row, question } : row;
-        }),
-      };
-    },
-    async helpfulness() {
-      const { decider } = published;
-      return helpfulnessByEntry(await curation.list(daysAgo(INBOX_DAYS))).map((row) => {
-        const question = decider.entry(row.entryId)?.question;
-        return question ? { ...row, question } : row;
-      });
+    inbox: async () => inboxOf(await recent()),
+    overview: async () => overviewOf(await recent()),
+    helpfulness: async () => helpfulnessOf(await recent()),
+    async activity() {
+      const records = await recent();
+      return { overview: overviewOf(records), inbox: inboxOf(records), helpfulness: helpfulnessOf(records) };
     },
     async versions() {
       const [current, list] = await Promise.all([versions.current(), versions.list()]);

@@ -14,9 +14,10 @@ export interface HelpfulnessRow {
 }
 
 /**
- * 👍 and 👎 per entry, from the feedback records: one vote per answer per conversation, as the bot keeps
- * them, with the questions the 👎 said the answer failed. The entries with the most 👎 come first, since those are the answers a curator should read again;
- * then the most votes, then by id, so the order never depends on the store's.
+ * 👍 and 👎 per entry, from the feedback records (one vote per answer per conversation, as the bot keeps
+ * them), with the questions the 👎 said the answer failed. The entries with the most 👎 come first, since
+ * those are the answers a curator should read again; then the most votes, then by id, so the order never
+ * depends on the store's.
  */
 export function helpfulnessByEntry(records: readonly CurationRecord[]): HelpfulnessRow[] {
   const rows = new Map<string, Omit<HelpfulnessRow, 'failed'> & { questions: Map<string, number> }>();

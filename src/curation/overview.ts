@@ -30,8 +30,9 @@ export function dailyOutcomes(records: readonly CurationRecord[], days: number, 
     byDay.set(day, { day, questions: 0, answered: 0, didYouMean: 0, partial: 0, dontKnow: 0 });
   }
   for (const record of records) {
-    const row = record.kind === 'tally' ? byDay.get(record.day) : undefined;
-    if (!row || record.kind !== 'tally') continue;
+    if (record.kind !== 'tally') continue;
+    const row = byDay.get(record.day);
+    if (!row) continue;
     row.answered += record.answered;
     row.didYouMean += record.didYouMean;
     row.partial += record.partial;

@@ -14,7 +14,7 @@ const MAX_INPUT_CHARS = 4 * MAX_QUESTION_CHARS;
 const MAX_SUGGESTED_ANSWER_CHARS = 2000;
 
 /** A question as kept for curators: cut, redacted, and cut again. */
-const keptQuestion = z
+const curatedQuestion = z
   .string()
   .trim()
   .min(1)
@@ -24,19 +24,19 @@ const feedbackInput = z.object({
   entryId: z.string().trim().min(1).max(200),
   helpful: z.boolean(),
   /** With a 👎: the question the answer failed. */
-  question: keptQuestion.optional(),
+  question: curatedQuestion.optional(),
   at: z.date().optional(),
 });
 const unansweredInput = z.object({
   kind: z.literal('unanswered'),
-  question: keptQuestion,
+  question: curatedQuestion,
   topic: z.string().trim().min(1).max(100).optional(),
   at: z.date().optional(),
 });
 /** An expert's answer to a supporter's question, ticked "suggest for the knowledge base": a draft for curators. */
 const suggestionInput = z.object({
   kind: z.literal('suggestion'),
-  question: keptQuestion,
+  question: curatedQuestion,
   answer: z
     .string()
     .trim()

@@ -182,9 +182,7 @@ ${busiestList}`;
 function helpfulnessTable(rows: readonly HelpfulnessView[]): string {
   if (rows.length === 0) return '<p>No answer has been rated in the last 30 days.</p>';
   const cells = rows.map((row) => {
-    const entry = row.question
-      ? `${html(row.question)} <span class="note">(${html(row.entryId)})</span>`
-      : `${html(row.entryId)} <span class="note">(no longer in the knowledge base)</span>`;
+    const entry = row.question ? entryName(row) : `${html(row.entryId)} <span class="note">(no longer in the knowledge base)</span>`;
     const failed = row.failed.map((f) => `<li>${html(f.question)}${f.count > 1 ? ` <span class="note">(${f.count} times)</span>` : ''}</li>`);
     const asked = failed.length > 0 ? `<ul class="asked">${failed.join('')}</ul>` : '';
     return `<tr><td>${entry}</td><td>${row.helpful}</td><td>${row.unhelpful}</td><td>${asked}</td></tr>`;

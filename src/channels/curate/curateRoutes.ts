@@ -19,6 +19,8 @@ export interface CurateBackend {
   overview(): Promise<OverviewView>;
   /** 👍 and 👎 per entry over the last 30 days, the most 👎 first. */
   helpfulness(): Promise<HelpfulnessView[]>;
+  /** The overview, the inbox and the ratings together, from one read of the records. */
+  activity(): Promise<Omit<WorkbenchView, 'versions'>>;
   /** Serves this version on every instance; false if there is no such version. */
   serve(version: number): Promise<boolean>;
 }
@@ -59,9 +61,8 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
   const curator = (req: Request): Curator | undefined => curatorOf(req, options.token, options.principals, now());
   /** Everything the page shows, read afresh for each view of it. */
   const view = async (): Promise<WorkbenchView> => {
-    const { backend } = options;
-    const [versions, overview, inbox, helpfulness] = await Promise.all([backend.versions(), backend.overview(), backend.inbox(), backend.helpfulness()]);
-    return { versions, overview, inbox, helpfulness };
+    const [versions, activity] = await Promise.all([options.backend.versions(), options.backend.activity()]);
+    return { versions, ...activity };
   };
   /** A change with ambient credentials carries the page's CSRF token, as a form field or a header. */
   const csrfHolds = (req: Request, who: Curator, field: string | undefined): boolean => {
