@@ -1,5 +1,8 @@
 import { AxeBuilder } from '@axe-core/playwright';
+import { resolve } from 'node:path';
 import { expect } from 'chai';
+import { readKnowledgeDir } from '../src/faq';
+import { PROJECT_ROOT } from '../src/shared/projectRoot';
 import { startBot, type RunningBot } from '../src/app/startBot';
 import { SIGN_IN_PER_MINUTE } from '../src/channels/curate/curateRoutes';
 import { createStorage, type StateStore } from '../src/storage/createStorage';
@@ -33,7 +36,7 @@ describe("the curators' workbench at /curate (issue #9)", function () {
 
   before(async () => {
     store = await createStorage({ kind: 'memory', dataDir: 'unused', ttlDays: 30 });
-    await store.knowledge.publish({ 'offices.yaml': 'not served here' }, 'a version to switch to', new Date('2026-01-01T00:00:00Z'));
+    await store.knowledge.publish(readKnowledgeDir(resolve(PROJECT_ROOT, 'knowledge')), 'a version to switch to', new Date('2026-01-01T00:00:00Z'));
     await store.knowledge.switchTo(1);
     // A minute apart, so the order of rows asked as often (the latest first) does not hang on the clock's resolution.
     const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
@@ -239,7 +242,7 @@ describe("the curators' workbench at /curate (issue #9)", function () {
       await page.keyboard.press('Tab');
       await page.keyboard.type(TOKEN);
       await page.keyboard.press('Enter');
-      await page.getByRole('heading', { name: 'Knowledge versions' }).waitFor();
+      await page.getByRole('heading', { name: "Curators' workbench" }).waitFor();
       expect(await axe()).to.deep.equal([]);
       await page.getByRole('button', { name: 'Serve version 2' }).focus();
       await page.keyboard.press('Enter');

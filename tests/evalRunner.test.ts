@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { PROJECT_ROOT } from '../src/shared/projectRoot';
-import { loadOutOfScopeQuestions, OUT_OF_SCOPE_FILE, scoreOutOfScope } from './eval/outOfScopeCorpus';
+import { loadOutOfScopeQuestions, markedReport, OUT_OF_SCOPE_FILE, scoreOutOfScope } from './eval/outOfScopeCorpus';
 import { decideCase, judge, loadCases, SPLITS } from './eval/runEval';
 import { decider, entry, knowledge } from './helpers/bot';
 
@@ -29,6 +29,13 @@ describe('evaluation runner', () => {
     expect(judge({ abstain: true }, answer)).to.equal('wrong');
     expect(judge({ topic: 'offices' }, decider.decide('offices'))).to.equal('correct');
     expect(judge({ smallTalk: 'thanks' }, decider.decide('hello'))).to.equal('abstained');
+  });
+
+  it("scores the curators' out-of-scope list (knowledge/out-of-scope.yaml) as the eval prints it: a listed question the bot answers is named", async () => {
+    const marked = { ...knowledge, outOfScope: ['who elects the international board', 'can amnesty help me get a visa'] };
+    const scored = await scoreOutOfScope(marked, marked.outOfScope);
+    expect(scored.answered).to.deep.equal([{ question: 'who elects the international board', entryId: 'board-election' }]);
+    expect(markedReport(scored)).to.include('2 questions, 1 given a fact (gate 0)').and.include('who elects the international board → answer board-election');
   });
 
   it('runs a case through the real bot, earlier turns included', async () => {

@@ -99,6 +99,80 @@ describe('publishing knowledge to every instance', function () {
         expect(await versions.current()).to.equal(1);
       });
     }
+
+    describe('the shared draft', () => {
+      const MONDAY = new Date('2026-02-02T09:00:00Z');
+      const TUESDAY = new Date('2026-02-03T09:00:00Z');
+
+      for (const [kind, open] of stores) {
+        it(`${kind}: numbers saves from 1 and refuses a save or a discard that names a revision other than the stored one`, async () => {
+          const versions = await open();
+          expect(await versions.draft()).to.equal(undefined);
+          expect(await versions.saveDraft({ 'offices.yaml': 'draft' }, 1, 1, MONDAY), 'a revision when there is no draft').to.equal(undefined);
+          expect(await versions.discardDraft(1), 'a discard when there is no draft').to.equal(false);
+
+          expect(await versions.saveDraft({ 'offices.yaml': 'first', 'sources/a.txt': 'source' }, 1, undefined, MONDAY)).to.equal(1);
+          const first = { basedOn: 1, savedAt: MONDAY, revision: 1, files: { 'offices.yaml': 'first', 'sources/a.txt': 'source' } };
+          expect(await versions.draft()).to.deep.equal(first);
+          expect(await versions.saveDraft({ 'offices.yaml': 'another curator' }, 1, undefined, TUESDAY), 'a second first save').to.equal(undefined);
+          expect(await versions.saveDraft({ 'offices.yaml': 'stale' }, 1, 0, TUESDAY), 'an older revision').to.equal(undefined);
+          expect(await versions.saveDraft({ 'offices.yaml': 'ahead' }, 1, 2, TUESDAY), 'a revision not yet saved').to.equal(undefined);
+          expect(await versions.draft()).to.deep.equal(first);
+
+          expect(await versions.saveDraft({ 'offices.yaml': 'second' }, 2, 1, TUESDAY)).to.equal(2);
+          const second = { basedOn: 2, savedAt: TUESDAY, revision: 2, files: { 'offices.yaml': 'second' } };
+          expect(await versions.draft()).to.deep.equal(second);
+          expect(await versions.saveDraft({ 'offices.yaml': 'stale' }, 1, 1, TUESDAY), 'the revision just replaced').to.equal(undefined);
+          expect(await versions.draft()).to.deep.equal(second);
+
+          expect(await versions.discardDraft(1)).to.equal(false);
+          expect(await versions.draft()).to.deep.equal(second);
+          expect(await versions.discardDraft(2)).to.equal(true);
+          expect(await versions.draft()).to.equal(undefined);
+          expect(await versions.discardDraft(2), 'a second discard').to.equal(false);
+          expect(await versions.current(), 'the draft is never served').to.equal(1);
+        });
+      }
+
+      for (const [kind, open] of stores) {
+        it(`${kind}: of two curators saving at once from the same revision, exactly one lands`, async () => {
+          const versions = await open();
+          const firsts = await Promise.all(['one', 'two'].map((who) => versions.saveDraft({ 'offices.yaml': who }, 1, undefined, MONDAY)));
+          expect([...firsts].sort()).to.deep.equal([1, undefined]);
+          const seconds = await Promise.all(['three', 'four'].map((who) => versions.saveDraft({ 'offices.yaml': who }, 1, 1, TUESDAY)));
+          expect([...seconds].sort()).to.deep.equal([2, undefined]);
+          const landed = seconds[0] === 2 ? 'three' : 'four';
+          expect(await versions.draft()).to.deep.equal({ basedOn: 1, savedAt: TUESDAY, revision: 2, files: { 'offices.yaml': landed } });
+        });
+      }
+
+      it('memory: a caller editing the draft it read does not change the stored one', async () => {
+        const versions = memoryKnowledgeVersions();
+        await versions.saveDraft({ 'offices.yaml': 'saved' }, 1, undefined, MONDAY);
+        const read = await versions.draft();
+        read!.files['offices.yaml'] = 'edited, not saved';
+        expect((await versions.draft())?.files).to.deep.equal({ 'offices.yaml': 'saved' });
+      });
+
+      it('sqlite: two stores on one database, as two instances have, share the draft and refuse each other stale saves', async () => {
+        const dataDir = tempDir('kb-draft-');
+        const one = await createStorage({ kind: 'sqlite', dataDir, ttlDays: 30, schedulePurge: false });
+        const two = await createStorage({ kind: 'sqlite', dataDir, ttlDays: 30, schedulePurge: false });
+        try {
+          expect(await one.knowledge.saveDraft({ 'offices.yaml': 'from one' }, 1, undefined, MONDAY)).to.equal(1);
+          expect(await two.knowledge.draft()).to.deep.equal({ basedOn: 1, savedAt: MONDAY, revision: 1, files: { 'offices.yaml': 'from one' } });
+          expect(await two.knowledge.saveDraft({ 'offices.yaml': 'from two' }, 1, undefined, TUESDAY)).to.equal(undefined);
+          expect(await two.knowledge.saveDraft({ 'offices.yaml': 'from two' }, 1, 1, TUESDAY)).to.equal(2);
+          expect(await one.knowledge.saveDraft({ 'offices.yaml': 'from one again' }, 1, 1, TUESDAY)).to.equal(undefined);
+          expect((await one.knowledge.draft())?.files).to.deep.equal({ 'offices.yaml': 'from two' });
+          expect(await one.knowledge.discardDraft(2)).to.equal(true);
+          expect(await two.knowledge.draft()).to.equal(undefined);
+        } finally {
+          await one.close();
+          await two.close();
+        }
+      });
+    });
   });
 
   describe('two instances on one SQLite store', () => {

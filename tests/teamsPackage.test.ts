@@ -7,7 +7,7 @@ import AdmZip from 'adm-zip';
 import { expect } from 'chai';
 import { PROJECT_ROOT } from '../src/shared/projectRoot';
 import { loadKnowledge } from '../src/faq/knowledge/loadKnowledge';
-import { probeConversation } from '../src/tools/probe';
+import { probeConversation } from '../src/app/probe';
 import { APP_PACKAGE_DIR, buildManifest, checkIcons, decodePng, packageApp, PackageError, readPngSize, validateManifest } from '../src/tools/teamsPackage';
 import { crc32 } from '../src/tools/drawIcons';
 

@@ -16,7 +16,8 @@ import { helpfulnessByEntry } from '../curation/helpfulness';
 import { busiestEntries, dailyOutcomes } from '../curation/overview';
 import type { TurnTally } from '../curation/turnTally';
 import type { PublishedKnowledge } from '../curation/publishedKnowledge';
-import { Decider, type DeciderOptions, type KnowledgeBase } from '../faq';
+import { DraftDesk } from '../curation/draftDesk';
+import { Decider, readKnowledgeDir, type DeciderOptions, type KnowledgeBase } from '../faq';
 import { HandoffDesk, type HandoffDeskOptions } from '../handoff/handoffDesk';
 import { smtpMailer } from '../handoff/mailer';
 import type { Messenger } from '../handoff/messenger';
@@ -27,6 +28,7 @@ import type { CurationLog, CurationRecord } from '../storage/curationLog';
 import type { Logger } from '../shared/logger';
 import type { Pseudonymiser } from '../shared/privacy';
 import { directLineDomain, isAnonymous, type Config } from './config';
+import { askOnce, measureVersions } from './versionMeasure';
 
 export interface ComposeOptions {
   knowledge: KnowledgeBase;
@@ -148,19 +150,38 @@ const INBOX_ROWS = 50;
  * The curators' workbench's view of the store: the knowledge versions, and what the curation records of the
  * last 30 days say. The page reads those records once for all three of its sections; each API call, once.
  */
-export function curateBackend(versions: KnowledgeVersionStore, curation: CurationLog, published: PublishedKnowledge): CurateBackend {
+export function curateBackend(versions: KnowledgeVersionStore, curation: CurationLog, published: PublishedKnowledge, desk: DraftDesk): CurateBackend {
   const recent = () => curation.list(daysAgo(INBOX_DAYS));
   /** A row with its entry's question in the version served, which may no longer have it. */
   const named = <Row extends { entryId: string }>(row: Row): Row & { question?: string } => {
     const question = published.decider.entry(row.entryId)?.question;
     return question ? { ...row, question } : row;
   };
-  const inboxOf = (records: readonly CurationRecord[]) =>
-    groupUnanswered(records, INBOX_ROWS, deciderReader(published.decider)).map((row) => ({
-      ...row,
-      lastAsked: row.lastAsked.toISOString(),
-      nearest: row.nearest ?? [],
-    }));
+  /**
+   * The questions the version served could not answer, less those it lists as out of scope; each says what
+   * the draft, if there is one, already does with it, so a curator does not take it up twice.
+   */
+  const inboxOf = async (records: readonly CurationRecord[]) => {
+    const reader = deciderReader(published.decider);
+    const outOfScope = new Set(published.knowledge.outOfScope.map((q) => reader.readAs(q)));
+    const working = await desk.working();
+    const draftReader = working.draft && deciderReader(working.decider());
+    const draftOutOfScope = new Set(working.draft ? working.kb.outOfScope.map((q) => draftReader?.readAs(q)) : []);
+    return groupUnanswered(records, INBOX_ROWS + outOfScope.size, reader)
+      .filter((row) => !outOfScope.has(reader.readAs(row.question)))
+      .slice(0, INBOX_ROWS)
+      .map((row) => {
+        const decision = draftReader && working.decider().decide(row.question);
+        const inDraft = !draftReader
+          ? undefined
+          : draftOutOfScope.has(draftReader.readAs(row.question))
+            ? { outOfScope: true as const }
+            : decision?.kind === 'answer'
+              ? { answers: decision.entry.id }
+              : undefined;
+        return { ...row, lastAsked: row.lastAsked.toISOString(), nearest: row.nearest ?? [], ...(inDraft ? { inDraft } : {}) };
+      });
+  };
   const overviewOf = (records: readonly CurationRecord[]) => ({
     days: dailyOutcomes(records, INBOX_DAYS, new Date()),
     busiest: busiestEntries(records, BUSIEST_ROWS).map(named),
@@ -168,11 +189,19 @@ export function curateBackend(versions: KnowledgeVersionStore, curation: Curatio
   const helpfulnessOf = (records: readonly CurationRecord[]) => helpfulnessByEntry(records).map(named);
   return {
     inbox: async () => inboxOf(await recent()),
+    desk,
     overview: async () => overviewOf(await recent()),
     helpfulness: async () => helpfulnessOf(await recent()),
     async activity() {
       const records = await recent();
-      return { overview: overviewOf(records), inbox: inboxOf(records), helpfulness: helpfulnessOf(records) };
+      const working = await desk.working();
+      return {
+        overview: overviewOf(records),
+        inbox: await inboxOf(records),
+        helpfulness: helpfulnessOf(records),
+        entries: working.kb.entries.map((e) => ({ id: e.id, question: e.question })),
+        ...(working.draft ? { revision: working.draft.revision } : {}),
+      };
     },
     async versions() {
       const [current, list] = await Promise.all([versions.current(), versions.list()]);
@@ -188,6 +217,11 @@ export function curateBackend(versions: KnowledgeVersionStore, curation: Curatio
       }
     },
   };
+}
+
+/** The workbench's draft, over the store's versions; knowledge/ as committed is version 1. */
+export function draftDesk(store: StateStore, config: Config): DraftDesk {
+  return new DraftDesk({ versions: store.knowledge, committedFiles: readKnowledgeDir(config.KNOWLEDGE_DIR), measure: measureVersions(), ask: askOnce });
 }
 
 /** Who the bot is to the Bot Framework, as the adapter takes it. */

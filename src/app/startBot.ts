@@ -9,7 +9,7 @@ import { loadKnowledge } from '../faq';
 import type { HandoffDesk } from '../handoff/handoffDesk';
 import { createStorage, type StateStore } from '../storage/createStorage';
 import { createLogger, errorFields, type Logger } from '../shared/logger';
-import { adapterSettings, composeBot, curateBackend, handoffSetup, webChatOptions, type HandoffOverrides } from './compose';
+import { adapterSettings, composeBot, curateBackend, draftDesk, handoffSetup, webChatOptions, type HandoffOverrides } from './compose';
 import { isAnonymous, packageVersion, parseConfig, storageOptions, type Config } from './config';
 
 export interface RunningBot {
@@ -106,7 +106,7 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
       registerWebChat(routes, { adapter: botAdapter.adapter, logic, logger, ownUrl }, webChat);
       if (config.CURATOR_TOKEN) {
         const curate = { token: config.CURATOR_TOKEN, principals: config.CURATOR_PRINCIPALS, trustProxy: config.TRUST_PROXY };
-        registerCurateRoutes(routes, { ...curate, backend: curateBackend(store.knowledge, store.curation, published), logger });
+        registerCurateRoutes(routes, { ...curate, backend: curateBackend(store.knowledge, store.curation, published, draftDesk(store, config)), logger });
       }
     },
   });

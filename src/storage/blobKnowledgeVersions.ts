@@ -1,24 +1,38 @@
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import { text } from 'node:stream/consumers';
+import { RestError, type BlobRequestConditions, type ContainerClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { listBlobs } from './blobStorage';
-import { COMMITTED_VERSION, filesSchema, UnknownVersionError, type KnowledgeVersion, type KnowledgeVersionStore } from './knowledgeVersions';
+import {
+  COMMITTED_VERSION,
+  filesSchema,
+  UnknownVersionError,
+  type KnowledgeDraft,
+  type KnowledgeVersion,
+  type KnowledgeVersionStore,
+} from './knowledgeVersions';
 import { withTimeout } from './withTimeout';
 
 const PREFIX = 'knowledge/';
 const CURRENT = `${PREFIX}current.json`;
+const DRAFT = `${PREFIX}draft.json`;
 /** Zero-padded, so that listing gives versions in order. */
 const nameOf = (version: number) => `${PREFIX}versions/${String(version).padStart(8, '0')}.json`;
 
 const versionSchema = z.object({ version: z.number().int(), publishedAt: z.iso.datetime(), note: z.string(), files: filesSchema });
 const currentSchema = z.object({ version: z.number().int().positive() });
+const draftSchema = z.object({ basedOn: z.number().int(), savedAt: z.iso.datetime(), revision: z.number().int().positive(), files: filesSchema });
 
 /** How many times a publish tries the next number when another instance took it first. */
 const PUBLISH_ATTEMPTS = 5;
 
+/** A conditional write lost to another writer: the blob was created (409) or changed (412) since it was read. */
+const refused = (err: unknown) => err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412);
+
 /**
  * Versions as JSON blobs under `knowledge/` in the state container; the "/" keeps them out of the state
  * purge. Each version is created only if its name is free (If-None-Match: *), so two instances publishing
- * at once get two numbers; current.json names the one to serve.
+ * at once get two numbers; current.json names the one to serve. draft.json is written only over the ETag it
+ * was read at (If-Match), so of two curators saving the same revision one is refused.
  */
 export function blobKnowledgeVersions(container: ContainerClient, timeoutMs: number): KnowledgeVersionStore {
   const download = async (name: string): Promise<unknown> => {
@@ -32,11 +46,11 @@ export function blobKnowledgeVersions(container: ContainerClient, timeoutMs: num
       throw err;
     }
   };
-  const upload = (name: string, value: unknown, createOnly: boolean) => {
+  const upload = (name: string, value: unknown, conditions?: BlobRequestConditions) => {
     const body = JSON.stringify(value);
     return withTimeout('knowledge write', timeoutMs, (abortSignal) =>
       container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), {
-        ...(createOnly ? { conditions: { ifNoneMatch: '*' } } : {}),
+        conditions,
         blobHTTPHeaders: { blobContentType: 'application/json' },
         abortSignal,
       }),
@@ -45,6 +59,20 @@ export function blobKnowledgeVersions(container: ContainerClient, timeoutMs: num
   const get = async (version: number): Promise<KnowledgeVersion | undefined> => {
     const parsed = versionSchema.safeParse(await download(nameOf(version)));
     return parsed.success ? { ...parsed.data, publishedAt: new Date(parsed.data.publishedAt) } : undefined;
+  };
+  /** The draft with the ETag it was read at, which a write over it must still match. */
+  const readDraft = async (): Promise<{ draft: KnowledgeDraft; etag: string } | undefined> => {
+    try {
+      return await withTimeout('knowledge read', timeoutMs, async (abortSignal) => {
+        const { readableStreamBody, etag } = await container.getBlobClient(DRAFT).download(undefined, undefined, { abortSignal });
+        if (!readableStreamBody || !etag) throw new Error('The knowledge draft was read without its body or ETag');
+        const stored = draftSchema.parse(JSON.parse(await text(readableStreamBody)));
+        return { draft: { ...stored, savedAt: new Date(stored.savedAt) }, etag };
+      });
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 404) return undefined;
+      throw err;
+    }
   };
   const versions = async (): Promise<number[]> => {
     const numbers: number[] = [];
@@ -66,19 +94,47 @@ export function blobKnowledgeVersions(container: ContainerClient, timeoutMs: num
       for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
         const version = ((await versions()).at(-1) ?? COMMITTED_VERSION) + 1;
         try {
-          await upload(nameOf(version), { version, publishedAt: at.toISOString(), note, files }, true);
+          await upload(nameOf(version), { version, publishedAt: at.toISOString(), note, files }, { ifNoneMatch: '*' });
         } catch (err) {
-          if (err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412)) continue;
+          if (refused(err)) continue;
           throw err;
         }
-        await upload(CURRENT, { version }, false);
+        await upload(CURRENT, { version });
         return version;
       }
       throw new Error('Another instance kept publishing at the same time; try again');
     },
     async switchTo(version) {
       if (version !== COMMITTED_VERSION && !(await get(version))) throw new UnknownVersionError(version);
-      await upload(CURRENT, { version }, false);
+      await upload(CURRENT, { version });
+    },
+    draft: async () => (await readDraft())?.draft,
+    async saveDraft(files, basedOn, revision, at = new Date()) {
+      let conditions: BlobRequestConditions = { ifNoneMatch: '*' };
+      if (revision !== undefined) {
+        const stored = await readDraft();
+        if (stored?.draft.revision !== revision) return undefined;
+        conditions = { ifMatch: stored.etag };
+      }
+      const next = (revision ?? 0) + 1;
+      try {
+        await upload(DRAFT, { basedOn, savedAt: at.toISOString(), revision: next, files }, conditions);
+        return next;
+      } catch (err) {
+        if (refused(err)) return undefined;
+        throw err;
+      }
+    },
+    async discardDraft(revision) {
+      const stored = await readDraft();
+      if (stored?.draft.revision !== revision) return false;
+      try {
+        await withTimeout('knowledge write', timeoutMs, (abortSignal) => container.deleteBlob(DRAFT, { conditions: { ifMatch: stored.etag }, abortSignal }));
+        return true;
+      } catch (err) {
+        if (err instanceof RestError && (err.statusCode === 404 || err.statusCode === 412)) return false;
+        throw err;
+      }
     },
   };
 }

@@ -17,6 +17,14 @@ export interface KnowledgeVersionStore {
   publish(files: Readonly<Record<string, string>>, note: string, at?: Date): Promise<number>;
   /** Makes an earlier version (or the committed one, 1) current again. */
   switchTo(version: number): Promise<void>;
+  draft(): Promise<KnowledgeDraft | undefined>;
+  /**
+   * Saves the draft if `revision` is the stored draft's (undefined: there must be no draft yet); returns the new
+   * revision, or undefined when someone saved first.
+   */
+  saveDraft(files: Readonly<Record<string, string>>, basedOn: number, revision: number | undefined, at?: Date): Promise<number | undefined>;
+  /** Drops the draft if its revision is `revision`; returns whether it did. */
+  discardDraft(revision: number): Promise<boolean>;
 }
 
 interface VersionSummary {
@@ -28,6 +36,16 @@ interface VersionSummary {
 
 export interface KnowledgeVersion extends VersionSummary {
   /** Relative path → text: "offices.yaml", "sources/international-movement.txt". */
+  files: Record<string, string>;
+}
+
+/** The draft curators are building: one per store, shared by every instance. */
+export interface KnowledgeDraft {
+  /** The version it started from. */
+  basedOn: number;
+  savedAt: Date;
+  /** Increases by one with each save; a save naming an older revision is refused, so two curators cannot overwrite each other unseen. */
+  revision: number;
   files: Record<string, string>;
 }
 
@@ -46,6 +64,7 @@ export const filesSchema = z.record(z.string(), z.string());
 export function memoryKnowledgeVersions(): KnowledgeVersionStore {
   const versions: KnowledgeVersion[] = [];
   let current = COMMITTED_VERSION;
+  let draft: KnowledgeDraft | undefined;
   return {
     current: async () => current,
     get: async (version) => versions.find((v) => v.version === version),
@@ -60,6 +79,18 @@ export function memoryKnowledgeVersions(): KnowledgeVersionStore {
       if (version !== COMMITTED_VERSION && !versions.some((v) => v.version === version)) throw new UnknownVersionError(version);
       current = version;
     },
+    // A copy, as the other stores give: a curator editing what it read must not change the draft unsaved.
+    draft: async () => draft && { ...draft, files: { ...draft.files } },
+    async saveDraft(files, basedOn, revision, at = new Date()) {
+      if (draft?.revision !== revision) return undefined;
+      draft = { basedOn, savedAt: at, revision: (revision ?? 0) + 1, files: { ...files } };
+      return draft.revision;
+    },
+    async discardDraft(revision) {
+      if (draft?.revision !== revision) return false;
+      draft = undefined;
+      return true;
+    },
   };
 }
 
@@ -70,7 +101,14 @@ interface VersionRow {
   files: string;
 }
 
-/** Two tables in the state database: the versions, and which one is current. */
+interface DraftRow {
+  based_on: number;
+  saved_at: number;
+  revision: number;
+  files: string;
+}
+
+/** Three tables in the state database: the versions, which one is current, and the draft. */
 export function sqliteKnowledgeVersions(db: Database.Database): KnowledgeVersionStore {
   db.exec(`
     CREATE TABLE IF NOT EXISTS knowledge_versions (
@@ -80,6 +118,13 @@ export function sqliteKnowledgeVersions(db: Database.Database): KnowledgeVersion
       files TEXT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS knowledge_current (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS knowledge_draft (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      based_on INTEGER NOT NULL,
+      saved_at INTEGER NOT NULL,
+      revision INTEGER NOT NULL,
+      files TEXT NOT NULL
+    );
   `);
   const selectCurrent = db.prepare<[], { version: number }>('SELECT version FROM knowledge_current WHERE id = 1');
   const setCurrent = db.prepare<[number]>(
@@ -89,6 +134,15 @@ export function sqliteKnowledgeVersions(db: Database.Database): KnowledgeVersion
   const selectAll = db.prepare<[], Omit<VersionRow, 'files'>>('SELECT version, published_at, note FROM knowledge_versions ORDER BY version');
   const insert = db.prepare<[number, number, string, string]>('INSERT INTO knowledge_versions (version, published_at, note, files) VALUES (?, ?, ?, ?)');
   const last = db.prepare<[], { version: number | null }>('SELECT MAX(version) AS version FROM knowledge_versions');
+  const selectDraft = db.prepare<[], DraftRow>('SELECT based_on, saved_at, revision, files FROM knowledge_draft WHERE id = 1');
+  // Each write checks the revision in the statement itself, so of two instances saving at once only one changes a row.
+  const createDraft = db.prepare<[number, number, string]>(
+    'INSERT INTO knowledge_draft (id, based_on, saved_at, revision, files) VALUES (1, ?, ?, 1, ?) ON CONFLICT (id) DO NOTHING',
+  );
+  const updateDraft = db.prepare<[number, number, string, number]>(
+    'UPDATE knowledge_draft SET based_on = ?, saved_at = ?, files = ?, revision = revision + 1 WHERE id = 1 AND revision = ?',
+  );
+  const deleteDraft = db.prepare<[number]>('DELETE FROM knowledge_draft WHERE id = 1 AND revision = ?');
   // One transaction numbers, stores and switches, so two instances publishing at once get two versions.
   const publish = db.transaction((files: string, note: string, at: number) => {
     const version = (last.get()?.version ?? COMMITTED_VERSION) + 1;
@@ -108,5 +162,17 @@ export function sqliteKnowledgeVersions(db: Database.Database): KnowledgeVersion
       if (version !== COMMITTED_VERSION && !selectOne.get(version)) throw new UnknownVersionError(version);
       setCurrent.run(version);
     },
+    async draft() {
+      const row = selectDraft.get();
+      return row && { basedOn: row.based_on, savedAt: new Date(row.saved_at), revision: row.revision, files: filesSchema.parse(JSON.parse(row.files)) };
+    },
+    async saveDraft(files, basedOn, revision, at = new Date()) {
+      const saved =
+        revision === undefined
+          ? createDraft.run(basedOn, at.getTime(), JSON.stringify(files))
+          : updateDraft.run(basedOn, at.getTime(), JSON.stringify(files), revision);
+      return saved.changes === 1 ? (revision ?? 0) + 1 : undefined;
+    },
+    discardDraft: async (revision) => deleteDraft.run(revision).changes === 1,
   };
 }

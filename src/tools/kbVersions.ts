@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDotEnv, parseConfig, storageOptions } from '../app/config';
+import { changedFiles } from '../curation/draftDesk';
 import { KNOWLEDGE_REFRESH_MS } from '../curation/publishedKnowledge';
 import { formatProblem, KnowledgeError, loadKnowledge, readKnowledgeDir } from '../faq';
 import { createStorage } from '../storage/createStorage';
@@ -16,17 +17,12 @@ const USAGE = [
 
 const within = `every instance sharing the store serves it within ${(2 * KNOWLEDGE_REFRESH_MS) / 1000} s`;
 
-/** Which files differ between two versions' files. */
-function changed(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): string[] {
-  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((name) => before[name] !== after[name]).sort();
-}
-
 async function publish(versions: KnowledgeVersionStore, dir: string, note: string): Promise<string> {
   loadKnowledge(dir);
   const files = readKnowledgeDir(dir);
   const current = await versions.current();
   const served = current === COMMITTED_VERSION ? undefined : (await versions.get(current))?.files;
-  const differences = served ? changed(served, files) : Object.keys(files);
+  const differences = served ? changedFiles(served, files) : Object.keys(files);
   if (served && differences.length === 0) return `Nothing to publish: knowledge/ is version ${current}, which is being served.`;
   const version = await versions.publish(files, note);
   return `Published version ${version} (${served ? `changed: ${differences.join(', ')}` : `${differences.length} files`}); ${within}.`;
@@ -47,7 +43,7 @@ async function pull(versions: KnowledgeVersionStore, dir: string): Promise<strin
   const stored = await versions.get(current);
   if (!stored) throw new Error(`the store names version ${current} as current but does not hold it`);
   // Files the version does not have stay: a curator deletes a file by hand, in a commit of its own.
-  const written = changed(readKnowledgeDir(dir), stored.files).filter((name) => stored.files[name] !== undefined);
+  const written = changedFiles(readKnowledgeDir(dir), stored.files).filter((name) => stored.files[name] !== undefined);
   for (const name of written) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), stored.files[name] ?? '');

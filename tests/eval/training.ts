@@ -11,7 +11,8 @@ import type { RetrievalSettings } from '../../src/faq/ranking/retrievalSettings'
 import type { KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
 import { RETRIEVAL_FLOOR } from '../../src/faq/decide';
 import { KnowledgeIndex, RETRIEVE_LIMIT } from '../../src/faq/retrieval/knowledgeIndex';
-import { decideCase, type EvalCase } from './runEval';
+import type { EvalCase } from './runEval';
+import { conversationsWith } from './botConversations';
 
 /**
  * How the ranking model is fitted and cross-validated. Its data are the curated phrasings, each asked of
@@ -116,8 +117,11 @@ export function trainingNegatives(file = resolve(PROJECT_ROOT, TRAINING_NEGATIVE
 /** Each case, through the real bot, with the candidates of the search its decision was made on. */
 export async function caseQueries(kb: KnowledgeBase, cases: readonly EvalCase[], model: RankingModel, weight = CASE_WEIGHT): Promise<Query[]> {
   const queries: Query[] = [];
+  const conversation = conversationsWith(kb, { keepAllCandidates: true, model });
   for (const c of cases) {
-    const decision = await decideCase(kb, c, { keepAllCandidates: true, model });
+    const send = conversation();
+    for (const text of c.turns) await send(text);
+    const decision = await send(c.say);
     if (!decision || !('search' in decision) || !decision.search) continue;
     const wanted = 'answer' in c.expect ? c.expect.answer : undefined;
     queries.push({ ...choiceOf(caseFold(c), decision.search.candidates, wanted), weight });

@@ -13,6 +13,14 @@ export interface InboxRow {
   lastAsked: string;
   wordings: number;
   nearest: { entryId: string; probability: number }[];
+  /** What the draft already does with it: answers it with an entry, or lists it as out of scope. */
+  inDraft?: { answers: string } | { outOfScope: true };
+}
+
+/** An entry as a list to pick from shows it. */
+export interface EntryChoice {
+  id: string;
+  question: string;
 }
 
 /** One entry's 👍 and 👎, as the page shows them; `question` is absent for an entry the served version no longer has. */
@@ -36,14 +44,32 @@ export interface WorkbenchView {
   overview: OverviewView;
   inbox: readonly InboxRow[];
   helpfulness: readonly HelpfulnessView[];
+  /** The entries of the draft (or the version served), to add a phrasing to. */
+  entries: readonly EntryChoice[];
+  /** The draft's revision, which every change names; absent when there is no draft. */
+  revision?: number;
+}
+
+/** The hidden fields every change carries: the page's CSRF token and the draft revision it was drawn from. */
+export function changeFields(csrf: string, revision: number | undefined): string {
+  return `<input type="hidden" name="csrf" value="${html(csrf)}"><input type="hidden" name="revision" value="${revision ?? ''}">`;
 }
 
 /** Text into HTML: every dynamic string on these pages goes through this. */
-function html(text: string): string {
+export function html(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function page(title: string, body: string): string {
+/** The workbench's sections, on every page but the sign-in form. */
+const NAV = `
+<nav aria-label="Workbench"><ul>
+<li><a href="/curate">Overview and inbox</a></li>
+<li><a href="/curate/entries">Entries</a></li>
+<li><a href="/curate/test">Test</a></li>
+<li><a href="/curate/draft">Draft and publish</a></li>
+</ul></nav>`;
+
+export function page(title: string, body: string, nav = true): string {
   return `<!doctype html>
 <html lang="en-GB">
 <head>
@@ -53,7 +79,7 @@ function page(title: string, body: string): string {
 <link rel="stylesheet" href="/curate/curate.css">
 </head>
 <body>
-<header><p class="brand">Amnesty movement FAQ · Curators' workbench</p></header>
+<header><p class="brand">Amnesty movement FAQ · Curators' workbench</p>${nav ? NAV : ''}</header>
 <main id="main">
 ${body}
 </main>
@@ -73,21 +99,47 @@ ${problem ? `<p class="problem" role="alert">${html(problem)}</p>` : ''}
 <input id="token" name="token" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
 </form>`,
+    false,
   );
 }
 
-/** The inbox: each group of unanswered questions with its count and the entries the bot nearly gave. */
-function inboxTable(inbox: readonly InboxRow[]): string {
+/** The actions on one row of the inbox: add it as a phrasing of an entry, mark it out of scope, or start a new entry with it. */
+function inboxActions(row: InboxRow, index: number, view: WorkbenchView, csrf: string): string {
+  if (row.inDraft) {
+    return 'answers' in row.inDraft ? `The draft answers it with ${html(row.inDraft.answers)}.` : 'The draft marks it out of scope.';
+  }
+  const nearest = new Set(row.nearest.map((n) => n.entryId));
+  // The entries the bot came nearest to first: the likeliest home for the question.
+  const ordered = [...row.nearest.map((n) => view.entries.find((e) => e.id === n.entryId)), ...view.entries.filter((e) => !nearest.has(e.id))].filter(
+    (e): e is EntryChoice => e !== undefined,
+  );
+  const options = ordered.map((e) => `<option value="${html(e.id)}">${html(e.question)} (${html(e.id)})</option>`).join('');
+  const question = `<input type="hidden" name="question" value="${html(row.question)}">`;
+  return `<form method="post" action="/curate/inbox/phrasing">${changeFields(csrf, view.revision)}${question}
+<label for="entry-${index}">Add as a phrasing of</label> <select id="entry-${index}" name="entryId">${options}</select>
+<button type="submit">Add as phrasing</button></form>
+<form method="post" action="/curate/inbox/out-of-scope">${changeFields(csrf, view.revision)}${question}<button type="submit">Mark out of scope</button></form>
+<a href="/curate/entries/new?question=${encodeURIComponent(row.question)}">New entry from it</a>`;
+}
+
+/** The inbox: each group of unanswered questions with its count, the entries the bot nearly gave, and what to do with it. */
+function inboxTable(view: WorkbenchView, csrf: string): string {
+  const { inbox } = view;
   if (inbox.length === 0) return '<p>No unanswered questions in the last 30 days.</p>';
   const percent = (p: number) => (p < 0.005 ? '&lt;1%' : `${Math.round(p * 100)}%`);
-  const rows = inbox.map((row) => {
+  const rows = inbox.map((row, i) => {
     const nearest = row.nearest.map((n) => `${html(n.entryId)} ${percent(n.probability)}`).join(', ') || 'none near';
     const wordings = row.wordings > 1 ? ` <span class="note">(and ${row.wordings - 1} other wordings)</span>` : '';
-    return `<tr><td>${html(row.question)}${wordings}</td><td>${row.count}</td><td>${html(row.lastAsked.slice(0, 10))}</td><td>${nearest}</td></tr>`;
+    return (
+      `<tr><td>${html(row.question)}${wordings}</td><td>${row.count}</td><td>${html(row.lastAsked.slice(0, 10))}</td><td>${nearest}</td>` +
+      `<td>${inboxActions(row, i, view, csrf)}</td></tr>`
+    );
   });
-  return `<table>
+  return `<p>A change goes into the draft; it reaches supporters when the draft is <a href="/curate/draft">published</a>.</p>
+<table>
 <caption>Unanswered in the last 30 days, most asked first, grouped as the bot reads them</caption>
-<thead><tr><th scope="col">Question</th><th scope="col">Asked</th><th scope="col">Last asked</th><th scope="col">Nearest entries</th></tr></thead>
+<thead><tr><th scope="col">Question</th><th scope="col">Asked</th><th scope="col">Last asked</th><th scope="col">Nearest entries</th>
+<th scope="col">Action</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
@@ -197,7 +249,8 @@ ${cells.join('\n')}
 }
 
 /** The versions of the knowledge base (the one served marked, each with a button to serve it), the inbox and the ratings. */
-export function workbenchPage({ versions: list, overview, inbox, helpfulness }: WorkbenchView, csrf: string, message?: string): string {
+export function workbenchPage(view: WorkbenchView, csrf: string, message?: string): string {
+  const { versions: list, overview, helpfulness } = view;
   const rows = [
     { version: 1, publishedAt: '', note: 'knowledge/ as committed' },
     ...list.versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt, note: v.note })),
@@ -213,10 +266,16 @@ export function workbenchPage({ versions: list, overview, inbox, helpfulness }: 
     })
     .join('\n');
   return page(
-    'Knowledge versions',
-    `<h1>Knowledge versions</h1>
+    "Curators' workbench",
+    `<h1>Curators' workbench</h1>
 ${message ? `<p class="message" role="status">${html(message)}</p>` : ''}
-<p>Every instance serves the version marked, within 30 seconds of a change. Publish with <code>npm run kb:publish</code>.</p>
+${overviewSection(overview)}
+<h2>Inbox</h2>
+${inboxTable(view, csrf)}
+<h2>Helpfulness</h2>
+${helpfulnessTable(helpfulness)}
+<h2>Knowledge versions</h2>
+<p>Every instance serves the version marked, within 30 seconds of a change. Build the next one in the <a href="/curate/draft">draft</a>.</p>
 <table>
 <caption>Published versions, oldest first</caption>
 <thead><tr><th scope="col">Version</th><th scope="col">Published (UTC)</th><th scope="col">Note</th><th scope="col">Served</th></tr></thead>
@@ -224,11 +283,6 @@ ${message ? `<p class="message" role="status">${html(message)}</p>` : ''}
 ${rows}
 </tbody>
 </table>
-${overviewSection(overview)}
-<h2>Inbox</h2>
-${inboxTable(inbox)}
-<h2>Helpfulness</h2>
-${helpfulnessTable(helpfulness)}
 <form method="post" action="/curate/sign-out"><input type="hidden" name="csrf" value="${html(csrf)}"><button type="submit">Sign out</button></form>`,
   );
 }

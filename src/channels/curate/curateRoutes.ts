@@ -8,6 +8,8 @@ import { sendError } from '../http/activityBody';
 import { clientAddress } from '../http/clientAddress';
 import { RateLimiter } from '../http/rateLimiter';
 import { csrfTokenOf, curatorOf, newSession, SESSION_COOKIE, SESSION_MS, tokenMatches, type Curator } from './curatorAuth';
+import type { DraftDesk } from '../../curation/draftDesk';
+import { registerDraftRoutes } from './draftRoutes';
 import { signInPage, workbenchPage, type HelpfulnessView, type InboxRow, type OverviewView, type VersionList, type WorkbenchView } from './curatePages';
 
 /** What the workbench works on: the knowledge versions in the store. */
@@ -23,6 +25,8 @@ export interface CurateBackend {
   activity(): Promise<Omit<WorkbenchView, 'versions'>>;
   /** Serves this version on every instance; false if there is no such version. */
   serve(version: number): Promise<boolean>;
+  /** The draft curators build, test and publish. */
+  desk: DraftDesk;
 }
 
 export interface CurateOptions {
@@ -168,4 +172,17 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
   };
   server.post('/curate/versions/current', serve);
   server.post('/curate/api/versions/current', serve);
+
+  registerDraftRoutes(server, {
+    curator,
+    csrfOf: (who) => csrfTokenOf(options.token, who) ?? '',
+    csrfHolds,
+    isForm,
+    sendPage,
+    sendWorkbench: async (res, status, who, message) => {
+      sendPage(res, status, workbenchPage(await view(), csrfTokenOf(options.token, who) ?? '', message));
+    },
+    desk: options.backend.desk,
+    logger: options.logger,
+  });
 }

@@ -6,6 +6,7 @@ import {
   detailsFileSchema,
   entrySchema,
   namesFileSchema,
+  outOfScopeFileSchema,
   synonymsFileSchema,
   topicFileSchema,
   type Entry,
@@ -20,6 +21,7 @@ import { checkAgainstSources, reviewsDue, squashedSourceText } from './sourceChe
 const SYNONYMS_FILE = 'synonyms.yaml';
 const NAMES_FILE = 'names.yaml';
 const DETAILS_FILE = 'details.yaml';
+export const OUT_OF_SCOPE_FILE = 'out-of-scope.yaml';
 
 export interface KnowledgeBase {
   entries: Entry[];
@@ -27,6 +29,8 @@ export interface KnowledgeBase {
   synonyms: Synonym[];
   names: NameGroup[];
   details: string[];
+  /** Questions curators marked as outside the base: for the eval and the workbench, never for matching. */
+  outOfScope: string[];
   /** What a curator should look at but that does not stop the bot: sources past their review date. */
   warnings: KnowledgeProblem[];
 }
@@ -55,7 +59,7 @@ function issuesToProblems(error: z.ZodError, file: string, entryId?: string, pre
  * version a curator published, held in the store. Names are relative: "offices.yaml", "sources/page.txt".
  */
 export interface KnowledgeFiles {
-  /** The top-level files: topics, synonyms, names, details. */
+  /** The top-level files: topics, synonyms, names, details, out-of-scope questions. */
   names(): string[];
   /** A file's text; throws when there is no such file. */
   read(name: string): string;
@@ -143,6 +147,17 @@ function loadTopicFile(files: KnowledgeFiles, name: string, file: string): { ent
   return { entries, topic: { topic, label, aliases, overview, source }, problems };
 }
 
+/**
+ * What makes two phrasings the same question whatever their case and punctuation: one entry's phrasing
+ * repeated by another leaves a supporter's question without one answer.
+ */
+export function phrasingKey(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
 /** Checks that only make sense across the whole base: unique ids, links that resolve, one phrasing one entry. */
 function crossCheck(entries: Entry[], fileOf: Map<Entry, string>): KnowledgeProblem[] {
   const problems: KnowledgeProblem[] = [];
@@ -163,10 +178,7 @@ function crossCheck(entries: Entry[], fileOf: Map<Entry, string>): KnowledgeProb
       if (id === entry.id) problems.push({ file: fileOf.get(entry) ?? '', entryId: entry.id, field: `related[${i}]`, message: 'names the entry itself' });
     });
     [entry.question, ...entry.phrasings].forEach((text, i) => {
-      const key = text
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, ' ')
-        .trim();
+      const key = phrasingKey(text);
       const other = owner.get(key);
       if (other && other !== entry) {
         const field = i === 0 ? 'question' : `phrasings[${i - 1}]`;
@@ -178,7 +190,7 @@ function crossCheck(entries: Entry[], fileOf: Map<Entry, string>): KnowledgeProb
   return problems;
 }
 
-/** One of the files that are not topics (synonyms, names, details): its problems go to `problems`. */
+/** One of the files that are not topics (synonyms, names, details, out-of-scope): its problems go to `problems`. */
 function readListFile<T>(files: KnowledgeFiles, name: string, file: string, schema: z.ZodType<T>, problems: KnowledgeProblem[]): T | undefined {
   const { value, problems: yamlProblems } = readYaml(files, name, file);
   problems.push(...yamlProblems);
@@ -189,7 +201,7 @@ function readListFile<T>(files: KnowledgeFiles, name: string, file: string, sche
 }
 
 /**
- * Reads every topic file and the synonyms, names and details files in `dir`, checks every entry against
+ * Reads every topic file and the synonyms, names, details and out-of-scope files in `dir`, checks every entry against
  * its source's text, and either returns the whole base or throws a KnowledgeError listing every problem
  * found, so a curator can fix them all in one pass. `today` decides which sources are due for review.
  */
@@ -212,6 +224,7 @@ export function loadKnowledge(from: string | KnowledgeFiles, today = new Date())
   let synonyms: Synonym[] = [];
   let nameGroups: NameGroup[] = [];
   let details: string[] = [];
+  let outOfScope: string[] = [];
 
   for (const name of names) {
     const file = display(name);
@@ -225,6 +238,10 @@ export function loadKnowledge(from: string | KnowledgeFiles, today = new Date())
     }
     if (name === DETAILS_FILE) {
       details = readListFile(files, name, file, detailsFileSchema, problems)?.details ?? details;
+      continue;
+    }
+    if (name === OUT_OF_SCOPE_FILE) {
+      outOfScope = readListFile(files, name, file, outOfScopeFileSchema, problems)?.questions ?? outOfScope;
       continue;
     }
     if (name === NAMES_FILE) {
@@ -251,7 +268,7 @@ export function loadKnowledge(from: string | KnowledgeFiles, today = new Date())
       .filter((e) => e.source !== topics.find((t) => t.topic === e.topic)?.source)
       .map((e) => ({ file: fileOfEntry(e), entryId: e.id, source: e.source })),
   ];
-  return { entries, topics, synonyms, names: nameGroups, details, warnings: reviewsDue(sources, today) };
+  return { entries, topics, synonyms, names: nameGroups, details, outOfScope, warnings: reviewsDue(sources, today) };
 }
 
 /**

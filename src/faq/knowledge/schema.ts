@@ -133,3 +133,11 @@ export interface NameGroup {
 export const detailsFileSchema = z.strictObject({
   details: z.array(trimmed.regex(/^[\p{L}\p{N}'-]+$/u, 'must be a single word')),
 });
+
+/**
+ * Questions curators marked as outside the knowledge base. Matching does not read them: the workbench's
+ * inbox hides them, and the eval counts any fact the bot gives one as wrong.
+ */
+export const outOfScopeFileSchema = z.strictObject({
+  questions: z.array(trimmed),
+});

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { evaluateCases, figures, parseCases, parseQuestions, scoreQuestions, type Converse } from '../curation/evaluation';
+import type { VersionMeasure } from '../curation/draftDesk';
+import type { Decision, KnowledgeBase } from '../faq';
+import { PROJECT_ROOT } from '../shared/projectRoot';
+import { probeBot } from './probe';
+
+/** The evaluation data a publish is measured with: the development split and the out-of-scope corpus, as `npm run eval` uses them. */
+const DEV_SPLIT_FILE = 'tests/eval/dev.yaml';
+const OUT_OF_SCOPE_FILE = 'tests/eval/out-of-scope.yaml';
+
+/** Conversations with one real bot serving `kb`, each its own. */
+function conversationsWith(kb: KnowledgeBase): () => Converse {
+  const conversation = probeBot(kb);
+  return () => {
+    const send = conversation();
+    return async (text) => (await send(text)).decision;
+  };
+}
+
+/**
+ * The eval of a knowledge version through the real bot, as the workbench's publish runs it. The files are
+ * read once; the cases that name an entry the version no longer has are left out, and the figures say so by
+ * their case count.
+ */
+export function measureVersions(root = PROJECT_ROOT): (kb: KnowledgeBase) => Promise<VersionMeasure> {
+  let data: { dev: string; corpus: string[] } | undefined;
+  return async (kb) => {
+    data ??= {
+      dev: readFileSync(resolve(root, DEV_SPLIT_FILE), 'utf8'),
+      corpus: parseQuestions(readFileSync(resolve(root, OUT_OF_SCOPE_FILE), 'utf8'), OUT_OF_SCOPE_FILE),
+    };
+    const conversations = conversationsWith(kb);
+    const results = await evaluateCases(parseCases(data.dev, DEV_SPLIT_FILE, kb, true), conversations);
+    return {
+      figures: figures(results),
+      corpus: await scoreQuestions(data.corpus, conversations),
+      markedOutOfScope: await scoreQuestions(kb.outOfScope, conversations),
+    };
+  };
+}
+
+/** One question in a new conversation with the real bot serving `kb`: the test pane's. */
+export async function askOnce(kb: KnowledgeBase, question: string): Promise<Decision | undefined> {
+  return (await probeBot(kb, { keepAllCandidates: true })()(question)).decision;
+}

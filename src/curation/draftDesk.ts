@@ -1,0 +1,258 @@
+import { createTwoFilesPatch } from 'diff';
+import { Decider, formatProblem, KnowledgeError, loadKnowledge, textFiles, type Decision, type KnowledgeBase, type KnowledgeProblem } from '../faq';
+import { COMMITTED_VERSION, type KnowledgeDraft, type KnowledgeVersionStore } from '../storage/knowledgeVersions';
+import { gateFailures, OUT_OF_SCOPE_FACT_GATE, type CorpusFigures, type Figures } from './evaluation';
+import { explainDecision, type ExplainedDecision } from './explainDecision';
+import { EditError } from './knowledgeEdits';
+
+type Files = Readonly<Record<string, string>>;
+
+/** A version's eval figures: the development split, the out-of-scope corpus, and the questions curators marked out of scope. */
+export interface VersionMeasure {
+  figures: Figures;
+  corpus: CorpusFigures;
+  markedOutOfScope: CorpusFigures;
+}
+
+/** The draft as the workbench shows it. */
+export interface DraftSummary {
+  basedOn: number;
+  revision: number;
+  savedAt: string;
+  /** The files it changes against the version served now. */
+  changed: string[];
+}
+
+/** What a change to the draft came to. */
+export type EditOutcome =
+  | { kind: 'saved'; revision: number }
+  /** Someone saved the draft since this curator's page was drawn. */
+  | { kind: 'conflict' }
+  /** The change cannot be made at all: an unknown entry, a phrasing the entry already has. */
+  | { kind: 'refused'; message: string }
+  /** The change was made, but the knowledge base it gives does not load: nothing saved. */
+  | { kind: 'invalid'; problems: KnowledgeProblem[] };
+
+/** Everything a curator sees before publishing. */
+export interface DraftReview {
+  draft: DraftSummary;
+  /** kb:check's errors: any of them stops a publish. */
+  problems: string[];
+  /** kb:check's warnings, such as sources past their review date. */
+  warnings: string[];
+  diff: { file: string; patch: string }[];
+  served: { version: number; measure: VersionMeasure };
+  /** Absent when the draft does not load. */
+  measure?: VersionMeasure;
+  /** Which gates the draft fails; a publish needs none. */
+  gateFailures: string[];
+  /** The version served now, when it is not the one the draft started from: publishing replaces its changes. */
+  overtakenBy?: number;
+}
+
+export type PublishOutcome = { kind: 'published'; version: number } | { kind: 'conflict' } | { kind: 'blocked'; review: DraftReview };
+
+export interface DraftDeskOptions {
+  versions: KnowledgeVersionStore;
+  /** knowledge/ as committed: version 1. */
+  committedFiles: Files;
+  /** The eval of a knowledge base through the real bot. */
+  measure: (kb: KnowledgeBase) => Promise<VersionMeasure>;
+  /** One question, asked of the real bot serving `kb` in a new conversation. */
+  ask: (kb: KnowledgeBase, question: string) => Promise<Decision | undefined>;
+}
+
+/** Which files differ between two versions' files. */
+export function changedFiles(before: Files, after: Files): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((name) => before[name] !== after[name]).sort();
+}
+
+/** The eval gates of `npm test`, the corpus's, and the curators' own list: none of its questions may get a fact. */
+function publishGateFailures(measure: VersionMeasure): string[] {
+  const failures = gateFailures(measure.figures);
+  const { corpus, markedOutOfScope } = measure;
+  if (corpus.facts / corpus.questions > OUT_OF_SCOPE_FACT_GATE) {
+    failures.push(`the out-of-scope corpus got ${corpus.facts} facts of ${corpus.questions} (gate ≤ ${(100 * OUT_OF_SCOPE_FACT_GATE).toFixed(1)}%)`);
+  }
+  for (const { question, entryId } of markedOutOfScope.answered) {
+    failures.push(`"${question}" is marked out of scope but gets ${entryId}: answer it in the entry or take it off the list, not both`);
+  }
+  return failures;
+}
+
+/**
+ * The one draft curators build together, kept in the store beside the versions so that every instance
+ * edits the same one: each change is made on the latest draft (or, with none, on the version served) and
+ * saved only if the knowledge base it gives loads, with the same checks as start-up and kb:check.
+ * Publishing measures the draft with the eval first and refuses it while any gate fails.
+ */
+export class DraftDesk {
+  /** Loaded bases and measures, by what they were made from ("v3", a draft's key): a page view asks for them several times. */
+  private readonly loaded = new Map<string, KnowledgeBase>();
+  private readonly measured = new Map<string, Promise<VersionMeasure>>();
+  private readonly deciders = new Map<string, Decider>();
+
+  constructor(private readonly options: DraftDeskOptions) {}
+
+  /** The version every instance serves now, with its files and knowledge base. */
+  async served(): Promise<{ version: number; files: Files; kb: KnowledgeBase }> {
+    const version = await this.options.versions.current();
+    const files = version === COMMITTED_VERSION ? this.options.committedFiles : (await this.options.versions.get(version))?.files;
+    if (!files) throw new Error(`the store names version ${version} as current but does not hold it`);
+    return { version, files, kb: this.load(`v${version}`, files) };
+  }
+
+  /** What curators are working on: the draft, or the version served when there is none. */
+  async working(): Promise<{ files: Files; kb: KnowledgeBase; draft?: DraftSummary; decider: () => Decider }> {
+    const [served, draft] = await Promise.all([this.served(), this.options.versions.draft()]);
+    if (!draft) return { files: served.files, kb: served.kb, decider: () => this.decider(`v${served.version}`, served.kb) };
+    const summary = {
+      basedOn: draft.basedOn,
+      revision: draft.revision,
+      savedAt: draft.savedAt.toISOString(),
+      changed: changedFiles(served.files, draft.files),
+    };
+    const key = draftKey(draft);
+    const kb = this.load(key, draft.files);
+    return { files: draft.files, kb, draft: summary, decider: () => this.decider(key, kb) };
+  }
+
+  /**
+   * Applies `change` to the draft the curator saw (`revision`; undefined when they saw none) and saves
+   * it, if the result loads. A change to a draft someone else has saved since is refused, not merged.
+   */
+  async edit(revision: number | undefined, change: (files: Files) => Files): Promise<EditOutcome> {
+    const [served, draft] = await Promise.all([this.served(), this.options.versions.draft()]);
+    if (draft?.revision !== revision) return { kind: 'conflict' };
+    let files: Files;
+    try {
+      files = change(draft?.files ?? served.files);
+    } catch (err) {
+      if (err instanceof EditError) return { kind: 'refused', message: err.message };
+      throw err;
+    }
+    try {
+      loadKnowledge(textFiles(files, 'draft'));
+    } catch (err) {
+      if (err instanceof KnowledgeError) return { kind: 'invalid', problems: err.problems };
+      throw err;
+    }
+    const saved = await this.options.versions.saveDraft(files, draft?.basedOn ?? served.version, revision);
+    return saved === undefined ? { kind: 'conflict' } : { kind: 'saved', revision: saved };
+  }
+
+  /** kb:check, the eval against the version served, the gates and the YAML diff: what a publish would do. */
+  async review(): Promise<DraftReview | undefined> {
+    const [served, draft] = await Promise.all([this.served(), this.options.versions.draft()]);
+    if (!draft) return undefined;
+    const summary = {
+      basedOn: draft.basedOn,
+      revision: draft.revision,
+      savedAt: draft.savedAt.toISOString(),
+      changed: changedFiles(served.files, draft.files),
+    };
+    const diff = summary.changed.map((file) => ({
+      file,
+      patch: createTwoFilesPatch(
+        `served/${file}`,
+        `draft/${file}`,
+        served.files[file] ?? '',
+        draft.files[file] ?? '',
+        `version ${served.version}`,
+        `draft ${draft.revision}`,
+      ),
+    }));
+    const servedMeasure = await this.measure(`v${served.version}`, served.kb);
+    let kb: KnowledgeBase;
+    try {
+      kb = this.load(draftKey(draft), draft.files);
+    } catch (err) {
+      if (!(err instanceof KnowledgeError)) throw err;
+      const problems = err.problems.map(formatProblem);
+      return { draft: summary, problems, warnings: [], diff, served: { version: served.version, measure: servedMeasure }, gateFailures: problems };
+    }
+    const measure = await this.measure(draftKey(draft), kb);
+    return {
+      draft: summary,
+      problems: [],
+      warnings: kb.warnings.map(formatProblem),
+      diff,
+      served: { version: served.version, measure: servedMeasure },
+      measure,
+      gateFailures: publishGateFailures(measure),
+      ...(served.version === draft.basedOn ? {} : { overtakenBy: served.version }),
+    };
+  }
+
+  /** Publishes the draft the curator reviewed, if it passes every check; it then becomes the version served everywhere. */
+  async publish(revision: number, note: string): Promise<PublishOutcome> {
+    const review = await this.review();
+    if (review?.draft.revision !== revision) return { kind: 'conflict' };
+    if (review.gateFailures.length > 0 || review.draft.changed.length === 0) return { kind: 'blocked', review };
+    const draft = await this.options.versions.draft();
+    if (draft?.revision !== revision) return { kind: 'conflict' };
+    // Dropped first: a draft that another curator saves meanwhile then stays, and is not published unseen.
+    if (!(await this.options.versions.discardDraft(revision))) return { kind: 'conflict' };
+    return { kind: 'published', version: await this.options.versions.publish(draft.files, note) };
+  }
+
+  async discard(revision: number): Promise<boolean> {
+    return this.options.versions.discardDraft(revision);
+  }
+
+  /** The test pane: how the draft (or, without one, the version served) decides a question, and why. */
+  async ask(question: string, against: 'draft' | 'served'): Promise<ExplainedDecision | undefined> {
+    const { kb } = against === 'draft' ? await this.working() : await this.served();
+    const decision = await this.options.ask(kb, question);
+    return decision && explainDecision(decision);
+  }
+
+  /** The working version's decider, for the inbox to say what the draft does with a question. */
+  private decider(key: string, kb: KnowledgeBase): Decider {
+    let decider = this.deciders.get(key);
+    if (!decider) {
+      decider = new Decider(kb);
+      remember(this.deciders, key, decider);
+    }
+    return decider;
+  }
+
+  private load(key: string, files: Files): KnowledgeBase {
+    let kb = this.loaded.get(key);
+    if (!kb) {
+      kb = loadKnowledge(textFiles(files, key.startsWith('v') ? `version ${key.slice(1)}` : 'draft'));
+      remember(this.loaded, key, kb);
+    }
+    return kb;
+  }
+
+  private measure(key: string, kb: KnowledgeBase): Promise<VersionMeasure> {
+    let measure = this.measured.get(key);
+    if (!measure) {
+      measure = this.options.measure(kb);
+      // A failed measure is not kept: the next review tries again.
+      measure.catch(() => this.measured.delete(key));
+      remember(this.measured, key, measure);
+    }
+    return measure;
+  }
+}
+
+/**
+ * What a draft's cached base and measure are kept under. A discarded draft's successor starts again at
+ * revision 1, so the revision alone would name two drafts; with the time it was saved it names one.
+ */
+function draftKey(draft: KnowledgeDraft): string {
+  return `d${draft.revision}@${draft.savedAt.getTime()}`;
+}
+
+/** How many loaded bases and measures are kept: the version served and a few drafts. */
+const KEPT = 4;
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.set(key, value);
+  for (const old of map.keys()) {
+    if (map.size <= KEPT) break;
+    map.delete(old);
+  }
+}
