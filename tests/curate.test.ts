@@ -172,6 +172,17 @@ describe("the curators' workbench at /curate (issue #9)", function () {
       .and.include('<th scope="row">' + new Date().toISOString().slice(0, 10));
   });
 
+  it("lists the entries due for review, by source: the committed page's review date passed in 2014", async () => {
+    const response = await fetch(`${bot.url}/curate/api/overview`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const { dueForReview } = (await response.json()) as { dueForReview: { title: string; reviewBy: string; entries: { id: string }[] }[] };
+    expect(dueForReview.map((s) => [s.title, s.reviewBy, s.entries.length])).to.deep.equal([['The International Movement', '2014-12-31', 23]]);
+    const page = await (await fetch(`${bot.url}/curate`, { headers: { cookie: await sessionCookie() } })).text();
+    expect(page)
+      .to.include('<h3>Due for review</h3>')
+      .and.include('due for review on 2014-12-31: 23 entries')
+      .and.include('href="/curate/entries/board-election"');
+  });
+
   it('shows the ratings per entry, the least helpful first, naming each entry by its question', async () => {
     const response = await fetch(`${bot.url}/curate/api/helpfulness`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const rows = (await response.json()) as { entryId: string; question?: string; helpful: number; unhelpful: number; failed: unknown[] }[];

@@ -1,6 +1,16 @@
 import { resolve } from 'node:path';
 import { expect } from 'chai';
-import { addEntry, addPhrasing, EditError, entryFields, markOutOfScope, updateEntry, whichFile, type EntryFields } from '../src/curation/knowledgeEdits';
+import {
+  addEntry,
+  addPhrasing,
+  EditError,
+  entryFields,
+  markOutOfScope,
+  moveReviewDate,
+  updateEntry,
+  whichFile,
+  type EntryFields,
+} from '../src/curation/knowledgeEdits';
 import { KnowledgeError, loadKnowledge, OUT_OF_SCOPE_FILE, readKnowledgeDir, textFiles, type KnowledgeBase, type Topic } from '../src/faq';
 import { PROJECT_ROOT } from '../src/shared/projectRoot';
 
@@ -199,6 +209,22 @@ describe('knowledge edits', () => {
     expect(second[OUT_OF_SCOPE_FILE]).to.equal(`${created}  - Who won the cup final?\n`);
     expectOnlyChanged(first, second, OUT_OF_SCOPE_FILE);
     expect(load(second).outOfScope).to.deep.equal(['What will the weather be tomorrow?', 'Who won the cup final?']);
+  });
+
+  it("moves a source's review date on in every topic that cites it, changing that line alone, and refuses a source no topic cites", () => {
+    const url = 'https://www.amnesty.org.uk/international-movement';
+    const result = edit(KNOWLEDGE, (files) => moveReviewDate(files, url, '2027-06-30'));
+    for (const name of ['governance.yaml', 'membership.yaml', 'offices.yaml']) {
+      const before = KNOWLEDGE[name]?.split('\n') ?? [];
+      const after = result[name]?.split('\n') ?? [];
+      expect(after.length).to.equal(before.length);
+      expect(after.filter((line, i) => line !== before[i])).to.deep.equal(['  reviewBy: "2027-06-30"']);
+    }
+    expect(load(result).warnings).to.deep.equal([]);
+    expect(() => moveReviewDate(KNOWLEDGE, 'https://example.org/elsewhere', '2027-06-30')).to.throw(
+      EditError,
+      'no topic or entry cites https://example.org/elsewhere',
+    );
   });
 
   describe('refuses what cannot be applied, naming the file, the entry and the field', () => {

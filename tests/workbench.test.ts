@@ -220,6 +220,25 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
       expect(await store.knowledge.current()).to.equal(2);
     });
 
+    it("records a check of a source past its review date: the draft moves every citing file's date on, and kb:check's warnings go", async () => {
+      const url = 'https://www.amnesty.org.uk/international-movement';
+      const moved = await fetch(`${bot.url}/curate/sources/reviewed`, form({ csrf, revision: '', url, reviewBy: '2027-12-31' }, cookie));
+      expect(moved.status).to.equal(200);
+      expect(await moved.text()).to.include('is next due for review on 2027-12-31');
+      const review = (await (await fetch(`${bot.url}/curate/api/draft`, { headers: bearer })).json()) as {
+        warnings: string[];
+        diff: { file: string; patch: string }[];
+      };
+      expect(review.warnings).to.deep.equal([]);
+      expect(review.diff.map((d) => d.file)).to.deep.equal(['governance.yaml', 'membership.yaml', 'offices.yaml']);
+      for (const { patch } of review.diff) {
+        expect(patch.split('\n').filter((line) => /^[+-][^+-]/.test(line))).to.deep.equal(['-  reviewBy: "2014-12-31"', '+  reviewBy: "2027-12-31"']);
+      }
+      const unknown = await fetch(`${bot.url}/curate/sources/reviewed`, json({ revision: 1, url: 'https://example.org/not-cited', reviewBy: '2027-12-31' }));
+      expect(unknown.status).to.equal(422);
+      expect((await fetch(`${bot.url}/curate/sources/reviewed`, json({ revision: 1, url, reviewBy: 'next year' }))).status).to.equal(400);
+    });
+
     it('discards a draft only at the revision the curator saw', async () => {
       await fetch(`${bot.url}/curate/inbox/phrasing`, json({ question: 'who picks amnesty leaders', entryId: 'board-election' }));
       expect((await fetch(`${bot.url}/curate/draft/discard`, json({ revision: 2 }))).status).to.equal(409);

@@ -13,6 +13,7 @@ import type { CurateBackend } from '../channels/curate/curateRoutes';
 import type { WebChatOptions } from '../channels/web/webChat';
 import { deciderReader, groupUnanswered } from '../curation/inbox';
 import { helpfulnessByEntry } from '../curation/helpfulness';
+import { entriesDueForReview } from '../curation/reviewsDue';
 import { busiestEntries, dailyOutcomes } from '../curation/overview';
 import type { TurnTally } from '../curation/turnTally';
 import type { PublishedKnowledge } from '../curation/publishedKnowledge';
@@ -185,6 +186,7 @@ export function curateBackend(versions: KnowledgeVersionStore, curation: Curatio
   const overviewOf = (records: readonly CurationRecord[]) => ({
     days: dailyOutcomes(records, INBOX_DAYS, new Date()),
     busiest: busiestEntries(records, BUSIEST_ROWS).map(named),
+    dueForReview: entriesDueForReview(published.knowledge.entries, new Date()),
   });
   const helpfulnessOf = (records: readonly CurationRecord[]) => helpfulnessByEntry(records).map(named);
   return {

@@ -292,3 +292,32 @@ function appendEntry(text: string, entries: YAMLSeq, last: YAMLMap, id: string, 
   const gap = entries.items.length < 2 || last.spaceBefore ? '\n' : '';
   return { start: end, end, text: `\n${gap}${' '.repeat(dash)}-${' '.repeat(column - dash - 1)}${pairs.join(`\n${' '.repeat(column)}`)}` };
 }
+
+/** The splice that moves a `source:` map's review date on, if it is the source at `url`; its quoting is kept. */
+function reviewSplice(text: string, source: unknown, url: string, reviewBy: string): Splice[] {
+  if (!isMap(source) || source.get('url') !== url) return [];
+  const old = source.get('reviewBy', true);
+  const node = isScalar(old) ? old : Object.assign(new Scalar(reviewBy), { type: Scalar.QUOTE_DOUBLE });
+  node.value = reviewBy;
+  return [setPair(text, source, 'reviewBy', node)];
+}
+
+/**
+ * Records that a curator checked the source at `url` again: every topic and entry that cites it gets the
+ * new review date. Refused if no topic file cites it.
+ */
+export function moveReviewDate(files: Files, url: string, reviewBy: string): Record<string, string> {
+  const changed: Record<string, string> = {};
+  for (const topic of TOPICS) {
+    const name = `${topic}.yaml`;
+    const text = files[name];
+    if (text === undefined) continue;
+    const doc = parse(files, name);
+    const splices = [doc.get('source', true), ...entriesOf(doc).map((entry) => entry.get('source', true))].flatMap((source) =>
+      reviewSplice(text, source, url, reviewBy),
+    );
+    if (splices.length > 0) changed[name] = applySplices(text, splices);
+  }
+  if (Object.keys(changed).length === 0) refuser('source', undefined, 'url')(`no topic or entry cites ${url}`);
+  return { ...files, ...changed };
+}

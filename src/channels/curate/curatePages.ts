@@ -1,4 +1,5 @@
 import type { DayOutcomes, EntryAnswers } from '../../curation/overview';
+import type { SourceDue } from '../../curation/reviewsDue';
 
 /** The versions, as the page and the API show them. */
 export interface VersionList {
@@ -36,6 +37,8 @@ export interface HelpfulnessView {
 export interface OverviewView {
   days: readonly DayOutcomes[];
   busiest: readonly (EntryAnswers & { question?: string })[];
+  /** The entries of the version served whose source is past its review date. */
+  dueForReview: readonly SourceDue[];
 }
 
 /** What the workbench page shows. */
@@ -195,7 +198,31 @@ function entryName(row: { entryId: string; question?: string }): string {
   return row.question ? `${html(row.question)} <span class="note">(${html(row.entryId)})</span>` : html(row.entryId);
 }
 
-function overviewSection({ days, busiest }: OverviewView): string {
+/** A year on from today: the review date a checked source gets unless the curator picks another. */
+function aYearOn(): string {
+  const next = new Date();
+  next.setUTCFullYear(next.getUTCFullYear() + 1);
+  return next.toISOString().slice(0, 10);
+}
+
+/** Freshness: each source past its review date, with the entries that rest on it, and a form to record a check of it. */
+function dueSection(due: readonly SourceDue[], csrf: string, revision: number | undefined): string {
+  if (due.length === 0) return '<p>No entry is due for review: every source is within its review date.</p>';
+  const sources = due.map((source, i) => {
+    const entries = source.entries.map((e) => `<li><a href="/curate/entries/${encodeURIComponent(e.id)}">${html(e.question)}</a></li>`).join('');
+    return (
+      `<li><a href="${html(source.url)}">${html(source.title)}</a>, due for review on ${html(source.reviewBy)}: ` +
+      `${source.entries.length} ${source.entries.length === 1 ? 'entry' : 'entries'}<ul class="asked">${entries}</ul>` +
+      `<form method="post" action="/curate/sources/reviewed">${changeFields(csrf, revision)}<input type="hidden" name="url" value="${html(source.url)}">` +
+      `<label for="review-${i}">Checked again; next review by</label> <input type="date" id="review-${i}" name="reviewBy" value="${aYearOn()}" required> ` +
+      '<button type="submit">Move the review date on</button></form></li>'
+    );
+  });
+  return `<p>Check each source against the live page. If the entries still hold, move its review date on; if not, edit them first.</p>
+<ul>${sources.join('')}</ul>`;
+}
+
+function overviewSection({ days, busiest, dueForReview }: OverviewView, csrf: string, revision: number | undefined): string {
   const asked = days.filter((day) => day.questions > 0);
   const rows = asked
     .map(
@@ -227,7 +254,9 @@ ${busiest.map((row) => `<tr><td>${entryName(row)}</td><td>${row.answers}</td></t
   return `<h2>Overview</h2>
 ${outcomeChart(days)}
 ${table}
-${busiestList}`;
+${busiestList}
+<h3>Due for review</h3>
+${dueSection(dueForReview, csrf, revision)}`;
 }
 
 /** 👍 and 👎 per entry: the answers supporters found least helpful first, for a curator to read again. */
@@ -269,7 +298,7 @@ export function workbenchPage(view: WorkbenchView, csrf: string, message?: strin
     "Curators' workbench",
     `<h1>Curators' workbench</h1>
 ${message ? `<p class="message" role="status">${html(message)}</p>` : ''}
-${overviewSection(overview)}
+${overviewSection(overview, csrf, view.revision)}
 <h2>Inbox</h2>
 ${inboxTable(view, csrf)}
 <h2>Helpfulness</h2>

@@ -1,7 +1,7 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { DraftDesk, EditOutcome } from '../../curation/draftDesk';
-import { addEntry, addPhrasing, entryFields, markOutOfScope, updateEntry, type EntryFields } from '../../curation/knowledgeEdits';
+import { addEntry, addPhrasing, entryFields, markOutOfScope, moveReviewDate, updateEntry, type EntryFields } from '../../curation/knowledgeEdits';
 import { sourceSentences } from '../../curation/sourceSentences';
 import { formatProblem, MAX_MESSAGE_CHARS, TOPICS, type KnowledgeBase, type KnowledgeProblem, type Topic } from '../../faq';
 import type { Logger } from '../../shared/logger';
@@ -55,6 +55,7 @@ const entrySchema = z.object({
   related: list(z.string().max(100), 100),
 });
 const newEntrySchema = entrySchema.extend({ topic: z.enum(TOPICS), id: z.string().trim().max(100) });
+const reviewedSchema = z.object({ ...change, url: z.string().max(2000), reviewBy: z.iso.date() });
 const publishSchema = z.object({ csrf: z.string().max(200).optional(), revision: z.coerce.number().int().positive(), note: z.string().trim().min(1).max(200) });
 const discardSchema = z.object({ csrf: z.string().max(200).optional(), revision: z.coerce.number().int().positive() });
 const testSchema = z.object({ q: short.optional(), against: z.enum(['draft', 'served']).optional() });
@@ -131,6 +132,14 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
     if (!got) return;
     const outcome = await kit.desk.edit(got.body.revision, (files) => markOutOfScope(files, got.body.question));
     await inboxOutcome(req, res, got.who, outcome, `"${got.body.question}" is marked out of scope.`);
+  });
+
+  server.post('/curate/sources/reviewed', async (req: Request, res: Response) => {
+    const got = changeBy(req, res, reviewedSchema);
+    if (!got) return;
+    const { url, reviewBy } = got.body;
+    const outcome = await kit.desk.edit(got.body.revision, (files) => moveReviewDate(files, url, reviewBy));
+    await inboxOutcome(req, res, got.who, outcome, `The source ${url} is next due for review on ${reviewBy}.`);
   });
 
   server.get('/curate/entries', async (req: Request, res: Response) => {
