@@ -239,6 +239,18 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
       expect((await fetch(`${bot.url}/curate/sources/reviewed`, json({ revision: 1, url, reviewBy: 'next year' }))).status).to.equal(400);
     });
 
+    it('keeps for the inbox a how-to question the page could never answer, and not a "none of these"', async () => {
+      const howTo = 'how do i set up a local amnesty group near me';
+      expect((await say(bot.url, 'how-to-1', howTo)).messages.join('\n')).to.include("I don't know");
+      const offered = (await say(bot.url, 'declined-1', "who's the boss of the international secretariat")).messages.join('\n');
+      expect(offered).to.include('Did you mean');
+      await say(bot.url, 'declined-1', 'none of these');
+      const inbox = (await (await fetch(`${bot.url}/curate/api/inbox`, { headers: bearer })).json()) as { question: string }[];
+      expect(inbox.map((row) => row.question))
+        .to.include(howTo)
+        .and.not.include('none of these');
+    });
+
     it('discards a draft only at the revision the curator saw', async () => {
       await fetch(`${bot.url}/curate/inbox/phrasing`, json({ question: 'who picks amnesty leaders', entryId: 'board-election' }));
       expect((await fetch(`${bot.url}/curate/draft/discard`, json({ revision: 2 }))).status).to.equal(409);
@@ -301,11 +313,20 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
       await page.getByRole('status').filter({ hasText: 'Published version 2' }).waitFor({ timeout: 60_000 });
 
       expect(await replyBecomes(other, question, BOARD_ANSWER, true)).to.include(BOARD_ANSWER);
+      // The version served answers it now: the inbox no longer lists it, until a rollback.
+      const inboxLists = async () =>
+        ((await (await fetch(`${curator.url}/curate/api/inbox`, { headers: bearer })).json()) as { question: string }[]).some(
+          (row) => row.question === question,
+        );
+      for (let tries = 0; tries < 50 && (await inboxLists()); tries++) await sleep(100);
+      expect(await inboxLists()).to.equal(false);
 
       await page.getByRole('link', { name: 'Overview and inbox' }).click();
       await page.getByRole('button', { name: 'Serve version 1' }).click();
       await page.getByRole('status').filter({ hasText: 'Version 1 is being served' }).waitFor();
       expect(await replyBecomes(other, question, BOARD_ANSWER, false)).to.not.include(BOARD_ANSWER);
+      for (let tries = 0; tries < 50 && !(await inboxLists()); tries++) await sleep(100);
+      expect(await inboxLists()).to.equal(true);
       expect(browser.requests.every((url) => url.startsWith(curator.url))).to.equal(true);
       await page.close();
     });

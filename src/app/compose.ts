@@ -168,20 +168,19 @@ export function curateBackend(versions: KnowledgeVersionStore, curation: Curatio
     const working = await desk.working();
     const draftReader = working.draft && deciderReader(working.decider());
     const draftOutOfScope = new Set(working.draft ? working.kb.outOfScope.map((q) => draftReader?.readAs(q)) : []);
-    return groupUnanswered(records, INBOX_ROWS + outOfScope.size, reader)
-      .filter((row) => !outOfScope.has(reader.readAs(row.question)))
-      .slice(0, INBOX_ROWS)
-      .map((row) => {
-        const decision = draftReader && working.decider().decide(row.question);
-        const inDraft = !draftReader
-          ? undefined
-          : draftOutOfScope.has(draftReader.readAs(row.question))
-            ? { outOfScope: true as const }
-            : decision?.kind === 'answer'
-              ? { answers: decision.entry.id }
-              : undefined;
-        return { ...row, lastAsked: row.lastAsked.toISOString(), nearest: row.nearest ?? [], ...(inDraft ? { inDraft } : {}) };
-      });
+    // Settled: listed as out of scope, or answered by the version served now (a curator published a phrasing for it).
+    const settled = (question: string) => outOfScope.has(reader.readAs(question)) || published.decider.decide(question).kind === 'answer';
+    return groupUnanswered(records, INBOX_ROWS, reader, settled).map((row) => {
+      const decision = draftReader && working.decider().decide(row.question);
+      const inDraft = !draftReader
+        ? undefined
+        : draftOutOfScope.has(draftReader.readAs(row.question))
+          ? { outOfScope: true as const }
+          : decision?.kind === 'answer'
+            ? { answers: decision.entry.id }
+            : undefined;
+      return { ...row, lastAsked: row.lastAsked.toISOString(), nearest: row.nearest ?? [], ...(inDraft ? { inDraft } : {}) };
+    });
   };
   const overviewOf = (records: readonly CurationRecord[]) => ({
     days: dailyOutcomes(records, INBOX_DAYS, new Date()),

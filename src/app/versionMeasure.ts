@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { evaluateCases, figures, parseCases, parseQuestions, scoreQuestions, type Converse } from '../curation/evaluation';
 import type { VersionMeasure } from '../curation/draftDesk';
+import { outcomeOf } from '../curation/explainDecision';
 import type { Decision, KnowledgeBase } from '../faq';
 import { PROJECT_ROOT } from '../shared/projectRoot';
 import { probeBot } from './probe';
@@ -35,6 +36,11 @@ export function measureVersions(root = PROJECT_ROOT): (kb: KnowledgeBase) => Pro
     const results = await evaluateCases(parseCases(data.dev, DEV_SPLIT_FILE, kb, true), conversations);
     return {
       figures: figures(results),
+      cases: results.map((r) => ({
+        asked: [...r.case.turns, r.case.say].join(' | '),
+        verdict: r.verdict,
+        got: r.decision ? outcomeOf(r.decision) : 'nothing',
+      })),
       corpus: await scoreQuestions(data.corpus, conversations),
       markedOutOfScope: await scoreQuestions(kb.outOfScope, conversations),
     };

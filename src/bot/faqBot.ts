@@ -213,8 +213,9 @@ export class FaqBot extends TeamsActivityHandler {
   /** A question the bot could not answer, as it was matched (without the @mention), within the conversation's quota. */
   private async keepUnanswered(context: TurnContext, question: string): Promise<void> {
     const decision = context.turnState.get<Decision | undefined>(TURN_DECISION);
-    // A partial reply is a miss too: the page lacked what was asked.
-    if ((decision?.kind !== 'unknown' && decision?.kind !== 'partial') || !decision.search) return;
+    // A partial reply is a miss too: the page lacked what was asked. So is a question the page could never
+    // answer ("how do I set up a local group?"): a curator may import an answer to it from elsewhere.
+    if (decision?.kind !== 'partial' && (decision?.kind !== 'unknown' || decision.declinedOffer)) return;
     const quota = await this.options.accessors.curationQuota.get(context, NO_CURATION_YET);
     if (quota.unanswered >= MAX_UNANSWERED_PER_CONVERSATION) return;
     await this.options.accessors.curationQuota.set(context, { ...quota, unanswered: quota.unanswered + 1 });

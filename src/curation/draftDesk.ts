@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { Decider, formatProblem, KnowledgeError, loadKnowledge, textFiles, type Decision, type KnowledgeBase, type KnowledgeProblem } from '../faq';
 import { COMMITTED_VERSION, type KnowledgeDraft, type KnowledgeVersionStore } from '../storage/knowledgeVersions';
-import { gateFailures, OUT_OF_SCOPE_FACT_GATE, type CorpusFigures, type Figures } from './evaluation';
+import { gateFailures, OUT_OF_SCOPE_FACT_GATE, type CorpusFigures, type Figures, type Verdict } from './evaluation';
 import { explainDecision, type ExplainedDecision } from './explainDecision';
 import { EditError } from './knowledgeEdits';
 
@@ -12,6 +12,27 @@ export interface VersionMeasure {
   figures: Figures;
   corpus: CorpusFigures;
   markedOutOfScope: CorpusFigures;
+  /** Each development case, as asked, with its verdict and what the bot did: to say which a change moved. */
+  cases: CaseOutcome[];
+}
+
+interface CaseOutcome {
+  /** The case's turns and message, joined by " | ". */
+  asked: string;
+  verdict: Verdict;
+  /** What the bot did, as `npm run ask` says it: "answer board-election", "don't know". */
+  got: string;
+}
+
+/** A measure as the review shows it: the figures, without every case. */
+export type MeasureSummary = Omit<VersionMeasure, 'cases'>;
+
+/** What a draft changes in the eval, case by case: what a curator reads to find the edit behind a figure. */
+export interface EvalChanges {
+  /** Development cases whose verdict differs, the ones now wrong first. */
+  cases: { asked: string; before: Verdict; after: Verdict; got: string; was: string }[];
+  /** Out-of-scope corpus questions that get a fact in one version and not the other, or another fact. */
+  corpus: { question: string; before?: string; after?: string }[];
 }
 
 /** The draft as the workbench shows it. */
@@ -41,9 +62,11 @@ export interface DraftReview {
   /** kb:check's warnings, such as sources past their review date. */
   warnings: string[];
   diff: { file: string; patch: string }[];
-  served: { version: number; measure: VersionMeasure };
+  served: { version: number; measure: MeasureSummary };
   /** Absent when the draft does not load. */
-  measure?: VersionMeasure;
+  measure?: MeasureSummary;
+  /** Absent when the draft does not load. */
+  changes?: EvalChanges;
   /** Which gates the draft fails; a publish needs none. */
   gateFailures: string[];
   /** The version served now, when it is not the one the draft started from: publishing replaces its changes. */
@@ -65,6 +88,33 @@ export interface DraftDeskOptions {
 /** Which files differ between two versions' files. */
 export function changedFiles(before: Files, after: Files): string[] {
   return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((name) => before[name] !== after[name]).sort();
+}
+
+const VERDICT_ORDER: Record<Verdict, number> = { wrong: 0, abstained: 1, disambiguated: 2, correct: 3 };
+
+function summary({ cases: _cases, ...rest }: VersionMeasure): MeasureSummary {
+  return rest;
+}
+
+/** The cases and corpus questions whose outcome differs between the version served and the draft. */
+function evalChanges(before: VersionMeasure, after: VersionMeasure): EvalChanges {
+  const was = new Map(before.cases.map((c) => [c.asked, c]));
+  const cases = after.cases
+    .flatMap((c) => {
+      const old = was.get(c.asked);
+      return old && old.verdict !== c.verdict ? [{ asked: c.asked, before: old.verdict, after: c.verdict, got: c.got, was: old.got }] : [];
+    })
+    .sort((a, b) => VERDICT_ORDER[a.after] - VERDICT_ORDER[b.after] || a.asked.localeCompare(b.asked));
+  const factBefore = new Map(before.corpus.answered.map((a) => [a.question, a.entryId]));
+  const factAfter = new Map(after.corpus.answered.map((a) => [a.question, a.entryId]));
+  const corpus = [...new Set([...factBefore.keys(), ...factAfter.keys()])]
+    .filter((question) => factBefore.get(question) !== factAfter.get(question))
+    .sort()
+    .map((question) => {
+      const [b, a] = [factBefore.get(question), factAfter.get(question)];
+      return { question, ...(b ? { before: b } : {}), ...(a ? { after: a } : {}) };
+    });
+  return { cases, corpus };
 }
 
 /** The eval gates of `npm test`, the corpus's, and the curators' own list: none of its questions may get a fact. */
@@ -106,15 +156,9 @@ export class DraftDesk {
   async working(): Promise<{ files: Files; kb: KnowledgeBase; draft?: DraftSummary; decider: () => Decider }> {
     const [served, draft] = await Promise.all([this.served(), this.options.versions.draft()]);
     if (!draft) return { files: served.files, kb: served.kb, decider: () => this.decider(`v${served.version}`, served.kb) };
-    const summary = {
-      basedOn: draft.basedOn,
-      revision: draft.revision,
-      savedAt: draft.savedAt.toISOString(),
-      changed: changedFiles(served.files, draft.files),
-    };
     const key = draftKey(draft);
     const kb = this.load(key, draft.files);
-    return { files: draft.files, kb, draft: summary, decider: () => this.decider(key, kb) };
+    return { files: draft.files, kb, draft: summaryOf(draft, served.files), decider: () => this.decider(key, kb) };
   }
 
   /**
@@ -145,13 +189,8 @@ export class DraftDesk {
   async review(): Promise<DraftReview | undefined> {
     const [served, draft] = await Promise.all([this.served(), this.options.versions.draft()]);
     if (!draft) return undefined;
-    const summary = {
-      basedOn: draft.basedOn,
-      revision: draft.revision,
-      savedAt: draft.savedAt.toISOString(),
-      changed: changedFiles(served.files, draft.files),
-    };
-    const diff = summary.changed.map((file) => ({
+    const about = summaryOf(draft, served.files);
+    const diff = about.changed.map((file) => ({
       file,
       patch: createTwoFilesPatch(
         `served/${file}`,
@@ -169,16 +208,17 @@ export class DraftDesk {
     } catch (err) {
       if (!(err instanceof KnowledgeError)) throw err;
       const problems = err.problems.map(formatProblem);
-      return { draft: summary, problems, warnings: [], diff, served: { version: served.version, measure: servedMeasure }, gateFailures: problems };
+      return { draft: about, problems, warnings: [], diff, served: { version: served.version, measure: summary(servedMeasure) }, gateFailures: problems };
     }
     const measure = await this.measure(draftKey(draft), kb);
     return {
-      draft: summary,
+      draft: about,
       problems: [],
       warnings: kb.warnings.map(formatProblem),
       diff,
-      served: { version: served.version, measure: servedMeasure },
-      measure,
+      served: { version: served.version, measure: summary(servedMeasure) },
+      measure: summary(measure),
+      changes: evalChanges(servedMeasure, measure),
       gateFailures: publishGateFailures(measure),
       ...(served.version === draft.basedOn ? {} : { overtakenBy: served.version }),
     };
@@ -236,6 +276,11 @@ export class DraftDesk {
     }
     return measure;
   }
+}
+
+/** The draft as the workbench shows it, against the version served now. */
+function summaryOf(draft: KnowledgeDraft, served: Files): DraftSummary {
+  return { basedOn: draft.basedOn, revision: draft.revision, savedAt: draft.savedAt.toISOString(), changed: changedFiles(served, draft.files) };
 }
 
 /**

@@ -37,7 +37,8 @@ function reason(decision: Decision): string {
   }
 }
 
-function what(decision: Decision): string {
+/** What the bot did, in brief: "answer board-election", "don't know". */
+export function outcomeOf(decision: Decision): string {
   switch (decision.kind) {
     case 'answer':
       return `answer ${decision.entry.id}`;
@@ -58,7 +59,7 @@ function what(decision: Decision): string {
 
 /** For `npm run ask` and the workbench's test pane alike. */
 export function explainDecision(decision: Decision): ExplainedDecision {
-  const explained: ExplainedDecision = { what: what(decision), reason: reason(decision), candidates: [], notes: [] };
+  const explained: ExplainedDecision = { what: outcomeOf(decision), reason: reason(decision), candidates: [], notes: [] };
   if (!('search' in decision) || !decision.search) return explained;
   const { search } = decision;
   const model = committedRankingModel();

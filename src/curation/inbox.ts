@@ -48,9 +48,15 @@ export interface UnansweredRow {
 /**
  * The unanswered questions, most asked first. `reader` groups them as the bot reads them ("Who funds
  * Amnesty?" and "amnesty, who funds it"), under the wording asked most, and says which entries it nearly
- * gave; without one, only identical wordings are counted together.
+ * gave; without one, only identical wordings are counted together. A row `settled` says is dealt with
+ * (answered now, or marked out of scope) is left out before the limit is taken.
  */
-export function groupUnanswered(records: readonly CurationRecord[], limit: number, reader?: QuestionReader): UnansweredRow[] {
+export function groupUnanswered(
+  records: readonly CurationRecord[],
+  limit: number,
+  reader?: QuestionReader,
+  settled: (question: string) => boolean = () => false,
+): UnansweredRow[] {
   const questions = new Map<string, { wordings: Map<string, number>; count: number; lastAsked: Date }>();
   for (const record of records) {
     if (record.kind !== 'unanswered') continue;
@@ -64,15 +70,19 @@ export function groupUnanswered(records: readonly CurationRecord[], limit: numbe
     if (record.at > group.lastAsked) group.lastAsked = record.at;
     questions.set(key, group);
   }
-  return (
-    [...questions.values()]
-      .map(({ wordings, count, lastAsked }) => {
-        const [question = ''] = [...wordings].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)).map(([wording]) => wording);
-        return { question, count, lastAsked, wordings: wordings.size };
-      })
-      .sort((a, b) => b.count - a.count || b.lastAsked.getTime() - a.lastAsked.getTime() || a.question.localeCompare(b.question))
-      .slice(0, limit)
-      // The nearest entries only for the rows shown: each is a search.
-      .map((row) => (reader ? { ...row, nearest: reader.nearest(row.question) } : row))
-  );
+  const rows = [...questions.values()]
+    .map(({ wordings, count, lastAsked }) => {
+      const [question = ''] = [...wordings].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)).map(([wording]) => wording);
+      return { question, count, lastAsked, wordings: wordings.size };
+    })
+    .sort((a, b) => b.count - a.count || b.lastAsked.getTime() - a.lastAsked.getTime() || a.question.localeCompare(b.question));
+  // Asked of the rows in order until enough are shown: whether a row is settled may take a search.
+  const shown: UnansweredRow[] = [];
+  for (const row of rows) {
+    if (shown.length >= limit) break;
+    if (settled(row.question)) continue;
+    // The nearest entries only for the rows shown: each is a search.
+    shown.push(reader ? { ...row, nearest: reader.nearest(row.question) } : row);
+  }
+  return shown;
 }

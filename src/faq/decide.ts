@@ -64,7 +64,8 @@ export type Decision =
   | { kind: 'partial'; entry: Entry; reason: string; search: SearchResult; topic?: Topic }
   /** "Did you mean…": the best candidates, for the user to pick from, with "none of these". */
   | { kind: 'clarify'; options: Entry[]; reason: string; search: SearchResult; topic?: Topic }
-  | { kind: 'unknown'; reason: string; search?: SearchResult; topic?: Topic };
+  /** `declinedOffer`: the message was "none of these" to a "did you mean", not a question of its own. */
+  | { kind: 'unknown'; reason: string; search?: SearchResult; topic?: Topic; declinedOffer?: true };
 
 export interface DeciderOptions {
   /**
@@ -186,7 +187,7 @@ export class Decider {
     const { topic } = context;
     if (context.offered?.length) {
       const pick = recogniseOfferPick(folded, context.offered);
-      if (pick === 'none') return { kind: 'unknown', reason: 'the user said none of the offered questions was meant', topic };
+      if (pick === 'none') return { kind: 'unknown', reason: 'the user said none of the offered questions was meant', topic, declinedOffer: true };
       if (pick) return { kind: 'answer', entry: pick, confidence: 1, via: 'picked', reason: 'picked from the "did you mean" list', topic };
     }
     const command = recogniseCommand(folded);

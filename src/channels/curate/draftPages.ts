@@ -1,4 +1,4 @@
-import type { DraftReview, DraftSummary, VersionMeasure } from '../../curation/draftDesk';
+import type { DraftReview, DraftSummary, EvalChanges, MeasureSummary } from '../../curation/draftDesk';
 import type { ExplainedDecision } from '../../curation/explainDecision';
 import type { EntryFields } from '../../curation/knowledgeEdits';
 import { changeFields, html, page, type EntryChoice } from './curatePages';
@@ -198,8 +198,8 @@ const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 
 /** The eval's figures for the version served and the draft, and the change. */
-function figuresTable(served: VersionMeasure, draft: VersionMeasure | undefined, version: number): string {
-  const row = (label: string, of: (m: VersionMeasure) => number, show: (x: number) => string, change: (x: number) => string) =>
+function figuresTable(served: MeasureSummary, draft: MeasureSummary | undefined, version: number): string {
+  const row = (label: string, of: (m: MeasureSummary) => number, show: (x: number) => string, change: (x: number) => string) =>
     `<tr><th scope="row">${label}</th><td>${show(of(served))}</td>` +
     `<td>${draft ? show(of(draft)) : '–'}</td><td>${draft ? change(of(draft) - of(served)) : '–'}</td></tr>`;
   const count = (x: number) => String(x);
@@ -216,6 +216,28 @@ ${row('Out-of-scope corpus given a fact', (m) => m.corpus.facts, count, signed)}
 ${row('Questions marked out of scope given a fact', (m) => m.markedOutOfScope.facts, count, signed)}
 </tbody>
 </table>`;
+}
+
+/** How many changed cases the page lists of each kind: enough to find the edit behind a figure. */
+const CHANGES_SHOWN = 40;
+
+/** The cases and corpus questions whose outcome the draft changes: where a curator looks for the edit behind a figure. */
+function changesSection(changes: EvalChanges | undefined, version: number): string {
+  if (!changes) return '';
+  if (changes.cases.length === 0 && changes.corpus.length === 0) return '<p>No case of the eval has a different outcome with the draft.</p>';
+  const cases = changes.cases
+    .slice(0, CHANGES_SHOWN)
+    .map((c) => `<tr><td>${html(c.asked)}</td><td>${html(c.before)}: ${html(c.was)}</td><td>${html(c.after)}: ${html(c.got)}</td></tr>`);
+  const fact = (entryId: string | undefined) => (entryId ? `answer ${html(entryId)}` : 'no fact');
+  const corpus = changes.corpus.slice(0, CHANGES_SHOWN).map((c) => `<tr><td>${html(c.question)}</td><td>${fact(c.before)}</td><td>${fact(c.after)}</td></tr>`);
+  const more = (all: number) => (all > CHANGES_SHOWN ? `<p>And ${all - CHANGES_SHOWN} more.</p>` : '');
+  const head = `<thead><tr><th scope="col">Asked</th><th scope="col">Version ${version}</th><th scope="col">Draft</th></tr></thead>`;
+  const table = (caption: string, rows: string[], all: number) =>
+    rows.length > 0 ? `<table><caption>${caption}</caption>${head}<tbody>${rows.join('\n')}</tbody></table>${more(all)}` : '';
+  return (
+    table('Development cases whose outcome the draft changes, the ones now wrong first', cases, changes.cases.length) +
+    table('Out-of-scope questions (other domains) whose fact the draft changes', corpus, changes.corpus.length)
+  );
 }
 
 /** The draft's review: kb:check, the gates, the eval against the version served, the YAML diff, and publish. */
@@ -262,6 +284,7 @@ ${checks}
 ${review.warnings.length > 0 ? `<p>Warnings, which do not stop a publish:</p>${list(review.warnings)}` : ''}
 ${gates}
 ${figuresTable(review.served.measure, review.measure, review.served.version)}
+${changesSection(review.changes, review.served.version)}
 ${publish}
 <form method="post" action="/curate/draft/discard">${changeFields(csrf, draft.revision)}<button type="submit">Discard the draft</button></form>
 <h2>Changes</h2>
