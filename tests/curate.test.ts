@@ -169,6 +169,8 @@ describe("the curators' workbench at /curate (issue #9)", function () {
     expect(page)
       .to.include('<h2>Overview</h2>')
       .and.include('<svg role="img"')
+      // Today's bar, the last, is labelled with its date.
+      .and.include(`>${new Date().toISOString().slice(5, 10)}</text>`)
       .and.include('<th scope="row">' + new Date().toISOString().slice(0, 10));
   });
 

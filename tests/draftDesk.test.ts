@@ -78,4 +78,27 @@ describe("the workbench's draft desk", () => {
     expect(kb.entries.find((e) => e.id === 'board-election')?.phrasings).to.not.include('the marker phrasing');
     expect(kb.entries.find((e) => e.id === 'icm-role')?.phrasings).to.include('another phrasing');
   });
+
+  it('refuses to publish when the eval cannot run, says why, and tries the eval again at the next review', async () => {
+    const versions = memoryKnowledgeVersions();
+    let fails = true;
+    const desk = new DraftDesk({
+      versions,
+      committedFiles: COMMITTED,
+      measure: async (kb) => {
+        if (fails) throw new Error("ENOENT: no such file 'tests/eval/dev.yaml'");
+        return measureOf(kb);
+      },
+      ask: async () => undefined,
+    });
+    await desk.edit(undefined, (files) => addPhrasing(files, 'board-election', 'the marker phrasing'));
+    const blocked = await desk.publish(1, 'no eval here');
+    expect(blocked.kind).to.equal('blocked');
+    expect(blocked.kind === 'blocked' && blocked.review.gateFailures).to.deep.equal([
+      "the eval could not run (ENOENT: no such file 'tests/eval/dev.yaml'), and a publish needs it",
+    ]);
+    expect(await versions.current()).to.equal(1);
+    fails = false;
+    expect(await desk.publish(1, 'with the eval')).to.deep.equal({ kind: 'published', version: 2 });
+  });
 });

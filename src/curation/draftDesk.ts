@@ -62,7 +62,8 @@ export interface DraftReview {
   /** kb:check's warnings, such as sources past their review date. */
   warnings: string[];
   diff: { file: string; patch: string }[];
-  served: { version: number; measure: MeasureSummary };
+  /** The version served now, and its figures, absent when the eval could not run. */
+  served: { version: number; measure?: MeasureSummary };
   /** Absent when the draft does not load. */
   measure?: MeasureSummary;
   /** Absent when the draft does not load. */
@@ -201,26 +202,32 @@ export class DraftDesk {
         `draft ${draft.revision}`,
       ),
     }));
-    const servedMeasure = await this.measure(`v${served.version}`, served.kb);
     let kb: KnowledgeBase;
     try {
       kb = this.load(draftKey(draft), draft.files);
     } catch (err) {
       if (!(err instanceof KnowledgeError)) throw err;
       const problems = err.problems.map(formatProblem);
-      return { draft: about, problems, warnings: [], diff, served: { version: served.version, measure: summary(servedMeasure) }, gateFailures: problems };
+      return { draft: about, problems, warnings: [], diff, served: { version: served.version }, gateFailures: problems };
     }
-    const measure = await this.measure(draftKey(draft), kb);
+    const base = { draft: about, problems: [], warnings: kb.warnings.map(formatProblem), diff };
+    const overtaken = served.version === draft.basedOn ? {} : { overtakenBy: served.version };
+    let before: VersionMeasure;
+    let after: VersionMeasure;
+    try {
+      [before, after] = [await this.measure(`v${served.version}`, served.kb), await this.measure(draftKey(draft), kb)];
+    } catch (err) {
+      // The eval reads its cases from tests/eval/: a deployment without them cannot publish from the page.
+      const reason = err instanceof Error ? err.message : String(err);
+      return { ...base, served: { version: served.version }, gateFailures: [`the eval could not run (${reason}), and a publish needs it`], ...overtaken };
+    }
     return {
-      draft: about,
-      problems: [],
-      warnings: kb.warnings.map(formatProblem),
-      diff,
-      served: { version: served.version, measure: summary(servedMeasure) },
-      measure: summary(measure),
-      changes: evalChanges(servedMeasure, measure),
-      gateFailures: publishGateFailures(measure),
-      ...(served.version === draft.basedOn ? {} : { overtakenBy: served.version }),
+      ...base,
+      served: { version: served.version, measure: summary(before) },
+      measure: summary(after),
+      changes: evalChanges(before, after),
+      gateFailures: publishGateFailures(after),
+      ...overtaken,
     };
   }
 

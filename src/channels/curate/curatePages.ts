@@ -159,6 +159,20 @@ const OUTCOMES = [
 
 const percentOf = (n: number, of: number) => (of === 0 ? '–' : `${Math.round((100 * n) / of)}%`);
 
+/** Room under the bars for the dates. */
+const AXIS = 16;
+
+/** A date (MM-DD) under the last bar and every seventh before it, so a bar can be told by its day without the table. */
+function axisLabels(days: readonly DayOutcomes[], step: number, barWidth: number, top: number): string {
+  return days
+    .map((day, i) =>
+      (days.length - 1 - i) % 7 === 0
+        ? `<text x="${i * step + barWidth / 2}" y="${top + AXIS - 3}" font-size="10" text-anchor="middle" fill="#1a1a1a">${html(day.day.slice(5))}</text>`
+        : '',
+    )
+    .join('');
+}
+
 /**
  * Each day's questions as a bar of 100%, split by outcome: the rates by day at a glance. Drawn as SVG in
  * the page (no script, no CDN, nothing the CSP forbids), with the same figures in the table after it.
@@ -184,9 +198,10 @@ function outcomeChart(days: readonly DayOutcomes[]): string {
   const first = days[0]?.day ?? '';
   const last = days.at(-1)?.day ?? '';
   return `<figure>
-<svg role="img" aria-labelledby="chart-title" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
+<svg role="img" aria-labelledby="chart-title" width="${width}" height="${height + AXIS}" viewBox="0 0 ${width} ${height + AXIS}">
 <title id="chart-title">What became of each day's questions, ${html(first)} to ${html(last)}, as shares of them; the table below gives the figures</title>
 ${bars.join('\n')}
+${axisLabels(days, barWidth + gap, barWidth, height)}
 </svg>
 <figcaption>Each bar is one UTC day's questions, ${html(first)} to ${html(last)}, split by what the bot did: <ul class="legend">${legend.join('')}</ul>
 A grey line is a day without questions. Questions are messages the bot read as questions; greetings, commands and topic menus are not counted.</figcaption>

@@ -283,7 +283,7 @@ ${overtaken}
 ${checks}
 ${review.warnings.length > 0 ? `<p>Warnings, which do not stop a publish:</p>${list(review.warnings)}` : ''}
 ${gates}
-${figuresTable(review.served.measure, review.measure, review.served.version)}
+${review.served.measure ? figuresTable(review.served.measure, review.measure, review.served.version) : ''}
 ${changesSection(review.changes, review.served.version)}
 ${publish}
 <form method="post" action="/curate/draft/discard">${changeFields(csrf, draft.revision)}<button type="submit">Discard the draft</button></form>
