@@ -17,8 +17,8 @@ import { entriesDueForReview } from '../curation/reviewsDue';
 import { busiestEntries, dailyOutcomes } from '../curation/overview';
 import type { TurnTally } from '../curation/turnTally';
 import type { PublishedKnowledge } from '../curation/publishedKnowledge';
-import { DraftDesk } from '../curation/draftDesk';
-import { Decider, readKnowledgeDir, type DeciderOptions, type KnowledgeBase } from '../faq';
+import type { DraftDesk } from '../curation/draftDesk';
+import { Decider, type DeciderOptions, type KnowledgeBase } from '../faq';
 import { HandoffDesk, type HandoffDeskOptions } from '../handoff/handoffDesk';
 import { smtpMailer } from '../handoff/mailer';
 import type { Messenger } from '../handoff/messenger';
@@ -29,7 +29,6 @@ import type { CurationLog, CurationRecord } from '../storage/curationLog';
 import type { Logger } from '../shared/logger';
 import type { Pseudonymiser } from '../shared/privacy';
 import { directLineDomain, isAnonymous, type Config } from './config';
-import { askOnce, measureVersions } from './versionMeasure';
 
 export interface ComposeOptions {
   knowledge: KnowledgeBase;
@@ -218,11 +217,6 @@ export function curateBackend(versions: KnowledgeVersionStore, curation: Curatio
       }
     },
   };
-}
-
-/** The workbench's draft, over the store's versions; knowledge/ as committed is version 1. */
-export function draftDesk(store: StateStore, config: Config): DraftDesk {
-  return new DraftDesk({ versions: store.knowledge, committedFiles: readKnowledgeDir(config.KNOWLEDGE_DIR), measure: measureVersions(), ask: askOnce });
 }
 
 /** Who the bot is to the Bot Framework, as the adapter takes it. */

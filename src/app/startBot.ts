@@ -5,12 +5,14 @@ import { createServer } from '../channels/http/server';
 import { chatMode, registerWebChat } from '../channels/web/webChat';
 import { PublishedKnowledge } from '../curation/publishedKnowledge';
 import { TurnTally } from '../curation/turnTally';
-import { loadKnowledge } from '../faq';
+import { DraftDesk } from '../curation/draftDesk';
+import { loadKnowledge, readKnowledgeDir } from '../faq';
 import type { HandoffDesk } from '../handoff/handoffDesk';
 import { createStorage, type StateStore } from '../storage/createStorage';
 import { createLogger, errorFields, type Logger } from '../shared/logger';
-import { adapterSettings, composeBot, curateBackend, draftDesk, handoffSetup, webChatOptions, type HandoffOverrides } from './compose';
+import { adapterSettings, composeBot, curateBackend, handoffSetup, webChatOptions, type HandoffOverrides } from './compose';
 import { isAnonymous, packageVersion, parseConfig, storageOptions, type Config } from './config';
+import { askOnce, measureVersions } from './versionMeasure';
 
 export interface RunningBot {
   /** Base URL, e.g. http://127.0.0.1:3978 */
@@ -59,6 +61,11 @@ async function openStore(config: Config, logger: Logger): Promise<StateStore> {
   } catch (err) {
     throw new StoreUnavailableError(err);
   }
+}
+
+/** The workbench's draft, over the store's versions; knowledge/ as committed is version 1. */
+export function draftDesk(store: StateStore, config: Config): DraftDesk {
+  return new DraftDesk({ versions: store.knowledge, committedFiles: readKnowledgeDir(config.KNOWLEDGE_DIR), measure: measureVersions(), ask: askOnce });
 }
 
 /** Wires configuration, knowledge, state, dialogs, bot and HTTP server together, and starts listening. */

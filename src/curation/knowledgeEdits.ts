@@ -7,7 +7,7 @@
  * they refuse only what cannot be applied.
  */
 import { Document, isMap, isNode, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
-import { OUT_OF_SCOPE_FILE, phrasingKey, TOPICS, type Topic } from '../faq';
+import { OUT_OF_SCOPE_FILE, phrasingKey, TOPICS, type Entry, type Topic } from '../faq';
 
 /** A knowledge version's files by relative name, as readKnowledgeDir gives them; never changed in place. */
 type Files = Readonly<Record<string, string>>;
@@ -21,15 +21,7 @@ export class EditError extends Error {
 }
 
 /** The fields of an entry a curator writes; its id and its own source are edited elsewhere. */
-export interface EntryFields {
-  question: string;
-  label: string;
-  subject: string;
-  phrasings: string[];
-  answer: string;
-  quotes: string[];
-  related: string[];
-}
+export type EntryFields = Pick<Entry, 'question' | 'label' | 'subject' | 'phrasings' | 'answer' | 'quotes' | 'related'>;
 
 const FIELDS: readonly (keyof EntryFields)[] = ['question', 'label', 'subject', 'phrasings', 'answer', 'quotes', 'related'];
 
