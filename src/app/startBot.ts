@@ -64,7 +64,7 @@ async function openStore(config: Config, logger: Logger): Promise<StateStore> {
 }
 
 /** The workbench's draft, over the store's versions; knowledge/ as committed is version 1. */
-export function draftDesk(store: StateStore, config: Config): DraftDesk {
+function draftDesk(store: StateStore, config: Config): DraftDesk {
   return new DraftDesk({ versions: store.knowledge, committedFiles: readKnowledgeDir(config.KNOWLEDGE_DIR), measure: measureVersions(), ask: askOnce });
 }
 
