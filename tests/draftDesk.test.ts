@@ -65,7 +65,7 @@ describe("the workbench's draft desk", () => {
     expect(measured).to.equal(2);
   });
 
-  it('names a draft by revision and time, so a discarded draft is never mistaken for its successor', async () => {
+  it('never mistakes a discarded draft for its successor, which goes on numbering from the discard', async () => {
     const versions = memoryKnowledgeVersions();
     const desk = new DraftDesk({ versions, committedFiles: COMMITTED, measure: async (kb) => measureOf(kb), ask: async () => undefined });
     await desk.edit(undefined, (files) => addPhrasing(files, 'board-election', 'the marker phrasing'));
@@ -74,7 +74,7 @@ describe("the workbench's draft desk", () => {
     await new Promise((wait) => setTimeout(wait, 2));
     await desk.edit(undefined, (files) => addPhrasing(files, 'icm-role', 'another phrasing'));
     const { kb, draft } = await desk.working();
-    expect(draft?.revision).to.equal(1);
+    expect(draft?.revision, '1, discarded to a tombstone at 2, then 3').to.equal(3);
     expect(kb.entries.find((e) => e.id === 'board-election')?.phrasings).to.not.include('the marker phrasing');
     expect(kb.entries.find((e) => e.id === 'icm-role')?.phrasings).to.include('another phrasing');
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ContainerClient } from '@azure/storage-blob';
+import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { startBot, type RunningBot } from '../src/app/startBot';
 import { importQna } from '../src/curation/importQna';
@@ -13,6 +14,7 @@ import { PROJECT_ROOT } from '../src/shared/projectRoot';
 import { blobKnowledgeVersions } from '../src/storage/blobKnowledgeVersions';
 import { createStorage } from '../src/storage/createStorage';
 import { memoryKnowledgeVersions, UnknownVersionError, type KnowledgeVersionStore } from '../src/storage/knowledgeVersions';
+import { STATE_DB_FILE } from '../src/storage/sqliteStorage';
 import { startAzurite, type Azurite } from './helpers/azurite';
 import { health, say } from './helpers/conversation';
 import { memoryLogger } from './helpers/http';
@@ -103,6 +105,7 @@ describe('publishing knowledge to every instance', function () {
     describe('the shared draft', () => {
       const MONDAY = new Date('2026-02-02T09:00:00Z');
       const TUESDAY = new Date('2026-02-03T09:00:00Z');
+      const WEDNESDAY = new Date('2026-02-04T09:00:00Z');
 
       for (const [kind, open] of stores) {
         it(`${kind}: numbers saves from 1 and refuses a save or a discard that names a revision other than the stored one`, async () => {
@@ -135,6 +138,30 @@ describe('publishing knowledge to every instance', function () {
       }
 
       for (const [kind, open] of stores) {
+        it(`${kind}: a discard leaves a tombstone, so revisions never repeat and a page from the discarded draft is refused`, async () => {
+          const versions = await open();
+          expect(await versions.saveDraft({ 'offices.yaml': 'discarded' }, 1, undefined, MONDAY)).to.equal(1);
+          expect(await versions.discardDraft(1)).to.equal(true);
+          expect(await versions.draft(), 'a tombstone is no draft').to.equal(undefined);
+          expect(await versions.discardDraft(1), 'a second discard').to.equal(false);
+          expect(await versions.discardDraft(2), 'a discard of the tombstone').to.equal(false);
+          expect(await versions.saveDraft({ 'offices.yaml': 'stale' }, 1, 1, TUESDAY), 'a page from the discarded draft').to.equal(undefined);
+          expect(await versions.saveDraft({ 'offices.yaml': 'stale' }, 1, 2, TUESDAY), "the tombstone's revision").to.equal(undefined);
+          expect(await versions.draft()).to.equal(undefined);
+
+          // 1, discarded to a tombstone at 2, then a new draft at 3: a page still showing revision 1 cannot save onto it.
+          expect(await versions.saveDraft({ 'offices.yaml': 'successor' }, 1, undefined, TUESDAY)).to.equal(3);
+          const successor = { basedOn: 1, savedAt: TUESDAY, revision: 3, files: { 'offices.yaml': 'successor' } };
+          expect(await versions.draft()).to.deep.equal(successor);
+          expect(await versions.saveDraft({ 'offices.yaml': 'stale' }, 1, 1, WEDNESDAY), 'a page from the discarded draft').to.equal(undefined);
+          expect(await versions.saveDraft({ 'offices.yaml': 'stale' }, 1, undefined, WEDNESDAY), 'a page showing no draft').to.equal(undefined);
+          expect(await versions.draft()).to.deep.equal(successor);
+          expect(await versions.saveDraft({ 'offices.yaml': 'next' }, 1, 3, WEDNESDAY)).to.equal(4);
+          expect(await versions.draft()).to.deep.equal({ basedOn: 1, savedAt: WEDNESDAY, revision: 4, files: { 'offices.yaml': 'next' } });
+        });
+      }
+
+      for (const [kind, open] of stores) {
         it(`${kind}: of two curators saving at once from the same revision, exactly one lands`, async () => {
           const versions = await open();
           const firsts = await Promise.all(['one', 'two'].map((who) => versions.saveDraft({ 'offices.yaml': who }, 1, undefined, MONDAY)));
@@ -143,6 +170,12 @@ describe('publishing knowledge to every instance', function () {
           expect([...seconds].sort()).to.deep.equal([2, undefined]);
           const landed = seconds[0] === 2 ? 'three' : 'four';
           expect(await versions.draft()).to.deep.equal({ basedOn: 1, savedAt: TUESDAY, revision: 2, files: { 'offices.yaml': landed } });
+          // And over a tombstone, which both read as no draft.
+          expect(await Promise.all([versions.discardDraft(2), versions.discardDraft(2)]).then((done) => done.sort())).to.deep.equal([false, true]);
+          const thirds = await Promise.all(['five', 'six'].map((who) => versions.saveDraft({ 'offices.yaml': who }, 1, undefined, WEDNESDAY)));
+          expect([...thirds].sort()).to.deep.equal([4, undefined]);
+          const third = thirds[0] === 4 ? 'five' : 'six';
+          expect(await versions.draft()).to.deep.equal({ basedOn: 1, savedAt: WEDNESDAY, revision: 4, files: { 'offices.yaml': third } });
         });
       }
 
@@ -167,6 +200,43 @@ describe('publishing knowledge to every instance', function () {
           expect((await one.knowledge.draft())?.files).to.deep.equal({ 'offices.yaml': 'from two' });
           expect(await one.knowledge.discardDraft(2)).to.equal(true);
           expect(await two.knowledge.draft()).to.equal(undefined);
+          expect(await two.knowledge.discardDraft(3), "the other's tombstone").to.equal(false);
+          expect(await two.knowledge.saveDraft({ 'offices.yaml': 'stale' }, 1, 2, WEDNESDAY), 'the discarded revision').to.equal(undefined);
+          expect(await two.knowledge.saveDraft({ 'offices.yaml': 'from two' }, 1, undefined, WEDNESDAY)).to.equal(4);
+          expect(await one.knowledge.draft()).to.deep.equal({ basedOn: 1, savedAt: WEDNESDAY, revision: 4, files: { 'offices.yaml': 'from two' } });
+        } finally {
+          await one.close();
+          await two.close();
+        }
+      });
+
+      it('sqlite: a database made before tombstones, its draft table without the discarded column, opens and goes on from its draft', async () => {
+        const dataDir = tempDir('kb-draft-old-');
+        const old = new Database(join(dataDir, STATE_DB_FILE));
+        old.exec(`
+          CREATE TABLE knowledge_draft (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            based_on INTEGER NOT NULL,
+            saved_at INTEGER NOT NULL,
+            revision INTEGER NOT NULL,
+            files TEXT NOT NULL
+          );
+        `);
+        old
+          .prepare('INSERT INTO knowledge_draft (id, based_on, saved_at, revision, files) VALUES (1, 1, ?, 5, ?)')
+          .run(MONDAY.getTime(), JSON.stringify({ 'offices.yaml': 'from before' }));
+        old.close();
+        const one = await createStorage({ kind: 'sqlite', dataDir, ttlDays: 30, schedulePurge: false });
+        const two = await createStorage({ kind: 'sqlite', dataDir, ttlDays: 30, schedulePurge: false });
+        try {
+          expect(await two.knowledge.draft()).to.deep.equal({ basedOn: 1, savedAt: MONDAY, revision: 5, files: { 'offices.yaml': 'from before' } });
+          expect(await one.knowledge.saveDraft({ 'offices.yaml': 'edited' }, 1, undefined, TUESDAY), 'a page showing no draft').to.equal(undefined);
+          expect(await one.knowledge.saveDraft({ 'offices.yaml': 'edited' }, 1, 5, TUESDAY)).to.equal(6);
+          expect(await two.knowledge.discardDraft(6)).to.equal(true);
+          expect(await one.knowledge.draft()).to.equal(undefined);
+          expect(await one.knowledge.saveDraft({ 'offices.yaml': 'stale' }, 1, 6, WEDNESDAY), 'the discarded revision').to.equal(undefined);
+          expect(await one.knowledge.saveDraft({ 'offices.yaml': 'new' }, 1, undefined, WEDNESDAY)).to.equal(8);
+          expect(await two.knowledge.draft()).to.deep.equal({ basedOn: 1, savedAt: WEDNESDAY, revision: 8, files: { 'offices.yaml': 'new' } });
         } finally {
           await one.close();
           await two.close();

@@ -71,16 +71,26 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
       expect((await fetch(`${bot.url}/curate/inbox/phrasing`, form({ ...fields, csrf }, ''))).status).to.equal(401);
       expect((await fetch(`${bot.url}/curate/draft/publish`, form({ revision: '1', note: 'x', csrf: 'wrong' }, cookie))).status).to.equal(403);
       expect(await store.knowledge.draft()).to.equal(undefined);
+      // A page asked for without signing in shows the sign-in form; the API says 401.
+      for (const path of ['/curate/entries', '/curate/entries/board-election', '/curate/test?q=hello', '/curate/draft']) {
+        const page = await fetch(`${bot.url}${path}`);
+        expect(page.status, path).to.equal(200);
+        expect(await page.text(), path)
+          .to.include('<label for="token">Curator token</label>')
+          .and.not.include('board-election');
+      }
+      expect((await fetch(`${bot.url}/curate/api/draft`)).status).to.equal(401);
     });
 
     it('adds a phrasing into a draft, refuses a stale revision, and shows the change as a YAML diff with the eval before and after', async () => {
       const question = 'who picks the people running amnesty worldwide';
       const added = await fetch(`${bot.url}/curate/inbox/phrasing`, json({ question, entryId: 'board-election' }));
-      expect(await added.json()).to.deep.equal({ kind: 'saved', revision: 1 });
+      const saved = (await added.json()) as { kind: string; revision: number };
+      expect(saved.kind).to.equal('saved');
       // A second curator whose page still shows no draft.
       const stale = await fetch(`${bot.url}/curate/inbox/phrasing`, json({ question: 'who runs amnesty', entryId: 'board-election' }));
       expect(stale.status).to.equal(409);
-      const again = await fetch(`${bot.url}/curate/inbox/phrasing`, json({ question: `${question}?`, entryId: 'board-election', revision: 1 }));
+      const again = await fetch(`${bot.url}/curate/inbox/phrasing`, json({ question: `${question}?`, entryId: 'board-election', revision: saved.revision }));
       expect(again.status).to.equal(422);
       expect(((await again.json()) as { message: string }).message)
         .to.include('board-election')
@@ -145,8 +155,8 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
         form({ ...decoded, answer: 'The International Board is elected at the International Council Meeting, one of its key decisions.' }, cookie),
       );
       expect(fixed.status).to.equal(303);
-      expect(fixed.headers.get('location')).to.equal('/curate/entries/board-election?saved=1');
       const draft = await store.knowledge.draft();
+      expect(fixed.headers.get('location')).to.equal(`/curate/entries/board-election?saved=${draft?.revision}`);
       const kb = loadKnowledge(textFiles(draft?.files ?? {}, 'draft'));
       expect(kb.entries.find((e) => e.id === 'board-election')?.answer).to.equal(
         'The International Board is elected at the International Council Meeting, one of its key decisions.',
@@ -200,10 +210,11 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
       await store.curation.record({ kind: 'unanswered', question: outside, at: new Date() });
       const marked = await fetch(`${bot.url}/curate/inbox/out-of-scope`, json({ question: outside }));
       expect(marked.status).to.equal(200);
+      const { revision } = (await marked.json()) as { revision: number };
       const inbox = async () => (await (await fetch(`${bot.url}/curate/api/inbox`, { headers: bearer })).json()) as { question: string; inDraft?: object }[];
       expect((await inbox()).find((row) => row.question === outside)?.inDraft).to.deep.equal({ outOfScope: true });
 
-      const published = await fetch(`${bot.url}/curate/draft/publish`, json({ revision: 1, note: 'visa questions are not ours' }));
+      const published = await fetch(`${bot.url}/curate/draft/publish`, json({ revision, note: 'visa questions are not ours' }));
       expect(await published.json()).to.deep.equal({ kind: 'published', version: 2 });
       expect(await store.knowledge.draft()).to.equal(undefined);
       for (let i = 0; i < 50 && (await inbox()).some((row) => row.question === outside); i++) await sleep(100);
@@ -211,8 +222,12 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
 
       // A question the bot answers cannot also be out of scope: the publish says which.
       const answered = 'who elects the international board';
-      expect((await fetch(`${bot.url}/curate/inbox/out-of-scope`, json({ question: answered }))).status).to.equal(200);
-      const blocked = await fetch(`${bot.url}/curate/draft/publish`, json({ revision: 1, note: 'a mistake' }));
+      const again = await fetch(`${bot.url}/curate/inbox/out-of-scope`, json({ question: answered }));
+      expect(again.status).to.equal(200);
+      const blocked = await fetch(
+        `${bot.url}/curate/draft/publish`,
+        json({ revision: ((await again.json()) as { revision: number }).revision, note: 'a mistake' }),
+      );
       expect(blocked.status).to.equal(422);
       const body = (await blocked.json()) as { kind: string; review: { gateFailures: string[] } };
       expect(body.kind).to.equal('blocked');
@@ -234,9 +249,10 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
       for (const { patch } of review.diff) {
         expect(patch.split('\n').filter((line) => /^[+-][^+-]/.test(line))).to.deep.equal(['-  reviewBy: "2014-12-31"', '+  reviewBy: "2027-12-31"']);
       }
-      const unknown = await fetch(`${bot.url}/curate/sources/reviewed`, json({ revision: 1, url: 'https://example.org/not-cited', reviewBy: '2027-12-31' }));
+      const revision = (await store.knowledge.draft())?.revision;
+      const unknown = await fetch(`${bot.url}/curate/sources/reviewed`, json({ revision, url: 'https://example.org/not-cited', reviewBy: '2027-12-31' }));
       expect(unknown.status).to.equal(422);
-      expect((await fetch(`${bot.url}/curate/sources/reviewed`, json({ revision: 1, url, reviewBy: 'next year' }))).status).to.equal(400);
+      expect((await fetch(`${bot.url}/curate/sources/reviewed`, json({ revision, url, reviewBy: 'next year' }))).status).to.equal(400);
     });
 
     it('keeps for the inbox a how-to question the page could never answer, and not a "none of these"', async () => {
@@ -252,10 +268,16 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
     });
 
     it('discards a draft only at the revision the curator saw', async () => {
-      await fetch(`${bot.url}/curate/inbox/phrasing`, json({ question: 'who picks amnesty leaders', entryId: 'board-election' }));
-      expect((await fetch(`${bot.url}/curate/draft/discard`, json({ revision: 2 }))).status).to.equal(409);
-      expect((await fetch(`${bot.url}/curate/draft/discard`, json({ revision: 1 }))).status).to.equal(200);
+      const added = await fetch(`${bot.url}/curate/inbox/phrasing`, json({ question: 'who picks amnesty leaders', entryId: 'board-election' }));
+      const { revision } = (await added.json()) as { revision: number };
+      expect((await fetch(`${bot.url}/curate/draft/discard`, json({ revision: revision + 1 }))).status).to.equal(409);
+      expect((await fetch(`${bot.url}/curate/draft/discard`, json({ revision }))).status).to.equal(200);
       expect(await store.knowledge.draft()).to.equal(undefined);
+      // A page drawn from the discarded draft cannot save onto the next one: revisions never repeat.
+      const next = await fetch(`${bot.url}/curate/inbox/phrasing`, json({ question: 'who picks amnesty leaders', entryId: 'board-election' }));
+      expect(((await next.json()) as { revision: number }).revision).to.equal(revision + 2);
+      const stale = await fetch(`${bot.url}/curate/inbox/phrasing`, json({ question: 'who chooses amnesty leaders', entryId: 'board-election', revision }));
+      expect(stale.status).to.equal(409);
     });
   });
 
@@ -339,6 +361,11 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
         await page.keyboard.press('Enter');
         await page.goto(`${curator.url}/curate/entries`);
       }
+      await noSeriousFindings(page);
+      await page.getByRole('button', { name: 'Start a new entry' }).click();
+      await page.getByRole('heading', { name: 'New entry in governance' }).waitFor();
+      await noSeriousFindings(page);
+      await page.goBack();
       await page.getByRole('link', { name: 'How is the International Board chosen?' }).click();
       await noSeriousFindings(page);
       await page.getByLabel('Phrasings').focus();

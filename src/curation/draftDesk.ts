@@ -291,8 +291,9 @@ function summaryOf(draft: KnowledgeDraft, served: Files): DraftSummary {
 }
 
 /**
- * What a draft's cached base and measure are kept under. A discarded draft's successor starts again at
- * revision 1, so the revision alone would name two drafts; with the time it was saved it names one.
+ * What a draft's cached base and measure are kept under. Revisions never repeat within a store (a discard
+ * leaves a tombstone the next draft counts on from), so the revision alone names one draft; the time it was
+ * saved is kept in the key as well, in case a draft row or blob deleted by hand starts the count again at 1.
  */
 function draftKey(draft: KnowledgeDraft): string {
   return `d${draft.revision}@${draft.savedAt.getTime()}`;

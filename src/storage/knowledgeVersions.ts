@@ -17,13 +17,18 @@ export interface KnowledgeVersionStore {
   publish(files: Readonly<Record<string, string>>, note: string, at?: Date): Promise<number>;
   /** Makes an earlier version (or the committed one, 1) current again. */
   switchTo(version: number): Promise<void>;
+  /** The draft, or undefined when there is none (never saved, or discarded since). */
   draft(): Promise<KnowledgeDraft | undefined>;
   /**
-   * Saves the draft if `revision` is the stored draft's (undefined: there must be no draft yet); returns the new
-   * revision, or undefined when someone saved first.
+   * Saves the draft if `revision` is the stored draft's (undefined: the caller saw no draft, so there must be
+   * none, or only a discarded one); returns the new revision, or undefined when someone saved or discarded first.
    */
   saveDraft(files: Readonly<Record<string, string>>, basedOn: number, revision: number | undefined, at?: Date): Promise<number | undefined>;
-  /** Drops the draft if its revision is `revision`; returns whether it did. */
+  /**
+   * Drops the draft if its revision is `revision`; returns whether it did. The store keeps a tombstone at the
+   * next revision, so the next draft goes on numbering from it: revisions never repeat within a store, and a
+   * page still showing the discarded draft cannot save onto an unrelated successor that reused its number.
+   */
   discardDraft(revision: number): Promise<boolean>;
 }
 
@@ -44,7 +49,10 @@ export interface KnowledgeDraft {
   /** The version it started from. */
   basedOn: number;
   savedAt: Date;
-  /** Increases by one with each save; a save naming an older revision is refused, so two curators cannot overwrite each other unseen. */
+  /**
+   * Increases by one with each save and each discard, and never repeats within a store; a save naming any other
+   * revision is refused, so two curators cannot overwrite each other unseen, nor save onto a draft they never saw.
+   */
   revision: number;
   files: Record<string, string>;
 }
@@ -65,6 +73,8 @@ export function memoryKnowledgeVersions(): KnowledgeVersionStore {
   const versions: KnowledgeVersion[] = [];
   let current = COMMITTED_VERSION;
   let draft: KnowledgeDraft | undefined;
+  /** The last revision given, to a save or a discard (the tombstone): the next draft goes on from it. */
+  let lastRevision = 0;
   return {
     current: async () => current,
     get: async (version) => versions.find((v) => v.version === version),
@@ -81,14 +91,16 @@ export function memoryKnowledgeVersions(): KnowledgeVersionStore {
     },
     // A copy, as the other stores give: a curator editing what it read must not change the draft unsaved.
     draft: async () => draft && { ...draft, files: { ...draft.files } },
+    // A live draft's revision is always the last one given, so the next is one more either way.
     async saveDraft(files, basedOn, revision, at = new Date()) {
       if (draft?.revision !== revision) return undefined;
-      draft = { basedOn, savedAt: at, revision: (revision ?? 0) + 1, files: { ...files } };
+      draft = { basedOn, savedAt: at, revision: ++lastRevision, files: { ...files } };
       return draft.revision;
     },
     async discardDraft(revision) {
       if (draft?.revision !== revision) return false;
       draft = undefined;
+      lastRevision += 1;
       return true;
     },
   };
@@ -108,7 +120,10 @@ interface DraftRow {
   files: string;
 }
 
-/** Three tables in the state database: the versions, which one is current, and the draft. */
+/**
+ * Three tables in the state database: the versions, which one is current, and the draft. The draft is one row,
+ * kept after a discard as a tombstone (discarded = 1, files '{}') so that its revision goes on counting.
+ */
 export function sqliteKnowledgeVersions(db: Database.Database): KnowledgeVersionStore {
   db.exec(`
     CREATE TABLE IF NOT EXISTS knowledge_versions (
@@ -123,9 +138,16 @@ export function sqliteKnowledgeVersions(db: Database.Database): KnowledgeVersion
       based_on INTEGER NOT NULL,
       saved_at INTEGER NOT NULL,
       revision INTEGER NOT NULL,
-      files TEXT NOT NULL
+      files TEXT NOT NULL,
+      discarded INTEGER NOT NULL DEFAULT 0
     );
   `);
+  // Databases made before discards left a tombstone have no discarded column (their draft, if any, is live).
+  // Checked and added under the write lock, so that two instances starting at once do not both add it.
+  db.transaction(() => {
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(knowledge_draft)').all();
+    if (!columns.some((column) => column.name === 'discarded')) db.exec('ALTER TABLE knowledge_draft ADD COLUMN discarded INTEGER NOT NULL DEFAULT 0');
+  }).immediate();
   const selectCurrent = db.prepare<[], { version: number }>('SELECT version FROM knowledge_current WHERE id = 1');
   const setCurrent = db.prepare<[number]>(
     'INSERT INTO knowledge_current (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version',
@@ -134,15 +156,21 @@ export function sqliteKnowledgeVersions(db: Database.Database): KnowledgeVersion
   const selectAll = db.prepare<[], Omit<VersionRow, 'files'>>('SELECT version, published_at, note FROM knowledge_versions ORDER BY version');
   const insert = db.prepare<[number, number, string, string]>('INSERT INTO knowledge_versions (version, published_at, note, files) VALUES (?, ?, ?, ?)');
   const last = db.prepare<[], { version: number | null }>('SELECT MAX(version) AS version FROM knowledge_versions');
-  const selectDraft = db.prepare<[], DraftRow>('SELECT based_on, saved_at, revision, files FROM knowledge_draft WHERE id = 1');
-  // Each write checks the revision in the statement itself, so of two instances saving at once only one changes a row.
-  const createDraft = db.prepare<[number, number, string]>(
-    'INSERT INTO knowledge_draft (id, based_on, saved_at, revision, files) VALUES (1, ?, ?, 1, ?) ON CONFLICT (id) DO NOTHING',
+  const selectDraft = db.prepare<[], DraftRow>('SELECT based_on, saved_at, revision, files FROM knowledge_draft WHERE id = 1 AND discarded = 0');
+  // Each write checks the revision (and that the row is live, or a tombstone) in the statement itself, so of two
+  // instances saving at once only one changes the row; RETURNING gives the revision it wrote, none when it wrote none.
+  const createDraft = db.prepare<[number, number, string], { revision: number }>(
+    'INSERT INTO knowledge_draft (id, based_on, saved_at, revision, files, discarded) VALUES (1, ?, ?, 1, ?, 0) ' +
+      'ON CONFLICT (id) DO UPDATE SET based_on = excluded.based_on, saved_at = excluded.saved_at, files = excluded.files, ' +
+      'revision = revision + 1, discarded = 0 WHERE discarded = 1 RETURNING revision',
   );
-  const updateDraft = db.prepare<[number, number, string, number]>(
-    'UPDATE knowledge_draft SET based_on = ?, saved_at = ?, files = ?, revision = revision + 1 WHERE id = 1 AND revision = ?',
+  const updateDraft = db.prepare<[number, number, string, number], { revision: number }>(
+    'UPDATE knowledge_draft SET based_on = ?, saved_at = ?, files = ?, revision = revision + 1 WHERE id = 1 AND revision = ? AND discarded = 0 ' +
+      'RETURNING revision',
   );
-  const deleteDraft = db.prepare<[number]>('DELETE FROM knowledge_draft WHERE id = 1 AND revision = ?');
+  const discardDraft = db.prepare<[number]>(
+    "UPDATE knowledge_draft SET files = '{}', discarded = 1, revision = revision + 1 WHERE id = 1 AND revision = ? AND discarded = 0",
+  );
   // One transaction numbers, stores and switches, so two instances publishing at once get two versions.
   const publish = db.transaction((files: string, note: string, at: number) => {
     const version = (last.get()?.version ?? COMMITTED_VERSION) + 1;
@@ -169,10 +197,10 @@ export function sqliteKnowledgeVersions(db: Database.Database): KnowledgeVersion
     async saveDraft(files, basedOn, revision, at = new Date()) {
       const saved =
         revision === undefined
-          ? createDraft.run(basedOn, at.getTime(), JSON.stringify(files))
-          : updateDraft.run(basedOn, at.getTime(), JSON.stringify(files), revision);
-      return saved.changes === 1 ? (revision ?? 0) + 1 : undefined;
+          ? createDraft.get(basedOn, at.getTime(), JSON.stringify(files))
+          : updateDraft.get(basedOn, at.getTime(), JSON.stringify(files), revision);
+      return saved?.revision;
     },
-    discardDraft: async (revision) => deleteDraft.run(revision).changes === 1,
+    discardDraft: async (revision) => discardDraft.run(revision).changes === 1,
   };
 }

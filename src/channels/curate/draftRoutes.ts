@@ -7,6 +7,7 @@ import { formatProblem, MAX_MESSAGE_CHARS, TOPICS, type KnowledgeBase, type Know
 import type { Logger } from '../../shared/logger';
 import { sendError } from '../http/activityBody';
 import type { Curator } from './curatorAuth';
+import { signInPage } from './curatePages';
 import { draftPage, editorPage, entriesPage, testPage, type EditorView, type FieldProblem } from './draftPages';
 
 /** What the draft routes share with the rest of the workbench: who is signed in, CSRF, and how pages are sent. */
@@ -85,6 +86,12 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
     if (!who) sendError(res, 401, 'unauthorized', 'sign in at /curate, or send the curator token as a bearer');
     return who;
   };
+  /** The signed-in curator of a page; anyone else gets the sign-in form, as at /curate. */
+  const viewer = (req: Request, res: Response): Curator | undefined => {
+    const who = kit.curator(req);
+    if (!who) kit.sendPage(res, 200, signInPage());
+    return who;
+  };
   /** The body, parsed, from a curator whose CSRF token holds; or an error sent. */
   const changeBy = <T extends { csrf?: string | undefined }>(req: Request, res: Response, schema: z.ZodType<T>): { who: Curator; body: T } | undefined => {
     const who = signedIn(req, res);
@@ -143,7 +150,7 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
   });
 
   server.get('/curate/entries', async (req: Request, res: Response) => {
-    if (!signedIn(req, res)) return;
+    if (!viewer(req, res)) return;
     const { kb, draft } = await kit.desk.working();
     const entries = kb.entries.map((e) => ({ id: e.id, question: e.question, topic: e.topic }));
     kit.sendPage(res, 200, entriesPage(entries, TOPICS, draft));
@@ -164,7 +171,7 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
   };
 
   server.get('/curate/entries/new', async (req: Request, res: Response) => {
-    const who = signedIn(req, res);
+    const who = viewer(req, res);
     if (!who) return;
     const query = z.object({ topic: z.enum(TOPICS).optional(), question: short.optional() }).safeParse(queryOf(req));
     const { kb, files, draft } = await kit.desk.working();
@@ -175,7 +182,7 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
   });
 
   server.get('/curate/entries/:id', async (req: Request, res: Response) => {
-    const who = signedIn(req, res);
+    const who = viewer(req, res);
     if (!who) return;
     const id = entryIdSchema.safeParse((req.params as Record<string, unknown>).id);
     const saved = z.object({ saved: z.coerce.number().int().positive().optional() }).safeParse(queryOf(req));
@@ -242,7 +249,7 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
   });
 
   server.get('/curate/test', async (req: Request, res: Response) => {
-    if (!signedIn(req, res)) return;
+    if (!viewer(req, res)) return;
     const query = testSchema.safeParse(queryOf(req));
     const question = (query.success ? query.data.q : undefined)?.trim() ?? '';
     const against = (query.success ? query.data.against : undefined) ?? 'draft';
@@ -252,7 +259,7 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
   });
 
   server.get('/curate/draft', async (req: Request, res: Response) => {
-    const who = signedIn(req, res);
+    const who = viewer(req, res);
     if (!who) return;
     kit.sendPage(res, 200, draftPage(await kit.desk.review(), kit.csrfOf(who)));
   });
