@@ -6,6 +6,7 @@ import { ContainerClient } from '@azure/storage-blob';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { expect } from 'chai';
+import { blobCurationLog } from '../src/storage/blobCurationLog';
 import { BlobStateStorage } from '../src/storage/blobStorage';
 import { createStorage } from '../src/storage/createStorage';
 import { ETAG_NEW_ITEM, EtagConflictError, isEtagConflict } from '../src/storage/etagConflict';
@@ -290,6 +291,46 @@ describe('State storage', () => {
       ]);
       expect((await store.curation.list(new Date('2026-03-02T00:00:00Z'))).map((r) => r.kind)).to.deep.equal(['unanswered']);
       await store.close();
+    });
+
+    it('downloads each curation record once per instance: a second listing fetches only the new ones, and forgets purged ones', async () => {
+      const container = new ContainerClient(azurite.connectionString, nextContainer());
+      await container.createIfNotExists();
+      const downloads: string[] = [];
+      // Counts the records downloaded: each download is a blob client's downloadToBuffer.
+      const counted = new Proxy(container, {
+        get(target, property, receiver) {
+          if (property === 'getBlobClient') {
+            return (name: string) => {
+              const client = target.getBlobClient(name);
+              const download = client.downloadToBuffer.bind(client);
+              return Object.assign(client, {
+                downloadToBuffer: (...args: Parameters<typeof download>) => {
+                  downloads.push(name);
+                  return download(...args);
+                },
+              });
+            };
+          }
+          return Reflect.get(target, property, receiver) as unknown;
+        },
+      });
+      const log = blobCurationLog(counted, 5000);
+      for (const day of ['01', '02', '03'])
+        await log.record({ kind: 'unanswered', question: `question of day ${day}`, at: new Date(`2026-03-${day}T00:00:00Z`) });
+      expect(await log.list()).to.have.length(3);
+      expect(downloads).to.have.length(3);
+      await log.record({ kind: 'unanswered', question: 'a new question', at: new Date('2026-03-04T00:00:00Z') });
+      expect((await log.list()).map((r) => (r.kind === 'unanswered' ? r.question : ''))).to.deep.equal([
+        'question of day 01',
+        'question of day 02',
+        'question of day 03',
+        'a new question',
+      ]);
+      expect(downloads).to.have.length(4);
+      expect(await log.purgeOlderThan(new Date('2026-03-02T12:00:00Z'))).to.equal(2);
+      expect(await log.list()).to.have.length(2);
+      expect(downloads).to.have.length(4);
     });
 
     it('fails fast while the store is down, says so in ping, and recovers by itself when it returns', async () => {

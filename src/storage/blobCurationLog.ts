@@ -13,9 +13,14 @@ const LIST_CONCURRENCY = 8;
  * One small JSON blob per record under `curation/`, in the state container. Names start with the record's
  * ISO time, so listing since a date needs no download of older records, and blobs from several
  * instances never collide (a random suffix, and a create-only upload).
+ *
+ * A record is never changed once written, so each instance keeps what it downloaded, by blob name: the
+ * workbench reads 30 days of records on every view, and after the first it downloads only the new ones.
+ * What is kept is what the last listing found, so it is bounded by the records themselves and forgets purged ones.
  */
 export function blobCurationLog(container: ContainerClient, timeoutMs: number): CurationLog {
   const nameFor = (at: Date) => `${CURATION_BLOB_PREFIX}${at.toISOString()}-${randomUUID()}.json`;
+  let downloaded = new Map<string, CurationRecord | undefined>();
   return curationLog({
     async append(record) {
       const body = JSON.stringify({ ...record, at: record.at.toISOString() });
@@ -33,12 +38,19 @@ export function blobCurationLog(container: ContainerClient, timeoutMs: number): 
       for await (const blob of listBlobs(container, CURATION_BLOB_PREFIX, timeoutMs)) {
         if (blob.name >= from) names.push(blob.name);
       }
-      const records: CurationRecord[] = [];
-      for (let i = 0; i < names.length; i += LIST_CONCURRENCY) {
-        const batch = await Promise.all(names.slice(i, i + LIST_CONCURRENCY).map((name) => download(container, name, timeoutMs)));
-        records.push(...batch.filter((r): r is CurationRecord => r !== undefined));
+      const found = new Map<string, CurationRecord | undefined>();
+      const missing: string[] = [];
+      for (const name of names) {
+        if (downloaded.has(name)) found.set(name, downloaded.get(name));
+        else missing.push(name);
       }
-      return records.sort((a, b) => a.at.getTime() - b.at.getTime());
+      for (let i = 0; i < missing.length; i += LIST_CONCURRENCY) {
+        const batch = missing.slice(i, i + LIST_CONCURRENCY);
+        const records = await Promise.all(batch.map((name) => download(container, name, timeoutMs)));
+        batch.forEach((name, j) => found.set(name, records[j]));
+      }
+      downloaded = found;
+      return [...found.values()].filter((r): r is CurationRecord => r !== undefined).sort((a, b) => a.at.getTime() - b.at.getTime());
     },
     async purgeOlderThan(cutoff) {
       // Names start with the record's time, so the listing alone says which are older.
