@@ -315,10 +315,19 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
       const row = page.getByRole('row').filter({ hasText: question });
       await row.waitFor();
       await noSeriousFindings(page);
+      expect(await row.getByLabel('Wording to keep').inputValue()).to.equal(question);
       await row.getByLabel('Add as a phrasing of').selectOption('board-election');
       await row.getByRole('button', { name: 'Add as phrasing' }).click();
       await page.getByRole('status').filter({ hasText: 'is now a phrasing of board-election' }).waitFor();
       expect(await page.getByRole('row').filter({ hasText: question }).textContent()).to.include('The draft answers it with board-election');
+
+      // A question that says who asked: the curator trims the wording before it is kept.
+      expect((await say(curator.url, 'supporter-2', 'my cousin Jo asks: can amnesty get me a visa')).messages.join('\n')).to.include("I don't know");
+      await page.reload();
+      const visa = page.getByRole('row').filter({ hasText: 'my cousin jo asks' });
+      await visa.getByLabel('Wording to keep').fill('can amnesty get me a visa');
+      await visa.getByRole('button', { name: 'Mark out of scope' }).click();
+      await page.getByRole('status').filter({ hasText: '"can amnesty get me a visa" is marked out of scope' }).waitFor();
 
       await page.getByRole('link', { name: 'Test' }).click();
       await page.getByLabel('Question').fill(question);
@@ -328,7 +337,10 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
 
       await page.getByRole('link', { name: 'Draft and publish' }).click();
       await page.getByText('meets every eval gate').waitFor({ timeout: 60_000 });
-      expect(await page.locator('pre.diff').textContent()).to.include(`+      - "${question}"`);
+      expect(await page.locator('pre.diff').first().textContent()).to.include(`+      - "${question}"`);
+      expect(await page.locator('pre.diff').nth(1).textContent())
+        .to.include('+  - can amnesty get me a visa')
+        .and.not.include('cousin');
       await noSeriousFindings(page);
       await page.getByLabel('What changed').fill('a phrasing from the inbox');
       await page.getByRole('button', { name: 'Publish to every instance' }).click();

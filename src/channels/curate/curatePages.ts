@@ -117,11 +117,12 @@ function inboxActions(row: InboxRow, index: number, view: WorkbenchView, csrf: s
     (e): e is EntryChoice => e !== undefined,
   );
   const options = ordered.map((e) => `<option value="${html(e.id)}">${html(e.question)} (${html(e.id)})</option>`).join('');
-  const question = `<input type="hidden" name="question" value="${html(row.question)}">`;
-  return `<form method="post" action="/curate/inbox/phrasing">${changeFields(csrf, view.revision)}${question}
+  // One form, two actions: the wording is the curator's to trim before it is kept in the knowledge base.
+  return `<form method="post" action="/curate/inbox/phrasing">${changeFields(csrf, view.revision)}
+<label for="wording-${index}">Wording to keep</label> <input id="wording-${index}" name="question" value="${html(row.question)}" maxlength="500" required>
 <label for="entry-${index}">Add as a phrasing of</label> <select id="entry-${index}" name="entryId">${options}</select>
-<button type="submit">Add as phrasing</button></form>
-<form method="post" action="/curate/inbox/out-of-scope">${changeFields(csrf, view.revision)}${question}<button type="submit">Mark out of scope</button></form>
+<button type="submit">Add as phrasing</button>
+<button type="submit" formaction="/curate/inbox/out-of-scope">Mark out of scope</button></form>
 <a href="/curate/entries/new?question=${encodeURIComponent(row.question)}">New entry from it</a>`;
 }
 
@@ -138,7 +139,9 @@ function inboxTable(view: WorkbenchView, csrf: string): string {
       `<td>${inboxActions(row, i, view, csrf)}</td></tr>`
     );
   });
-  return `<p>A change goes into the draft; it reaches supporters when the draft is <a href="/curate/draft">published</a>.</p>
+  return `<p>A change goes into the draft; it reaches supporters when the draft is <a href="/curate/draft">published</a>.
+A phrasing or an out-of-scope question is kept in the knowledge base for good: take out of its wording anything that
+says who asked (a name, a place, a story), as the bot has already taken out emails, phone and card numbers.</p>
 <table>
 <caption>Unanswered in the last 30 days, most asked first, grouped as the bot reads them</caption>
 <thead><tr><th scope="col">Question</th><th scope="col">Asked</th><th scope="col">Last asked</th><th scope="col">Nearest entries</th>
