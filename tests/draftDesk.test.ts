@@ -31,6 +31,11 @@ function measureOf(kb: KnowledgeBase): VersionMeasure {
     corpus: corpus(edited ? [{ question: 'is asda open', entryId: 'global-expansion' }] : [{ question: 'who judges juries', entryId: 'board-election' }]),
     markedOutOfScope: corpus([]),
     cases: edited ? cases(['correct', 'wrong', 'correct']) : cases(['abstained', 'correct', 'correct']),
+    phrasings: [
+      { entryId: 'icm-role', phrasing: 'what is the icm', got: edited ? "don't know" : 'answer icm-role' },
+      { entryId: 'icm-role', phrasing: 'what does the council do', got: 'answer icm-role' },
+      ...(edited ? [{ entryId: 'board-election', phrasing: 'the marker phrasing', got: 'answer board-election' }] : []),
+    ],
   };
 }
 
@@ -59,8 +64,10 @@ describe("the workbench's draft desk", () => {
         { question: 'is asda open', after: 'global-expansion' },
         { question: 'who judges juries', before: 'board-election' },
       ],
+      phrasings: [{ entryId: 'icm-role', phrasing: 'what is the icm', before: 'answer icm-role', after: "don't know" }],
     });
     expect(review?.measure).to.not.have.property('cases');
+    expect(review?.measure).to.not.have.property('phrasings');
     await desk.review();
     expect(measured).to.equal(2);
   });

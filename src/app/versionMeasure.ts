@@ -41,10 +41,23 @@ export function measureVersions(root = PROJECT_ROOT): (kb: KnowledgeBase) => Pro
         verdict: r.verdict,
         got: r.decision ? outcomeOf(r.decision) : 'nothing',
       })),
+      phrasings: await askEachPhrasing(kb, conversations),
       corpus: await scoreQuestions(data.corpus, conversations),
       markedOutOfScope: await scoreQuestions(kb.outOfScope, conversations),
     };
   };
+}
+
+/** Each entry's question and phrasings, each in a conversation of its own: what the bot does with its own words. */
+async function askEachPhrasing(kb: KnowledgeBase, conversations: () => Converse): Promise<VersionMeasure['phrasings']> {
+  const outcomes: VersionMeasure['phrasings'] = [];
+  for (const entry of kb.entries) {
+    for (const phrasing of [entry.question, ...entry.phrasings]) {
+      const decision = await conversations()(phrasing);
+      outcomes.push({ entryId: entry.id, phrasing, got: decision ? outcomeOf(decision) : 'nothing' });
+    }
+  }
+  return outcomes;
 }
 
 /** One question in a new conversation with the real bot serving `kb`: the test pane's. */

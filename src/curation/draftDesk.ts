@@ -14,6 +14,18 @@ export interface VersionMeasure {
   markedOutOfScope: CorpusFigures;
   /** Each development case, as asked, with its verdict and what the bot did: to say which a change moved. */
   cases: CaseOutcome[];
+  /**
+   * Each entry's question and phrasings, asked as they are written, and what the bot did: a phrasing its own
+   * entry no longer answers is how an edit to one entry shows up in another.
+   */
+  phrasings: PhrasingOutcome[];
+}
+
+interface PhrasingOutcome {
+  entryId: string;
+  phrasing: string;
+  /** What the bot did, as `npm run ask` says it. */
+  got: string;
 }
 
 interface CaseOutcome {
@@ -24,8 +36,8 @@ interface CaseOutcome {
   got: string;
 }
 
-/** A measure as the review shows it: the figures, without every case. */
-export type MeasureSummary = Omit<VersionMeasure, 'cases'>;
+/** A measure as the review shows it: the figures, without every case and phrasing. */
+export type MeasureSummary = Omit<VersionMeasure, 'cases' | 'phrasings'>;
 
 /** What a draft changes in the eval, case by case: what a curator reads to find the edit behind a figure. */
 export interface EvalChanges {
@@ -33,6 +45,8 @@ export interface EvalChanges {
   cases: { asked: string; before: Verdict; after: Verdict; got: string; was: string }[];
   /** Out-of-scope corpus questions that get a fact in one version and not the other, or another fact. */
   corpus: { question: string; before?: string; after?: string }[];
+  /** Questions and phrasings in both versions whose own entry answers them in one and not the other. */
+  phrasings: { entryId: string; phrasing: string; before: string; after: string }[];
 }
 
 /** The draft as the workbench shows it. */
@@ -93,7 +107,7 @@ export function changedFiles(before: Files, after: Files): string[] {
 
 const VERDICT_ORDER: Record<Verdict, number> = { wrong: 0, abstained: 1, disambiguated: 2, correct: 3 };
 
-function summary({ cases: _cases, ...rest }: VersionMeasure): MeasureSummary {
+function summary({ cases: _cases, phrasings: _phrasings, ...rest }: VersionMeasure): MeasureSummary {
   return rest;
 }
 
@@ -115,7 +129,16 @@ function evalChanges(before: VersionMeasure, after: VersionMeasure): EvalChanges
       const [b, a] = [factBefore.get(question), factAfter.get(question)];
       return { question, ...(b ? { before: b } : {}), ...(a ? { after: a } : {}) };
     });
-  return { cases, corpus };
+  const answers = (p: PhrasingOutcome) => p.got === `answer ${p.entryId}`;
+  const gotBefore = new Map(before.phrasings.map((p) => [`${p.entryId}\n${p.phrasing}`, p]));
+  const phrasings = after.phrasings
+    .flatMap((p) => {
+      const old = gotBefore.get(`${p.entryId}\n${p.phrasing}`);
+      return old && answers(old) !== answers(p) ? [{ entryId: p.entryId, phrasing: p.phrasing, before: old.got, after: p.got }] : [];
+    })
+    // The ones the draft breaks first.
+    .sort((a, b) => Number(a.after.startsWith('answer ')) - Number(b.after.startsWith('answer ')) || a.phrasing.localeCompare(b.phrasing));
+  return { cases, corpus, phrasings };
 }
 
 /** The eval gates of `npm test`, the corpus's, and the curators' own list: none of its questions may get a fact. */

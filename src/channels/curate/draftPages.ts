@@ -224,7 +224,9 @@ const CHANGES_SHOWN = 40;
 /** The cases and corpus questions whose outcome the draft changes: where a curator looks for the edit behind a figure. */
 function changesSection(changes: EvalChanges | undefined, version: number): string {
   if (!changes) return '';
-  if (changes.cases.length === 0 && changes.corpus.length === 0) return '<p>No case of the eval has a different outcome with the draft.</p>';
+  if (changes.cases.length === 0 && changes.corpus.length === 0 && changes.phrasings.length === 0) {
+    return '<p>No case of the eval, and no question or phrasing of an entry, has a different outcome with the draft.</p>';
+  }
   const cases = changes.cases
     .slice(0, CHANGES_SHOWN)
     .map((c) => `<tr><td>${html(c.asked)}</td><td>${html(c.before)}: ${html(c.was)}</td><td>${html(c.after)}: ${html(c.got)}</td></tr>`);
@@ -234,9 +236,17 @@ function changesSection(changes: EvalChanges | undefined, version: number): stri
   const head = `<thead><tr><th scope="col">Asked</th><th scope="col">Version ${version}</th><th scope="col">Draft</th></tr></thead>`;
   const table = (caption: string, rows: string[], all: number) =>
     rows.length > 0 ? `<table><caption>${caption}</caption>${head}<tbody>${rows.join('\n')}</tbody></table>${more(all)}` : '';
+  const phrasings = changes.phrasings
+    .slice(0, CHANGES_SHOWN)
+    .map((p) => `<tr><td>${html(p.phrasing)} <span class="note">(${html(p.entryId)})</span></td><td>${html(p.before)}</td><td>${html(p.after)}</td></tr>`);
   return (
     table('Development cases whose outcome the draft changes, the ones now wrong first', cases, changes.cases.length) +
-    table('Out-of-scope questions (other domains) whose fact the draft changes', corpus, changes.corpus.length)
+    table('Out-of-scope questions (other domains) whose fact the draft changes', corpus, changes.corpus.length) +
+    table(
+      'Questions and phrasings their own entry answers in one version and not the other, the ones the draft breaks first',
+      phrasings,
+      changes.phrasings.length,
+    )
   );
 }
 
