@@ -23,7 +23,7 @@ export function tuningScore(f: Figures): number {
  */
 async function tune(kb: KnowledgeBase, cases: EvalCase[], start: RetrievalSettings): Promise<RetrievalSettings> {
   let best = { ...start };
-  // Scores are kept by settings, so no cross-validation (a minute each) runs twice.
+  // Scores are kept by settings, so no cross-validation (about 12 s each) runs twice.
   const scored = new Map<string, number>();
   const scoreOf = async (settings: RetrievalSettings) => {
     const key = JSON.stringify(settings);
@@ -51,7 +51,7 @@ async function tune(kb: KnowledgeBase, cases: EvalCase[], start: RetrievalSettin
 /**
  * `npm run train`: fits the ranking model on every curated phrasing, the development split and the training
  * negatives, over the committed retrieval settings, and writes model.json. With --tune it first chooses the
- * retrieval settings by cross-validation (about half an hour).
+ * retrieval settings by cross-validation (about three minutes).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { tune: { type: 'boolean', default: false } } });
