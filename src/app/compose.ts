@@ -17,7 +17,7 @@ import { entriesDueForReview } from '../curation/reviewsDue';
 import { busiestEntries, dailyOutcomes } from '../curation/overview';
 import type { TurnTally } from '../curation/turnTally';
 import type { PublishedKnowledge } from '../curation/publishedKnowledge';
-import type { DraftDesk } from '../curation/draftDesk';
+import type { DraftDesk, WorkingKnowledge } from '../curation/draftDesk';
 import { Decider, type DeciderOptions, type KnowledgeBase } from '../faq';
 import { HandoffDesk, type HandoffDeskOptions } from '../handoff/handoffDesk';
 import { smtpMailer } from '../handoff/mailer';
@@ -161,10 +161,9 @@ export function curateBackend(versions: KnowledgeVersionStore, curation: Curatio
    * The questions the version served could not answer, less those it lists as out of scope; each says what
    * the draft, if there is one, already does with it, so a curator does not take it up twice.
    */
-  const inboxOf = async (records: readonly CurationRecord[]) => {
+  const inboxOf = (records: readonly CurationRecord[], working: WorkingKnowledge) => {
     const reader = deciderReader(published.decider);
     const outOfScope = new Set(published.knowledge.outOfScope.map((q) => reader.readAs(q)));
-    const working = await desk.working();
     const draftReader = working.draft && deciderReader(working.decider());
     const draftOutOfScope = new Set(working.draft ? working.kb.outOfScope.map((q) => draftReader?.readAs(q)) : []);
     // Settled: listed as out of scope, or answered by the version served now (a curator published a phrasing for it).
@@ -188,16 +187,15 @@ export function curateBackend(versions: KnowledgeVersionStore, curation: Curatio
   });
   const helpfulnessOf = (records: readonly CurationRecord[]) => helpfulnessByEntry(records).map(named);
   return {
-    inbox: async () => inboxOf(await recent()),
+    inbox: async () => inboxOf(await recent(), await desk.working()),
     desk,
     overview: async () => overviewOf(await recent()),
     helpfulness: async () => helpfulnessOf(await recent()),
     async activity() {
-      const records = await recent();
-      const working = await desk.working();
+      const [records, working] = await Promise.all([recent(), desk.working()]);
       return {
         overview: overviewOf(records),
-        inbox: await inboxOf(records),
+        inbox: inboxOf(records, working),
         helpfulness: helpfulnessOf(records),
         entries: working.kb.entries.map((e) => ({ id: e.id, question: e.question })),
         ...(working.draft ? { revision: working.draft.revision } : {}),

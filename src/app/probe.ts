@@ -1,5 +1,6 @@
 import { MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
 import { TURN_DECISION } from '../../dialogs/conversation';
+import type { Converse } from '../curation/evaluation';
 import type { DeciderOptions, Decision, KnowledgeBase } from '../faq';
 import { createLogger } from '../shared/logger';
 import { pseudonymise } from '../shared/privacy';
@@ -18,7 +19,7 @@ export type ProbedConversation = (text: string) => Promise<ProbedTurn>;
  * (its own id, so its own state). Composing is the costly part, so the eval and the workbench's publish
  * checks, which hold hundreds of short conversations, share one bot.
  */
-export function probeBot(knowledge: KnowledgeBase, deciderOptions: DeciderOptions = {}): () => ProbedConversation {
+function probeBot(knowledge: KnowledgeBase, deciderOptions: DeciderOptions = {}): () => ProbedConversation {
   const { bot } = composeBot({ knowledge, storage: new MemoryStorage(), pseudonymise, logger: createLogger('error'), decider: deciderOptions });
   let conversations = 0;
   return () => {
@@ -43,4 +44,13 @@ export function probeBot(knowledge: KnowledgeBase, deciderOptions: DeciderOption
 /** One conversation with a bot of its own. Used by `npm run ask`. */
 export function probeConversation(knowledge: KnowledgeBase, deciderOptions: DeciderOptions = {}): ProbedConversation {
   return probeBot(knowledge, deciderOptions)();
+}
+
+/** Conversations with one real bot, each its own, giving only the decisions: what the eval and a publish's checks judge. */
+export function decidingConversations(knowledge: KnowledgeBase, deciderOptions: DeciderOptions = {}): () => Converse {
+  const conversation = probeBot(knowledge, deciderOptions);
+  return () => {
+    const send = conversation();
+    return async (text) => (await send(text)).decision;
+  };
 }

@@ -5,20 +5,11 @@ import type { VersionMeasure } from '../curation/draftDesk';
 import { outcomeOf } from '../curation/explainDecision';
 import type { Decision, KnowledgeBase } from '../faq';
 import { PROJECT_ROOT } from '../shared/projectRoot';
-import { probeBot } from './probe';
+import { decidingConversations } from './probe';
 
 /** The evaluation data a publish is measured with: the development split and the out-of-scope corpus, as `npm run eval` uses them. */
 const DEV_SPLIT_FILE = 'tests/eval/dev.yaml';
 const OUT_OF_SCOPE_FILE = 'tests/eval/out-of-scope.yaml';
-
-/** Conversations with one real bot serving `kb`, each its own. */
-function conversationsWith(kb: KnowledgeBase): () => Converse {
-  const conversation = probeBot(kb);
-  return () => {
-    const send = conversation();
-    return async (text) => (await send(text)).decision;
-  };
-}
 
 /**
  * The eval of a knowledge version through the real bot, as the workbench's publish runs it. The files are
@@ -32,7 +23,7 @@ export function measureVersions(root = PROJECT_ROOT): (kb: KnowledgeBase) => Pro
       dev: readFileSync(resolve(root, DEV_SPLIT_FILE), 'utf8'),
       corpus: parseQuestions(readFileSync(resolve(root, OUT_OF_SCOPE_FILE), 'utf8'), OUT_OF_SCOPE_FILE),
     };
-    const conversations = conversationsWith(kb);
+    const conversations = decidingConversations(kb);
     const results = await evaluateCases(parseCases(data.dev, DEV_SPLIT_FILE, kb, true), conversations);
     return {
       figures: figures(results),
@@ -62,5 +53,5 @@ async function askEachPhrasing(kb: KnowledgeBase, conversations: () => Converse)
 
 /** One question in a new conversation with the real bot serving `kb`: the test pane's. */
 export async function askOnce(kb: KnowledgeBase, question: string): Promise<Decision | undefined> {
-  return (await probeBot(kb, { keepAllCandidates: true })()(question)).decision;
+  return decidingConversations(kb, { keepAllCandidates: true })()(question);
 }

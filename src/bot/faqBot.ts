@@ -249,7 +249,7 @@ export class FaqBot extends TeamsActivityHandler {
       await this.openRequestedHandoff(context);
     } finally {
       const decision = context.turnState.get<Decision | undefined>(TURN_DECISION);
-      const outcome = outcomeOf(decision);
+      const outcome = talliedOutcome(decision);
       if (outcome) this.options.tally?.count(...outcome);
       this.options.logger.info('turn', {
         channelId: context.activity.channelId,
@@ -288,7 +288,7 @@ function askedFrom(channelId: string | undefined): AskedFrom {
 }
 
 /** What became of a question, with the entry given; nothing for what is not a question (greetings, commands, menus). */
-function outcomeOf(decision: Decision | undefined): [Outcome, string?] | undefined {
+function talliedOutcome(decision: Decision | undefined): [Outcome, string?] | undefined {
   switch (decision?.kind) {
     case 'answer':
       return ['answered', decision.entry.id];

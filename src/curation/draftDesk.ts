@@ -58,6 +58,15 @@ export interface DraftSummary {
   changed: string[];
 }
 
+/** What curators are working on: the draft's files and base, or the served version's when there is no draft. */
+export interface WorkingKnowledge {
+  files: Files;
+  kb: KnowledgeBase;
+  draft?: DraftSummary;
+  /** Its decider, built when first asked for. */
+  decider: () => Decider;
+}
+
 /** What a change to the draft came to. */
 export type EditOutcome =
   | { kind: 'saved'; revision: number }
@@ -177,7 +186,7 @@ export class DraftDesk {
   }
 
   /** What curators are working on: the draft, or the version served when there is none. */
-  async working(): Promise<{ files: Files; kb: KnowledgeBase; draft?: DraftSummary; decider: () => Decider }> {
+  async working(): Promise<WorkingKnowledge> {
     const [served, draft] = await Promise.all([this.served(), this.options.versions.draft()]);
     if (!draft) return { files: served.files, kb: served.kb, decider: () => this.decider(`v${served.version}`, served.kb) };
     const key = draftKey(draft);

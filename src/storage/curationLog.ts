@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { redact } from '../shared/redact';
+import { addMissingColumns } from './sqliteColumns';
 
 /**
  * What curators learn from conversations: which answers helped, and which questions the bot could not
@@ -136,11 +137,8 @@ export function sqliteCurationLog(db: Database.Database): CurationLog {
     );
     CREATE INDEX IF NOT EXISTS curation_at ON curation (at);
   `);
-  // Databases made before experts' suggestions had no answer column.
-  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(curation)').all();
-  if (!columns.some((column) => column.name === 'answer')) db.exec('ALTER TABLE curation ADD COLUMN answer TEXT');
-  // Nor tallies of outcomes a counts column.
-  if (!columns.some((column) => column.name === 'counts')) db.exec('ALTER TABLE curation ADD COLUMN counts TEXT');
+  // Databases made before experts' suggestions had no answer column, nor before tallies of outcomes a counts column.
+  addMissingColumns(db, 'curation', { answer: 'TEXT', counts: 'TEXT' });
   const insert = db.prepare(
     'INSERT INTO curation (kind, entry_id, helpful, question, topic, answer, counts, at) ' +
       'VALUES (@kind, @entryId, @helpful, @question, @topic, @answer, @counts, @at)',

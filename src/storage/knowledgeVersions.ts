@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { addMissingColumns } from './sqliteColumns';
 
 /**
  * Published versions of the knowledge base, kept beside conversation state so that every instance sharing
@@ -143,11 +144,7 @@ export function sqliteKnowledgeVersions(db: Database.Database): KnowledgeVersion
     );
   `);
   // Databases made before discards left a tombstone have no discarded column (their draft, if any, is live).
-  // Checked and added under the write lock, so that two instances starting at once do not both add it.
-  db.transaction(() => {
-    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(knowledge_draft)').all();
-    if (!columns.some((column) => column.name === 'discarded')) db.exec('ALTER TABLE knowledge_draft ADD COLUMN discarded INTEGER NOT NULL DEFAULT 0');
-  }).immediate();
+  addMissingColumns(db, 'knowledge_draft', { discarded: 'INTEGER NOT NULL DEFAULT 0' });
   const selectCurrent = db.prepare<[], { version: number }>('SELECT version FROM knowledge_current WHERE id = 1');
   const setCurrent = db.prepare<[number]>(
     'INSERT INTO knowledge_current (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { OUT_OF_SCOPE_FILE as OUT_OF_SCOPE_KNOWLEDGE_FILE, type KnowledgeBase } from '../../src/faq';
 import { OUT_OF_SCOPE_FACT_GATE, OUT_OF_SCOPE_FACT_TARGET, parseQuestions, scoreQuestions, type CorpusFigures } from '../../src/curation/evaluation';
-import { conversationsWith } from './botConversations';
+import { decidingConversations } from '../../src/app/probe';
 
 export { OUT_OF_SCOPE_FACT_GATE } from '../../src/curation/evaluation';
 
@@ -14,7 +14,7 @@ export function loadOutOfScopeQuestions(file: string): string[] {
 
 /** Each question in a conversation of its own, through the real bot. */
 export async function scoreOutOfScope(kb: KnowledgeBase, questions: readonly string[]): Promise<CorpusFigures> {
-  return scoreQuestions(questions, conversationsWith(kb));
+  return scoreQuestions(questions, decidingConversations(kb));
 }
 
 export function corpusReport(f: CorpusFigures, verbose = false): string {

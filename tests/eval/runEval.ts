@@ -6,7 +6,7 @@ import { DEFAULT_THRESHOLDS, judgeSearch, type DeciderOptions, type Decision, ty
 import type { SearchResult } from '../../src/faq/retrieval/knowledgeIndex';
 import { committedRetrievalSettings } from '../../src/faq/ranking/model';
 import { loadKnowledge, type KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
-import { conversationsWith } from './botConversations';
+import { decidingConversations } from '../../src/app/probe';
 import { evaluateCases, figures, GATES, judge, parseCases, TARGETS, type EvalCase, type EvalResult, type Verdict } from '../../src/curation/evaluation';
 import { allQueries, caseFold, fitModel, FOLDS } from './training';
 import { corpusReport, loadOutOfScopeQuestions, markedReport, OUT_OF_SCOPE_FILE, scoreOutOfScope } from './outOfScopeCorpus';
@@ -20,11 +20,11 @@ export function loadCases(file: string, kb: KnowledgeBase): EvalCase[] {
 
 /** Runs a case's turns through the real bot in a conversation of its own and returns the last decision. */
 export async function decideCase(kb: KnowledgeBase, c: EvalCase, options: DeciderOptions = {}): Promise<Decision | undefined> {
-  return (await evaluateCases([c], conversationsWith(kb, options)))[0]?.decision;
+  return (await evaluateCases([c], decidingConversations(kb, options)))[0]?.decision;
 }
 
 export async function evaluate(kb: KnowledgeBase, cases: EvalCase[], options: DeciderOptions = {}): Promise<EvalResult[]> {
-  return evaluateCases(cases, conversationsWith(kb, options));
+  return evaluateCases(cases, decidingConversations(kb, options));
 }
 
 const pct = (n: number, d: number) => (d === 0 ? '   -  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);

@@ -12,7 +12,7 @@ import type { KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
 import { RETRIEVAL_FLOOR } from '../../src/faq/decide';
 import { KnowledgeIndex, RETRIEVE_LIMIT } from '../../src/faq/retrieval/knowledgeIndex';
 import type { EvalCase } from './runEval';
-import { conversationsWith } from './botConversations';
+import { decidingConversations } from '../../src/app/probe';
 
 /**
  * How the ranking model is fitted and cross-validated. Its data are the curated phrasings, each asked of
@@ -117,7 +117,7 @@ export function trainingNegatives(file = resolve(PROJECT_ROOT, TRAINING_NEGATIVE
 /** Each case, through the real bot, with the candidates of the search its decision was made on. */
 export async function caseQueries(kb: KnowledgeBase, cases: readonly EvalCase[], model: RankingModel, weight = CASE_WEIGHT): Promise<Query[]> {
   const queries: Query[] = [];
-  const conversation = conversationsWith(kb, { keepAllCandidates: true, model });
+  const conversation = decidingConversations(kb, { keepAllCandidates: true, model });
   for (const c of cases) {
     const send = conversation();
     for (const text of c.turns) await send(text);

@@ -63,6 +63,12 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
     res.sendRaw(status, body, { ...headers, 'Content-Type': 'text/html; charset=utf-8', ...extra });
   };
   const curator = (req: Request): Curator | undefined => curatorOf(req, options.token, options.principals, now());
+  /** The curator making an API call or a change, or a 401 sent. */
+  const signedIn = (req: Request, res: Response): Curator | undefined => {
+    const who = curator(req);
+    if (!who) sendError(res, 401, 'unauthorized', 'sign in at /curate, or send the curator token as a bearer');
+    return who;
+  };
   /** Everything the page shows, read afresh for each view of it. */
   const view = async (): Promise<WorkbenchView> => {
     const [versions, activity] = await Promise.all([options.backend.versions(), options.backend.activity()]);
@@ -127,13 +133,12 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
     ['overview', () => options.backend.overview()],
     ['inbox', () => options.backend.inbox()],
     ['helpfulness', () => options.backend.helpfulness()],
+    // The draft's review: kb:check, the eval before and after, the changes and the diff.
+    ['draft', async () => (await options.backend.desk.review()) ?? { draft: null }],
   ];
   for (const [name, read] of reads) {
     server.get(`/curate/api/${name}`, async (req: Request, res: Response) => {
-      if (!curator(req)) {
-        sendError(res, 401, 'unauthorized', 'sign in at /curate, or send the curator token as a bearer');
-        return;
-      }
+      if (!signedIn(req, res)) return;
       res.header('Cache-Control', 'no-store');
       res.send(200, await read());
     });
@@ -141,11 +146,8 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
 
   // The form on the page and the API share one route: a form comes back to the page, JSON gets JSON.
   const serve = async (req: Request, res: Response) => {
-    const who = curator(req);
-    if (!who) {
-      sendError(res, 401, 'unauthorized', 'sign in at /curate, or send the curator token as a bearer');
-      return;
-    }
+    const who = signedIn(req, res);
+    if (!who) return;
     const body = serveSchema.safeParse(req.body ?? {});
     if (!body.success) {
       sendError(res, 400, 'invalid_version', 'the body must give a version number');
@@ -175,6 +177,7 @@ export function registerCurateRoutes(server: Server, options: CurateOptions): vo
 
   registerDraftRoutes(server, {
     curator,
+    signedIn,
     csrfOf: (who) => csrfTokenOf(options.token, who) ?? '',
     csrfHolds,
     isForm,

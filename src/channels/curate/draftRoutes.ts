@@ -1,9 +1,9 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import type { DraftDesk, EditOutcome } from '../../curation/draftDesk';
+import type { DraftDesk, EditOutcome, WorkingKnowledge } from '../../curation/draftDesk';
 import { addEntry, addPhrasing, entryFields, markOutOfScope, moveReviewDate, updateEntry, type EntryFields } from '../../curation/knowledgeEdits';
 import { sourceSentences } from '../../curation/sourceSentences';
-import { formatProblem, MAX_MESSAGE_CHARS, TOPICS, type KnowledgeBase, type KnowledgeProblem, type Topic } from '../../faq';
+import { formatProblem, MAX_MESSAGE_CHARS, TOPICS, type KnowledgeProblem, type Topic } from '../../faq';
 import type { Logger } from '../../shared/logger';
 import { sendError } from '../http/activityBody';
 import type { Curator } from './curatorAuth';
@@ -13,6 +13,8 @@ import { draftPage, editorPage, entriesPage, testPage, type EditorView, type Fie
 /** What the draft routes share with the rest of the workbench: who is signed in, CSRF, and how pages are sent. */
 export interface WorkbenchKit {
   curator(req: Request): Curator | undefined;
+  /** The curator of an API call or a change, or a 401 sent. */
+  signedIn(req: Request, res: Response): Curator | undefined;
   csrfOf(who: Curator): string;
   csrfHolds(req: Request, who: Curator, field: string | undefined): boolean;
   isForm(req: Request): boolean;
@@ -68,7 +70,7 @@ const queryOf = (req: Request): Record<string, string> => Object.fromEntries(new
 const CONFLICT = 'Another curator changed the draft since this page was drawn. Nothing was saved: reload the page and make the change again.';
 
 /** A problem of the entry being edited belongs by its field; any other is named in full. */
-function fieldProblems(problems: readonly KnowledgeProblem[], entryId: string): FieldProblem[] {
+function problemsByField(problems: readonly KnowledgeProblem[], entryId: string): FieldProblem[] {
   return problems.map((p) =>
     p.entryId === entryId && p.field ? { field: p.field, message: p.message } : { field: 'knowledge base', message: formatProblem(p) },
   );
@@ -80,12 +82,6 @@ function fieldProblems(problems: readonly KnowledgeProblem[], entryId: string): 
  * if another curator saved since; the ones a browser makes carry the page's CSRF token.
  */
 export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
-  /** The signed-in curator, or a 401 sent. */
-  const signedIn = (req: Request, res: Response): Curator | undefined => {
-    const who = kit.curator(req);
-    if (!who) sendError(res, 401, 'unauthorized', 'sign in at /curate, or send the curator token as a bearer');
-    return who;
-  };
   /** The signed-in curator of a page; anyone else gets the sign-in form, as at /curate. */
   const viewer = (req: Request, res: Response): Curator | undefined => {
     const who = kit.curator(req);
@@ -94,7 +90,7 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
   };
   /** The body, parsed, from a curator whose CSRF token holds; or an error sent. */
   const changeBy = <T extends { csrf?: string | undefined }>(req: Request, res: Response, schema: z.ZodType<T>): { who: Curator; body: T } | undefined => {
-    const who = signedIn(req, res);
+    const who = kit.signedIn(req, res);
     if (!who) return undefined;
     const body = schema.safeParse(req.body ?? {});
     if (!body.success) {
@@ -108,6 +104,10 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
     return { who, body: body.data };
   };
   const statusOf = (outcome: EditOutcome) => ({ saved: 200, conflict: 409, refused: 422, invalid: 422 })[outcome.kind];
+  /** A change's outcome as JSON, for a script: its problems as kb:check writes them. */
+  const sendOutcome = (res: Response, outcome: EditOutcome) => {
+    res.send(statusOf(outcome), outcome.kind === 'invalid' ? { kind: 'invalid', problems: outcome.problems.map(formatProblem) } : outcome);
+  };
   /** An inbox action's outcome: back to the page for a form, as JSON for a script. */
   const inboxOutcome = async (req: Request, res: Response, who: Curator, outcome: EditOutcome, done: string) => {
     kit.logger.info('curate_draft_changed', { outcome: outcome.kind, via: who.via });
@@ -123,7 +123,7 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
       await kit.sendWorkbench(res, statusOf(outcome), who, message);
       return;
     }
-    res.send(statusOf(outcome), outcome.kind === 'invalid' ? { kind: 'invalid', problems: outcome.problems.map(formatProblem) } : outcome);
+    sendOutcome(res, outcome);
   };
 
   server.post('/curate/inbox/phrasing', async (req: Request, res: Response) => {
@@ -156,8 +156,8 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
     kit.sendPage(res, 200, entriesPage(entries, TOPICS, draft));
   });
 
-  /** The editor's view of an entry of the working version, with what a save came to. */
-  const editorView = (kb: KnowledgeBase, files: Readonly<Record<string, string>>, topic: Topic, fields: EntryFields, entryId?: string): EditorView => {
+  /** The editor's view of an entry of the working version, naming the draft revision a save will be made on. */
+  const editorView = ({ kb, files, draft }: WorkingKnowledge, topic: Topic, fields: EntryFields, entryId?: string): EditorView => {
     const source = kb.entries.find((e) => e.id === entryId)?.source ?? kb.topics.find((t) => t.topic === topic)?.source;
     return {
       topic,
@@ -167,6 +167,7 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
       others: kb.entries.filter((e) => e.id !== entryId).map((e) => ({ id: e.id, question: e.question })),
       problems: [],
       ...(entryId ? { entryId } : {}),
+      ...(draft ? { revision: draft.revision } : {}),
     };
   };
 
@@ -174,11 +175,11 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
     const who = viewer(req, res);
     if (!who) return;
     const query = z.object({ topic: z.enum(TOPICS).optional(), question: short.optional() }).safeParse(queryOf(req));
-    const { kb, files, draft } = await kit.desk.working();
+    const working = await kit.desk.working();
     const topic = (query.success ? query.data.topic : undefined) ?? TOPICS[0];
     const question = (query.success ? query.data.question : undefined) ?? '';
     const fields = { question, label: '', subject: '', phrasings: question ? [question] : [], answer: '', quotes: [], related: [] };
-    kit.sendPage(res, 200, editorPage({ ...editorView(kb, files, topic, fields), ...(draft ? { revision: draft.revision } : {}) }, kit.csrfOf(who)));
+    kit.sendPage(res, 200, editorPage(editorView(working, topic, fields), kit.csrfOf(who)));
   });
 
   server.get('/curate/entries/:id', async (req: Request, res: Response) => {
@@ -186,16 +187,16 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
     if (!who) return;
     const id = entryIdSchema.safeParse((req.params as Record<string, unknown>).id);
     const saved = z.object({ saved: z.coerce.number().int().positive().optional() }).safeParse(queryOf(req));
-    const { kb, files, draft } = await kit.desk.working();
-    const found = id.success ? entryFields(files, id.data) : undefined;
+    const working = await kit.desk.working();
+    const found = id.success ? entryFields(working.files, id.data) : undefined;
     if (!id.success || !found) {
       sendError(res, 404, 'unknown_entry', 'no entry has that id');
       return;
     }
-    const view = editorView(kb, files, found.topic, found.fields, id.data);
+    const view = editorView(working, found.topic, found.fields, id.data);
     const revisionSaved = saved.success ? saved.data.saved : undefined;
     const status = revisionSaved ? { status: `Saved to the draft (revision ${revisionSaved}). Publish the draft for supporters to get it.` } : {};
-    kit.sendPage(res, 200, editorPage({ ...view, ...status, ...(draft ? { revision: draft.revision } : {}) }, kit.csrfOf(who)));
+    kit.sendPage(res, 200, editorPage({ ...view, ...status }, kit.csrfOf(who)));
   });
 
   /** Saves an edited or new entry; an entry with problems is shown again with them, and nothing is saved. */
@@ -211,18 +212,17 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
   ) => {
     kit.logger.info('curate_draft_changed', { outcome: outcome.kind, via: who.via });
     if (!kit.isForm(req)) {
-      res.send(statusOf(outcome), outcome.kind === 'invalid' ? { kind: 'invalid', problems: outcome.problems.map(formatProblem) } : outcome);
+      sendOutcome(res, outcome);
       return;
     }
     if (outcome.kind === 'saved') {
       res.sendRaw(303, '', { Location: `/curate/entries/${encodeURIComponent(entryId)}?saved=${outcome.revision}`, 'Cache-Control': 'no-store' });
       return;
     }
-    const { kb, files, draft } = await kit.desk.working();
-    const view = editorView(kb, files, topic, fields, isNew ? undefined : entryId);
-    const problems = outcome.kind === 'invalid' ? fieldProblems(outcome.problems, entryId) : [];
+    const view = editorView(await kit.desk.working(), topic, fields, isNew ? undefined : entryId);
+    const problems = outcome.kind === 'invalid' ? problemsByField(outcome.problems, entryId) : [];
     const message = outcome.kind === 'conflict' ? CONFLICT : outcome.kind === 'refused' ? `Not saved: ${outcome.message}` : undefined;
-    const shown: EditorView = { ...view, problems, ...(message ? { message } : {}), ...(draft ? { revision: draft.revision } : {}) };
+    const shown: EditorView = { ...view, problems, ...(message ? { message } : {}) };
     kit.sendPage(res, statusOf(outcome), editorPage(isNew ? { ...shown, newId: entryId } : shown, kit.csrfOf(who)));
   };
 
@@ -262,12 +262,6 @@ export function registerDraftRoutes(server: Server, kit: WorkbenchKit): void {
     const who = viewer(req, res);
     if (!who) return;
     kit.sendPage(res, 200, draftPage(await kit.desk.review(), kit.csrfOf(who)));
-  });
-
-  server.get('/curate/api/draft', async (req: Request, res: Response) => {
-    if (!signedIn(req, res)) return;
-    res.header('Cache-Control', 'no-store');
-    res.send(200, (await kit.desk.review()) ?? { draft: null });
   });
 
   server.post('/curate/draft/publish', async (req: Request, res: Response) => {
