@@ -82,6 +82,39 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
       expect((await fetch(`${bot.url}/curate/api/draft`)).status).to.equal(401);
     });
 
+    it('answers hostile bodies and paths with a 4xx and a JSON reason, never a 5xx, and keeps no draft', async () => {
+      const routes = [
+        '/curate/inbox/phrasing',
+        '/curate/inbox/out-of-scope',
+        '/curate/entries/new',
+        '/curate/entries/board-election',
+        '/curate/sources/reviewed',
+        '/curate/draft/publish',
+        '/curate/draft/discard',
+      ];
+      const bodies: unknown[] = [
+        [],
+        'a string',
+        { question: ['an', 'array'], entryId: { nested: true } },
+        { question: 'x'.repeat(60_000), entryId: 'board-election' },
+        { revision: -1, question: 'q', entryId: 'board-election' },
+        { revision: 'NaN', note: 'n' },
+        { quotes: [{ not: 'text' }], related: 'x'.repeat(200), phrasings: 7, topic: 'weather', id: '../../etc' },
+        { url: 'https://www.amnesty.org.uk/international-movement', reviewBy: '2027-02-30' },
+      ];
+      for (const path of routes) {
+        for (const body of bodies) {
+          const response = await fetch(`${bot.url}${path}`, json(body));
+          expect(response.status, `${path} ${JSON.stringify(body).slice(0, 80)}`).to.be.within(400, 499);
+          expect(await response.json()).to.have.property('reason');
+        }
+      }
+      for (const path of ['/curate/entries/%2e%2e%2fgovernance', `/curate/entries/${'a'.repeat(5000)}`, '/curate/test?q=' + 'x'.repeat(6000)]) {
+        expect((await fetch(`${bot.url}${path}`, { headers: bearer })).status, path.slice(0, 60)).to.be.below(500);
+      }
+      expect(await store.knowledge.draft()).to.equal(undefined);
+    });
+
     it('adds a phrasing into a draft, refuses a stale revision, and shows the change as a YAML diff with the eval before and after', async () => {
       const question = 'who picks the people running amnesty worldwide';
       const added = await fetch(`${bot.url}/curate/inbox/phrasing`, json({ question, entryId: 'board-election' }));
