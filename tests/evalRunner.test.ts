@@ -13,10 +13,19 @@ describe('evaluation runner', () => {
     expect([...categories].sort()).to.deep.equal(['follow-up', 'informal', 'near-miss', 'out-of-scope', 'paraphrase', 'small-talk', 'topic', 'typo']);
   });
 
-  it('loads the everyday-words split: at least 300 in-scope questions, each naming a real entry', () => {
+  it('loads the everyday-words split: at least 450 in-scope questions, each naming a real entry', () => {
     const cases = loadCases(resolve(PROJECT_ROOT, SPLITS.everyday.file), knowledge);
-    expect(cases.length).to.be.at.least(300);
+    expect(cases.length).to.be.at.least(450);
     expect(cases.every((c) => 'answer' in c.expect)).to.equal(true);
+  });
+
+  it('loads the questions-in-context split: at least 280 in-scope messages, each naming a real entry, most longer than any curated phrasing', () => {
+    const cases = loadCases(resolve(PROJECT_ROOT, SPLITS.context.file), knowledge);
+    expect(cases.length).to.be.at.least(280);
+    expect(cases.every((c) => 'answer' in c.expect)).to.equal(true);
+    const longestPhrasing = Math.max(...knowledge.entries.flatMap((e) => e.phrasings.map((p) => p.split(/\s+/).length)));
+    const longer = cases.filter((c) => c.say.split(/\s+/).length > longestPhrasing).length;
+    expect(longer).to.be.above(cases.length / 2);
   });
 
   it('counts the wrong fact, and a fact where none was wanted, as wrong; anything else short of the goal as abstained', () => {

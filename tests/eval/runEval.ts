@@ -59,6 +59,10 @@ export const SPLITS = {
     file: 'tests/eval/everyday-words.yaml',
     title: 'Everyday words (tests/eval/everyday-words.yaml): vocabulary nobody anticipated, written blind; never trained on, not gated',
   },
+  context: {
+    file: 'tests/eval/in-context.yaml',
+    title: 'Questions in context (tests/eval/in-context.yaml): the question wrapped in who asks and why, written blind; never trained on, not gated',
+  },
 } as const;
 
 /**
