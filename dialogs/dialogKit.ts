@@ -11,7 +11,6 @@ import { DialogsComponentRegistration } from 'botbuilder-dialogs/lib/dialogsComp
 
 export { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
 export { Dialog, DialogTurnStatus } from 'botbuilder-dialogs/lib/dialog';
-export { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
 export { WaterfallDialog } from 'botbuilder-dialogs/lib/waterfallDialog';
 
 /**

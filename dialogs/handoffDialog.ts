@@ -1,12 +1,14 @@
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { ComponentDialog, Dialog, TextPrompt, WaterfallDialog } from './dialogKit';
+import { ComponentDialog, Dialog, WaterfallDialog } from './dialogKit';
+// From its own module, as dialogKit imports the others: only this dialog prompts, and it loads only with handoff.
+import { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { foldMessage } from '../src/faq';
 import { keptQuestion } from '../src/handoff/ticket';
 import type { Utterance, Voice } from './utterance';
+import { HANDOFF_CONSENT, HANDOFF_DIALOG, HANDOFF_REQUEST, type HandoffConsent, type HandoffRequest, type HandoffStart } from './handoffTurn';
 
-export const HANDOFF_DIALOG = 'HandoffDialog';
 const ASK = 'HandoffDialog.ask';
 const CONSENT = 'HandoffDialog.consent';
 const QUESTION_PROMPT = 'HandoffDialog.question';
@@ -14,31 +16,6 @@ const QUESTION_PROMPT = 'HandoffDialog.question';
 /** Tickets one conversation may open in an hour: a supporter rarely needs two, and a script gets no more. */
 export const MAX_HANDOFFS_PER_HOUR = 3;
 const HOUR_MS = 60 * 60 * 1000;
-
-/** What starts this dialog: the question (redacted) and the entry it concerns, when the offer came with them. */
-export interface HandoffStart {
-  question?: string;
-  entryId?: string;
-  rated?: boolean;
-}
-
-/** The supporter's answer to the consent card this turn, which the bot reads off the card's button. */
-export type HandoffConsent = { send: true; email: string } | { send: false };
-
-/** What the supporter agreed to send; the bot opens the ticket once the turn's state is saved. */
-export interface HandoffRequest {
-  question: string;
-  email?: string;
-  entryId?: string;
-  rated?: boolean;
-}
-
-/** Set by the bot when "Ask the supporter care team" was clicked: MainDialog begins this dialog with it. */
-export const HANDOFF_START = Symbol('handoffStart');
-/** Set by the bot when the consent card's "Send" or "Don't send" was clicked. */
-export const HANDOFF_CONSENT = Symbol('handoffConsent');
-/** Set by this dialog when the supporter said yes; read by the bot after the turn. */
-export const HANDOFF_REQUEST = Symbol('handoffRequest');
 
 export interface HandoffDialogOptions {
   /** Whether an experts' channel is there to take questions. */

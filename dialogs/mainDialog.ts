@@ -1,7 +1,8 @@
 import { ComponentDialog, DialogTurnStatus, WaterfallDialog } from './dialogKit';
 import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { recognisePersonRequest, type Topic } from '../src/faq';
-import { HANDOFF_CONSENT, HANDOFF_DIALOG, HANDOFF_START, type HandoffDialog, type HandoffStart } from './handoffDialog';
+import type { HandoffDialog } from './handoffDialog';
+import { HANDOFF_CONSENT, HANDOFF_DIALOG, HANDOFF_START, type HandoffStart } from './handoffTurn';
 import type { Conversation } from './conversation';
 import { isReroute, TOPIC_DIALOGS, TopicDialog, topicOfDialog } from './topicDialog';
 

@@ -3,16 +3,8 @@ import { CardFactory, ConversationState, MemoryStorage, type Activity, type Midd
 import { DialogTurnStatus } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { expect } from 'chai';
-import {
-  HANDOFF_CONSENT,
-  HANDOFF_REQUEST,
-  HandoffDialog,
-  MAX_HANDOFFS_PER_HOUR,
-  type HandoffConsent,
-  type HandoffDialogOptions,
-  type HandoffRequest,
-  type HandoffStart,
-} from '../dialogs/handoffDialog';
+import { HandoffDialog, MAX_HANDOFFS_PER_HOUR, type HandoffDialogOptions } from '../dialogs/handoffDialog';
+import { HANDOFF_CONSENT, HANDOFF_REQUEST, type HandoffConsent, type HandoffRequest, type HandoffStart } from '../dialogs/handoffTurn';
 import { DONT_SEND, SEND_TO_TEAM } from '../src/bot/replies';
 import { botVoice } from '../src/bot/voice';
 import { keptQuestion, MAX_TICKET_QUESTION_CHARS } from '../src/handoff/ticket';

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
@@ -51,6 +51,34 @@ describe('starting the bot as a process', () => {
     expect(lines.filter((l) => l.level === 'warn').map((l) => l.event)).to.deep.equal(['anonymous_mode']);
     expect(lines.find((l) => l.event === 'listening').url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/api\/messages$/);
     expect(result.code).to.equal(0);
+  });
+
+  it('loads asking a person (its desk, dialog, prompt and nodemailer) only when HANDOFF_TENANT_ID turns it on: a faster start without it', async () => {
+    // A process of its own: what a start loads can only be seen in a fresh module cache.
+    const dir = mkdtempSync(join(tmpdir(), 'faq-loads-'));
+    const script = join(dir, 'loads.ts');
+    writeFileSync(
+      script,
+      [
+        `import { startBot } from ${JSON.stringify(resolve(PROJECT_ROOT, 'src/app/startBot'))};`,
+        'void startBot(process.env).then(async (bot) => {',
+        '  const loaded = (part: string) => Object.keys(require.cache).some((file) => file.includes(part));',
+        "  process.stdout.write(JSON.stringify({ dialog: loaded('handoffDialog'), prompt: loaded('textPrompt'), mail: loaded('nodemailer') }));",
+        '  await bot.close();',
+        '});',
+      ].join('\n'),
+    );
+    const loads = async (env: Record<string, string>) =>
+      JSON.parse((await run(script, { PORT: '0', STORAGE: 'memory', LOG_LEVEL: 'error', ...env })).stdout) as unknown;
+    const handoff = {
+      HANDOFF_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      HANDOFF_ADMIN_IDS: '00000000-0000-0000-0000-0000000000a1',
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      SMTP_FROM: 'bot@example.org',
+    };
+    expect(await loads({})).to.deep.equal({ dialog: false, prompt: false, mail: false });
+    expect(await loads(handoff)).to.deep.equal({ dialog: true, prompt: true, mail: true });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses to start with a bad variable, naming it', async () => {

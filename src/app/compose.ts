@@ -1,12 +1,10 @@
 import type { Storage } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
 import { Conversation } from '../../dialogs/conversation';
-import { HandoffDialog } from '../../dialogs/handoffDialog';
 import { MainDialog } from '../../dialogs/mainDialog';
 import type { AdapterSettings } from '../bot/adapter';
 import { ConsistentConversationState } from '../bot/consistentTurn';
 import { FaqBot } from '../bot/faqBot';
-import { connectorMessenger } from '../bot/proactive';
 import { createConversationAccessors } from '../bot/state';
 import { botVoice } from '../bot/voice';
 import type { CurateBackend } from '../channels/curate/curateRoutes';
@@ -19,16 +17,12 @@ import type { TurnTally } from '../curation/turnTally';
 import type { PublishedKnowledge } from '../curation/publishedKnowledge';
 import type { DraftDesk, WorkingKnowledge } from '../curation/draftDesk';
 import { Decider, type DeciderOptions, type KnowledgeBase } from '../faq';
-import { HandoffDesk, type HandoffDeskOptions } from '../handoff/handoffDesk';
-import { smtpMailer } from '../handoff/mailer';
-import type { Messenger } from '../handoff/messenger';
-import { TicketStore } from '../handoff/ticketStore';
-import type { StateStore } from '../storage/createStorage';
 import { UnknownVersionError, type KnowledgeVersionStore } from '../storage/knowledgeVersions';
 import type { CurationLog, CurationRecord } from '../storage/curationLog';
 import type { Logger } from '../shared/logger';
 import type { Pseudonymiser } from '../shared/privacy';
 import { directLineDomain, isAnonymous, type Config } from './config';
+import type { HandoffSetup } from './handoffSetup';
 
 export interface ComposeOptions {
   knowledge: KnowledgeBase;
@@ -48,16 +42,6 @@ export interface ComposeOptions {
   /** Counts what became of each question, for the workbench's overview; on a server. */
   tally?: TurnTally;
 }
-
-export interface HandoffSetup {
-  desk: HandoffDesk;
-  slaHours: number;
-  /** Whether answers can be emailed (SMTP_URL), and so whether website supporters are asked for an address. */
-  email: boolean;
-}
-
-/** Channels of the website, where a supporter may close the page before the answer comes. */
-const WEBSITE_CHANNELS = new Set(['directline', 'webchat']);
 
 /** The bot with its state and dialogs, the same for the server, the tests and `npm run ask`. */
 export function composeBot({
@@ -85,15 +69,7 @@ export function composeBot({
   const conversationState = new ConsistentConversationState(storage, pseudonymise);
   const accessors = createConversationAccessors(conversationState);
   const voice = botVoice(knowledge.topics);
-  const handoffDialog =
-    handoff &&
-    new HandoffDialog({
-      available: () => handoff.desk.available(),
-      asksEmail: (channelId) => handoff.email && WEBSITE_CHANNELS.has(channelId ?? ''),
-      ttlDays: handoff.desk.ttlDays,
-      voice,
-      handoffTimes: accessors.handoffTimes,
-    });
+  const handoffDialog = handoff?.dialog({ voice, handoffTimes: accessors.handoffTimes });
   const bot = new FaqBot({
     dialog: dialog ?? new MainDialog(new Conversation(deciders, accessors.followUp, voice, handoff?.desk), handoffDialog),
     accessors,
@@ -107,34 +83,6 @@ export function composeBot({
     ...(tally ? { tally } : {}),
   });
   return { bot, decider: deciders() };
-}
-
-/** For tests of asking a person: a clock, how long a supporter counts as still in the chat, another messenger. */
-export type HandoffOverrides = Pick<HandoffDeskOptions, 'now' | 'chatPresenceMs'> & { messenger?: Messenger };
-
-/** The supporter care team's desk, when HANDOFF_TENANT_ID turns it on. */
-export function handoffSetup(
-  config: Config,
-  store: StateStore,
-  authentication: Parameters<typeof connectorMessenger>[0],
-  knowledge: () => KnowledgeBase,
-  logger: Logger,
-  overrides: HandoffOverrides | undefined,
-): HandoffSetup | undefined {
-  if (!config.HANDOFF_TENANT_ID) return undefined;
-  const mailer = config.SMTP_URL && config.SMTP_FROM ? smtpMailer(config.SMTP_URL, config.SMTP_FROM) : undefined;
-  const desk = new HandoffDesk({
-    store: new TicketStore(store.storage),
-    messenger: overrides?.messenger ?? connectorMessenger(authentication, config.MicrosoftAppId),
-    settings: { tenantId: config.HANDOFF_TENANT_ID, adminIds: config.HANDOFF_ADMIN_IDS, slaHours: config.HANDOFF_SLA_HOURS, ttlDays: config.HANDOFF_TTL_DAYS },
-    logger,
-    curation: store.curation,
-    entryQuestion: (id) => knowledge().entries.find((entry) => entry.id === id)?.question,
-    ...(mailer ? { mailer } : {}),
-    ...(overrides?.now ? { now: overrides.now } : {}),
-    ...(overrides?.chatPresenceMs !== undefined ? { chatPresenceMs: overrides.chatPresenceMs } : {}),
-  });
-  return { desk, slaHours: config.HANDOFF_SLA_HOURS, email: mailer !== undefined };
 }
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);

@@ -10,7 +10,8 @@ import { loadKnowledge, readKnowledgeDir } from '../faq';
 import type { HandoffDesk } from '../handoff/handoffDesk';
 import { createStorage, type StateStore } from '../storage/createStorage';
 import { createLogger, errorFields, type Logger } from '../shared/logger';
-import { adapterSettings, composeBot, curateBackend, handoffSetup, webChatOptions, type HandoffOverrides } from './compose';
+import { adapterSettings, composeBot, curateBackend, webChatOptions } from './compose';
+import type { HandoffOverrides } from './handoffSetup';
 import { isAnonymous, packageVersion, parseConfig, storageOptions, type Config } from './config';
 import { askOnce, measureVersions } from './versionMeasure';
 
@@ -79,7 +80,18 @@ export async function startBot(env: NodeJS.ProcessEnv, options: StartOptions = {
   await published.refresh();
   const stopFollowing = published.follow(options.knowledgeRefreshMs);
   const botAdapter = createAdapter(adapterSettings(config), logger);
-  const handoff = handoffSetup(config, store, botAdapter.authentication, () => published.knowledge, logger, options.handoff);
+  const { HANDOFF_TENANT_ID } = config;
+  // Loaded only when turned on: a bot that does not ask a person does not spend its start loading how.
+  const handoff = HANDOFF_TENANT_ID
+    ? (await import('./handoffSetup')).handoffSetup(
+        { ...config, HANDOFF_TENANT_ID },
+        store,
+        botAdapter.authentication,
+        () => published.knowledge,
+        logger,
+        options.handoff,
+      )
+    : undefined;
   const tally = new TurnTally();
   const { bot } = composeBot({
     knowledge,

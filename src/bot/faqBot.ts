@@ -1,6 +1,6 @@
 import { ActivityTypes, Channels, TeamsActivityHandler, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { HANDOFF_CONSENT, HANDOFF_REQUEST, HANDOFF_START, type HandoffConsent, type HandoffRequest, type HandoffStart } from '../../dialogs/handoffDialog';
+import { HANDOFF_CONSENT, HANDOFF_REQUEST, HANDOFF_START, type HandoffConsent, type HandoffRequest, type HandoffStart } from '../../dialogs/handoffTurn';
 import { runTurnDialog } from '../../dialogs/dialogKit';
 import type { Dialog } from 'botbuilder-dialogs';
 import { TURN_DECISION } from '../../dialogs/conversation';
