@@ -120,7 +120,12 @@ export class Conversation {
         return;
       case 'partial':
       case 'unknown':
-        await this.say(context, decision.kind === 'partial' ? { kind: 'partial', entry: decision.entry } : { kind: 'dontKnow' });
+        await this.say(
+          context,
+          decision.kind === 'partial'
+            ? { kind: 'partial', entry: decision.entry }
+            : { kind: 'dontKnow', ...(decision.nearest ? { nearest: decision.nearest } : {}) },
+        );
         if (await this.handoff?.available()) {
           // A real question comes with the offer, and the entry the bot nearly gave; "none of these" does not.
           const nearest = decision.kind === 'partial' ? decision.entry.id : decision.search?.candidates[0]?.entry.id;

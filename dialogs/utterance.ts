@@ -14,7 +14,8 @@ export type Utterance =
   | { kind: 'answer'; entry: Entry; related: readonly Entry[]; asked?: string }
   | { kind: 'didYouMean'; options: readonly Entry[] }
   | { kind: 'partial'; entry: Entry }
-  | { kind: 'dontKnow' }
+  /** nearest: questions it can answer that came closest to the one asked, if any came close. */
+  | { kind: 'dontKnow'; nearest?: readonly Entry[] }
   | { kind: 'topicOverview'; topic: TopicInfo }
   | { kind: 'topicMenu'; entries: readonly Entry[] }
   /** "Ask the supporter care team", with the question and the entry it concerns when there are any. */

@@ -89,6 +89,27 @@ describe('topic dialogs', () => {
 });
 
 describe('MainDialog', () => {
+  it("says it doesn't know, listing and offering the questions it can answer that came near, and only those", async () => {
+    // Written for this test: a question about the UK's members with more words around it than any phrasing has.
+    const near = await sendAll(
+      dialogClient((r) => new MainDialog(r)),
+      'how many people are in Amnesty UK, roughly, my friend wants to know',
+    );
+    const members = entry('uk-members');
+    expect(shownText(near[0]!)).to.match(/^Sorry, I don't know the answer to that\. These questions I can answer may be near yours:/);
+    expect(shownText(near[0]!)).to.include(`- ${members.question}`).and.not.include(members.answer);
+    expect(shownButtons(near[0]!)[0]).to.deep.equal({ title: members.label, ask: members.question });
+    // Nothing near: the topics, as before.
+    const far = await sendAll(
+      dialogClient((r) => new MainDialog(r)),
+      "what's the weather in London?",
+    );
+    expect(shownText(far[0]!))
+      .to.match(/^Sorry, I don't know/)
+      .and.include('Pick a topic');
+    expect(shownButtons(far[0]!).map((b) => b.title)).to.deep.equal(decider.topics.map((t) => t.label));
+  });
+
   it('answers a question straight away', async () => {
     const client = dialogClient((r) => new MainDialog(r));
     const replies = await sendAll(client, 'How often is the International Council Meeting held?');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DEFAULT_THRESHOLDS, MAX_MESSAGE_CHARS } from '../src/faq/decide';
+import { DEFAULT_THRESHOLDS, judgeSearch, MAX_MESSAGE_CHARS, NEAREST_FLOOR } from '../src/faq/decide';
 import { decider, knowledge } from './helpers/bot';
 
 const ANSWER_THRESHOLD = DEFAULT_THRESHOLDS.answer;
@@ -82,5 +82,21 @@ describe('search ranking', () => {
     expect(decider.decide(`${question} ${'x'.repeat(MAX_MESSAGE_CHARS)}`).kind).to.equal('answer');
     const decision = decider.decide(`${'x '.repeat(MAX_MESSAGE_CHARS / 2)}${question}`);
     expect(decision.kind).to.equal('unknown');
+  });
+
+  it(`gives a "don't know" the questions it can answer from ${NEAREST_FLOOR} as nearest, at most three, and none below that`, () => {
+    const search = decider.index.search(decider.index.analyse('who elects the international board'), { minMatch: 0, limit: 12 });
+    expect(search.candidates.length).to.be.at.least(5);
+    // No candidate lacks a detail asked for, so none is a partial reply at any confidence.
+    expect(search.candidates.filter((c) => c.ifNamed !== undefined)).to.deep.equal([]);
+    const at = (...confidences: number[]) => ({ ...search, candidates: search.candidates.map((c, i) => ({ ...c, confidence: confidences[i] ?? 0 })) });
+    const ids = (n: number) => search.candidates.slice(0, n).map((c) => c.entry.id);
+    const near = judgeSearch(at(0.4, 0.35, 0.31, 0.3, 0.29), undefined, 'words', DEFAULT_THRESHOLDS);
+    expect(near.kind).to.equal('unknown');
+    expect(near.kind === 'unknown' && near.nearest?.map((e) => e.id)).to.deep.equal(ids(3));
+    const far = judgeSearch(at(0.29, 0.1), undefined, 'words', DEFAULT_THRESHOLDS);
+    expect(far.kind === 'unknown' && far.nearest).to.equal(undefined);
+    // From the "did you mean" floor up it is an offer, not a "don't know".
+    expect(judgeSearch(at(DEFAULT_THRESHOLDS.clarifyFloor, 0.3), undefined, 'words', DEFAULT_THRESHOLDS).kind).to.equal('clarify');
   });
 });

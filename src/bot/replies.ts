@@ -93,7 +93,20 @@ export function partial(entry: Entry): Partial<Activity> {
   return MessageFactory.text(`The page doesn't say that. What it does say about ${entry.subject}: ${entry.answer}\n\n${citation(entry.source)}`);
 }
 
-export function dontKnow(topics: readonly TopicInfo[]): Partial<Activity> {
+/**
+ * "I don't know", and the questions it can answer that came nearest, when any came near: each is listed, for
+ * channels that show no suggested actions (a Teams channel), and a button that asks it. Nothing in it is
+ * stated as the answer.
+ */
+export function dontKnow(topics: readonly TopicInfo[], nearest: readonly Entry[] = []): Partial<Activity> {
+  if (nearest.length > 0) {
+    const list = nearest.map((e) => `- ${e.question}`).join('\n');
+    return withSuggestions(
+      `Sorry, I don't know the answer to that. These questions I can answer may be near yours:\n\n${list}\n\n` +
+        `Or ask another way. My answers come from ${sourceLink(topics)}.`,
+      nearest.map((e) => imBack(e.label, e.question)),
+    );
+  }
   return withSuggestions(
     `Sorry, I don't know the answer to that. I can answer questions about Amnesty International's ${describeTopics(topics)}, ` +
       `as described on ${sourceLink(topics)}. Pick a topic, or try asking another way.`,

@@ -23,7 +23,7 @@ export function botVoice(topics: readonly TopicInfo[]): Voice {
         case 'partial':
           return replies.partial(what.entry);
         case 'dontKnow':
-          return replies.dontKnow(topics);
+          return replies.dontKnow(topics, what.nearest);
         case 'topicOverview':
           return replies.topicOverview(what.topic);
         case 'topicMenu':
