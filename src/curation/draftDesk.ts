@@ -1,4 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
+import { LRUCache } from 'lru-cache';
 import { Decider, formatProblem, KnowledgeError, loadKnowledge, textFiles, type Decision, type KnowledgeBase, type KnowledgeProblem } from '../faq';
 import { COMMITTED_VERSION, type KnowledgeDraft, type KnowledgeVersionStore } from '../storage/knowledgeVersions';
 import { gateFailures, OUT_OF_SCOPE_FACT_GATE, type CorpusFigures, type Figures, type Verdict } from './evaluation';
@@ -6,6 +7,9 @@ import { explainDecision, type ExplainedDecision } from './explainDecision';
 import { EditError } from './knowledgeEdits';
 
 type Files = Readonly<Record<string, string>>;
+
+/** How many loaded bases, deciders and measures are kept: the version served and a few drafts. */
+const KEPT = 4;
 
 /** A version's eval figures: the development split, the out-of-scope corpus, and the questions curators marked out of scope. */
 export interface VersionMeasure {
@@ -170,10 +174,13 @@ function publishGateFailures(measure: VersionMeasure): string[] {
  * Publishing measures the draft with the eval first and refuses it while any gate fails.
  */
 export class DraftDesk {
-  /** Loaded bases and measures, by what they were made from ("v3", a draft's key): a page view asks for them several times. */
-  private readonly loaded = new Map<string, KnowledgeBase>();
-  private readonly measured = new Map<string, Promise<VersionMeasure>>();
-  private readonly deciders = new Map<string, Decider>();
+  /**
+   * Loaded bases, deciders and measures, by what they were made from ("v3", a draft's key): a page view asks
+   * for them several times. The version served and a few drafts are kept.
+   */
+  private readonly loaded = new LRUCache<string, KnowledgeBase>({ max: KEPT });
+  private readonly measured = new LRUCache<string, Promise<VersionMeasure>>({ max: KEPT });
+  private readonly deciders = new LRUCache<string, Decider>({ max: KEPT });
 
   constructor(private readonly options: DraftDeskOptions) {}
 
@@ -291,7 +298,7 @@ export class DraftDesk {
     let decider = this.deciders.get(key);
     if (!decider) {
       decider = new Decider(kb);
-      remember(this.deciders, key, decider);
+      this.deciders.set(key, decider);
     }
     return decider;
   }
@@ -300,7 +307,7 @@ export class DraftDesk {
     let kb = this.loaded.get(key);
     if (!kb) {
       kb = loadKnowledge(textFiles(files, key.startsWith('v') ? `version ${key.slice(1)}` : 'draft'));
-      remember(this.loaded, key, kb);
+      this.loaded.set(key, kb);
     }
     return kb;
   }
@@ -311,7 +318,7 @@ export class DraftDesk {
       measure = this.options.measure(kb);
       // A failed measure is not kept: the next review tries again.
       measure.catch(() => this.measured.delete(key));
-      remember(this.measured, key, measure);
+      this.measured.set(key, measure);
     }
     return measure;
   }
@@ -329,15 +336,4 @@ function summaryOf(draft: KnowledgeDraft, served: Files): DraftSummary {
  */
 function draftKey(draft: KnowledgeDraft): string {
   return `d${draft.revision}@${draft.savedAt.getTime()}`;
-}
-
-/** How many loaded bases and measures are kept: the version served and a few drafts. */
-const KEPT = 4;
-
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.set(key, value);
-  for (const old of map.keys()) {
-    if (map.size <= KEPT) break;
-    map.delete(old);
-  }
 }
