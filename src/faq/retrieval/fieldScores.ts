@@ -38,7 +38,7 @@ export class FieldFrequencyBuilder {
   }
 
   /** Ends an entry whose stems, in the order its stem list will keep, are `stemIds`. */
-  endEntry(stemIds: readonly number[]): void {
+  endEntry(stemIds: ArrayLike<number> & Iterable<number>): void {
     if (this.size + stemIds.length > this.frequencies[0]!.length) this.frequencies = this.frequencies.map((list) => grown(list, this.size + stemIds.length));
     const [question, phrasings, answer, quotes] = this.frequencies as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
     const current = this.current;

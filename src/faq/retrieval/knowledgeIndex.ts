@@ -237,6 +237,12 @@ export class KnowledgeIndex {
   private readonly typos: TypoIndex;
   private readonly byId: Map<string, Entry>;
   private readonly entryIndex: Map<string, number>;
+  /** Each entry's place in id order, sorted once: equal matches are ordered by id, compared as numbers rather than strings. */
+  private readonly idOrder: Int32Array;
+  /** Scratch for a search: each phrasing of the entry being scored, the message weight it uses and its coverage. */
+  private readonly phrasingUse: Float64Array;
+  /** What the last explainedBy found of the message's phrasing gain in the entry's question and phrasings. */
+  private foundInWordings = 0;
   /** Stems of the words that ask for a particular detail (knowledge/details.yaml). */
   private readonly detailStems: Set<string>;
   /** The stems each entry counts ("members", "staff", "hubs"), for entries that count anything. */
@@ -257,6 +263,8 @@ export class KnowledgeIndex {
   private readonly subjectsByStem = new Map<number, number[]>();
   /** Per-entry scratch for one search, reused: allocating it per query cost more than the search. */
   private readonly explained: Float64Array;
+  /** Scratch for a search, by entry: the phrasing gain of the essential stems its question and phrasings use. */
+  private readonly explainedInWordings: Float64Array;
   /** Per-stem scratch: what each stem of the message is worth to its coverage and to a phrasing's; 0 when absent. */
   private readonly messageGain: Float64Array;
   private readonly phrasingGain: Float64Array;
@@ -295,6 +303,11 @@ export class KnowledgeIndex {
     this.analyser = new Analyser(rewriter, names, this.detailStems);
     this.byId = new Map(entries.map((e) => [e.id, e]));
     this.entryIndex = new Map(entries.map((e, i) => [e.id, i]));
+    this.idOrder = new Int32Array(entries.length);
+    entries
+      .map((e, i) => ({ id: e.id, i }))
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .forEach(({ i }, position) => (this.idOrder[i] = position));
     const firstPhrasing: number[] = [];
     /** Every phrasing's word codes (stem id times two, plus one for a question word), one after another. */
     const phrasingCodes: number[] = [];
@@ -367,12 +380,13 @@ export class KnowledgeIndex {
     const ids: number[] = [];
     /** A wording's stems, each once, as tokenize would find them, without building its tokens. */
     const wordingCodes = (text: string, wordIds: readonly number[]): number[] => {
-      if (flagsOf(wordIds) & SYNONYM && rewriter.rewrite(text) !== text) {
-        return tokenize(text, rewriter).map((t) => codeOf(idsOf(t.word, [])[0]!));
-      }
+      const codes =
+        flagsOf(wordIds) & SYNONYM && rewriter.rewrite(text) !== text
+          ? tokenize(text, rewriter).map((t) => codeOf(idsOf(t.word, [])[0]!))
+          : wordIds.map(codeOf);
+      // Each stem once: a phrasing's use of a message word, and its weight, count the word once however often it says it.
       const found: number[] = [];
-      for (const id of wordIds) {
-        const code = codeOf(id);
+      for (const code of codes) {
         if (code < 0) continue;
         let seen = false;
         for (let i = 0; i < found.length && !seen; i++) seen = found[i]! >> 1 === code >> 1;
@@ -439,9 +453,10 @@ export class KnowledgeIndex {
         starts.push(phrasingCodes.length);
         this.phrasingText.push(text);
       }
+      // "As of 2013, …" dates the page, not the fact: it makes no answer about a time.
+      const undatedAnswer = entry.answer.replace(/\bas of \d{4}\b/gi, '');
       for (const [answerType, pattern] of ANSWER_SUPPORT_PATTERNS) {
-        // "As of 2013, …" dates the page, not the fact: it makes no answer about a time.
-        if (pattern.test(entry.answer.replace(/\bas of \d{4}\b/gi, ''))) this.answerTypes[entryIndex]! |= TYPE_BITS[answerType];
+        if (pattern.test(undatedAnswer)) this.answerTypes[entryIndex]! |= TYPE_BITS[answerType];
       }
       ids.length = 0;
       const answerCodes = wordingCodes(entry.answer, idsOf(entry.answer, ids));
@@ -464,14 +479,18 @@ export class KnowledgeIndex {
         if (ANSWER_SUPPORTS.quantity!.test(text)) for (const word of countedByNumbers(foldText(text))) counts.add(word);
       }
       if (counts.size > 0) this.entryCounts.set(entryIndex, new Set([...counts].map((word) => stemIdOf(stem(word)))));
-      fieldFrequencies.endEntry(entryStemIds);
       if (entryItemCount + entryStemIds.length > entryItems.length) {
         entryItems = grown(entryItems, entryItemCount + entryStemIds.length);
         entryCredits = grown(entryCredits, entryItemCount + entryStemIds.length);
       }
-      for (const id of entryStemIds) {
+      // In stem order, so a search can look a stem up in an entry's list by bisection; sorted where it is
+      // stored, as a typed array sorts numbers far faster than an array does with a comparator.
+      const inStemOrder = entryItems.subarray(entryItemCount, entryItemCount + entryStemIds.length);
+      inStemOrder.set(entryStemIds);
+      inStemOrder.sort();
+      fieldFrequencies.endEntry(inStemOrder);
+      for (const id of inStemOrder) {
         documentFrequency[id]!++;
-        entryItems[entryItemCount] = id;
         entryCredits[entryItemCount++] = credit[id]!;
         credit[id] = 0;
       }
@@ -521,6 +540,9 @@ export class KnowledgeIndex {
     for (const [stemText, id] of this.stemIds) if (!this.stemOfWord.has(stemText)) this.stemOfWord.set(stemText, id);
 
     this.entryFirstPhrasing = Int32Array.from(firstPhrasing);
+    let mostPhrasings = 0;
+    for (let e = 0; e < entries.length; e++) mostPhrasings = Math.max(mostPhrasings, firstPhrasing[e + 1]! - firstPhrasing[e]!);
+    this.phrasingUse = new Float64Array(2 * mostPhrasings);
     this.phrasingStems = new Int32Array(phrasingCodes.length);
     for (let i = 0; i < phrasingCodes.length; i++) this.phrasingStems[i] = phrasingCodes[i]! >> 1;
     this.phrasingStart = Int32Array.from(starts);
@@ -554,6 +576,7 @@ export class KnowledgeIndex {
     });
     this.postings = this.entryStems.invert(this.stemIds.size, lightestFirst);
     this.explained = new Float64Array(entries.length).fill(-1);
+    this.explainedInWordings = new Float64Array(entries.length);
     this.messageGain = new Float64Array(this.stemIds.size);
     this.phrasingGain = new Float64Array(this.stemIds.size);
     // A misspelt synonym ("delgates") is read as the word it stands for.
@@ -860,7 +883,7 @@ export class KnowledgeIndex {
 
   /** The best entries for a message whose known stems' gains are in messageGain and phrasingGain. */
   private rank(stemsOfMessage: number[], questionStems: ReadonlySet<number>, messageWeight: number, asked: AskedFor, options: SearchOptions): Candidate[] {
-    const { messageGain, phrasingGain, explained } = this;
+    const { messageGain, phrasingGain, explained, explainedInWordings } = this;
     // An entry reaches minMatch only if it explains at least this share of the message, so it
     // must know one of the "essential" stems: all but the cheapest ones that together fall short.
     const minMatch = options.minMatch ?? 0;
@@ -902,9 +925,17 @@ export class KnowledgeIndex {
           visited.push(e);
         }
         explained[e]! += gain * credit[i]!;
+        // Credit 1 is a word of the entry's question or phrasings.
+        if (credit[i] === 1) explainedInWordings[e]! += phrasingGain[id]!;
       }
     }
     const messagePhrasingPowered = messagePhrasingWeight ** this.coveragePower;
+    const byStem = Int32Array.from(byGain).sort();
+    const skippedStems = new Set(byGain.slice(0, skipped));
+    const cheapByStem = byStem.filter((id) => skippedStems.has(id) || questionStems.has(id));
+    let cheapPhrasingGain = 0;
+    for (const id of cheapByStem) cheapPhrasingGain += phrasingGain[id]!;
+    const exponent = this.settings.messageCoverageExponent;
 
     // The best `retrieveLimit` so far, best first. Once the list is full, an entry must beat its last to matter,
     // so the bounds tighten as better entries are found.
@@ -918,22 +949,32 @@ export class KnowledgeIndex {
     let neededHere = needed;
     for (const entryIndex of visited) {
       const essential = explained[entryIndex]!;
+      const essentialInWordings = explainedInWordings[entryIndex]!;
       explained[entryIndex] = -1;
+      explainedInWordings[entryIndex] = 0;
       if (essential + cheap < neededHere) continue;
       const coverageBound = Math.min(1, messagePhrasingPowered / this.entryLightestPowered[entryIndex]!);
       if (Math.min(1, (essential + cheap) / messageWeight) * coverageBound < wanted) continue;
-      let message = 0;
-      const entryStems = this.entryStems;
-      for (let i = entryStems.start[entryIndex]!; i < entryStems.start[entryIndex + 1]!; i++)
-        message += messageGain[entryStems.items[i]!]! * entryStems.credit[i]!;
-      const messageCoverage = message / messageWeight;
-      if (messageCoverage < wanted) continue;
+      // No phrasing uses more of the message's phrasing weight than the entry's wordings hold, nor more of the
+      // message than the entry explains: bounds on the match that spare most entries the phrasings' scoring.
+      // (Compared, as `wanted` is, raised to the power 1 / messageCoverageExponent.) First with the cheap
+      // stems' whole weight, then with what the entry has of them.
+      const mostInWordings = Math.min(1, (essentialInWordings + cheapPhrasingGain) / this.entryLightestPhrasing[entryIndex]!);
+      if (Math.min(1, (essential + cheap) / messageWeight) * mostInWordings ** this.coveragePower < wanted) continue;
+      // The cheap stems, a few, looked up in the entry rather than its many stems read through.
+      const roughCoverage = (essential + this.explainedBy(entryIndex, cheapByStem)) / messageWeight;
+      if (roughCoverage < wanted) continue;
+      const inWordings = essentialInWordings + this.foundInWordings;
+      if (roughCoverage * Math.min(1, inWordings / this.entryLightestPhrasing[entryIndex]!) ** this.coveragePower < wanted) continue;
 
-      // The best single phrasing, scored on its own: an exact wording beats a union of several.
+      // The best single phrasing, scored on its own: an exact wording beats a union of several. First each
+      // phrasing's share of the message and coverage; the powers that combine them wait until the entry is
+      // known to matter, since most entries that get this far fall short and the powers were a fifth of a search.
+      const firstPhrasing = this.entryFirstPhrasing[entryIndex]!;
+      const phrasingUse = this.phrasingUse;
       let phrasingCoverage = 0;
-      let phrasingConfidence = 0;
-      let matched = this.entryFirstPhrasing[entryIndex]!;
-      for (let p = this.entryFirstPhrasing[entryIndex]!; p < this.entryFirstPhrasing[entryIndex + 1]!; p++) {
+      let mostOfMessage = 0;
+      for (let p = firstPhrasing; p < this.entryFirstPhrasing[entryIndex + 1]!; p++) {
         let usedOfPhrasing = 0;
         let usedOfMessage = 0;
         for (let i = this.phrasingStart[p]!; i < this.phrasingStart[p + 1]!; i++) {
@@ -941,16 +982,29 @@ export class KnowledgeIndex {
           usedOfPhrasing += phrasingGain[stemId]!;
           usedOfMessage += messageGain[stemId]!;
         }
-        if (usedOfMessage === 0) continue;
-        const coverage = Math.min(1, usedOfPhrasing / this.phrasingWeight[p]!);
-        const alone = (usedOfMessage / messageWeight) ** this.settings.messageCoverageExponent * coverage ** (1 - this.settings.messageCoverageExponent);
+        const coverage = usedOfMessage === 0 ? 0 : Math.min(1, usedOfPhrasing / this.phrasingWeight[p]!);
+        phrasingUse[2 * (p - firstPhrasing)] = usedOfMessage;
+        phrasingUse[2 * (p - firstPhrasing) + 1] = coverage;
         phrasingCoverage = Math.max(phrasingCoverage, coverage);
+        mostOfMessage = Math.max(mostOfMessage, usedOfMessage);
+      }
+      // Summed again, stem by stem in one order however much was pruned, so that equal matches stay equal.
+      const messageCoverage = this.explainedBy(entryIndex, byStem) / messageWeight;
+      const wholeEntry = messageCoverage ** exponent * phrasingCoverage ** (1 - exponent);
+      // No phrasing alone does better than the most of the message any of them uses at the best coverage any has.
+      const bound = Math.max(wholeEntry, (mostOfMessage / messageWeight) ** exponent * phrasingCoverage ** (1 - exponent));
+      if (bound < floor || (best.length === retrieveLimit && !this.ranksBefore(bound, entryIndex, best[retrieveLimit - 1]!))) continue;
+      let phrasingConfidence = 0;
+      let matched = firstPhrasing;
+      for (let p = firstPhrasing; p < this.entryFirstPhrasing[entryIndex + 1]!; p++) {
+        const usedOfMessage = phrasingUse[2 * (p - firstPhrasing)]!;
+        if (usedOfMessage === 0) continue;
+        const alone = (usedOfMessage / messageWeight) ** exponent * phrasingUse[2 * (p - firstPhrasing) + 1]! ** (1 - exponent);
         if (alone > phrasingConfidence) {
           phrasingConfidence = alone;
           matched = p;
         }
       }
-      const wholeEntry = messageCoverage ** this.settings.messageCoverageExponent * phrasingCoverage ** (1 - this.settings.messageCoverageExponent);
       const match = Math.max(phrasingConfidence, wholeEntry);
       if (match < floor) continue;
       const found: Retrieved = { entryIndex, match, phrasingMatch: phrasingConfidence, messageCoverage, phrasingCoverage, matched };
@@ -969,8 +1023,41 @@ export class KnowledgeIndex {
     return this.scored(best, asked, options);
   }
 
+  /**
+   * The message weight entry e explains: each stem's gain times the entry's credit for it; and, left in
+   * foundInWordings, the phrasing gain of those stems its question and phrasings use. Both lists are in stem
+   * order, so each stem is found by bisecting what is left of the entry's list after the last one.
+   */
+  private explainedBy(e: number, stemsInOrder: Int32Array): number {
+    const { start, items, credit } = this.entryStems;
+    const end = start[e + 1]!;
+    let from = start[e]!;
+    let explained = 0;
+    let wordings = 0;
+    for (const stemId of stemsInOrder) {
+      let hi = end;
+      while (from < hi) {
+        const mid = (from + hi) >>> 1;
+        if (items[mid]! < stemId) from = mid + 1;
+        else hi = mid;
+      }
+      if (from === end) break;
+      if (items[from] !== stemId) continue;
+      explained += this.messageGain[stemId]! * credit[from]!;
+      // Credit 1 is a word of the entry's question or phrasings.
+      if (credit[from] === 1) wordings += this.phrasingGain[stemId]!;
+    }
+    this.foundInWordings = wordings;
+    return explained;
+  }
+
   private byMatch(a: Retrieved, b: Retrieved): number {
-    return b.match - a.match || this.entries[a.entryIndex]!.id.localeCompare(this.entries[b.entryIndex]!.id);
+    return b.match - a.match || this.idOrder[a.entryIndex]! - this.idOrder[b.entryIndex]!;
+  }
+
+  /** Whether entry e with this match would rank before `other`. */
+  private ranksBefore(match: number, e: number, other: Retrieved): boolean {
+    return match > other.match || (match === other.match && this.idOrder[e]! < this.idOrder[other.entryIndex]!);
   }
 
   /** The retrieved entries with the model's confidence in each, best first, cut to the limit. */
