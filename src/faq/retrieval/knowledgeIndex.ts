@@ -326,6 +326,9 @@ export class KnowledgeIndex {
     const documentFrequency: number[] = [];
     const isDetail: boolean[] = [];
     const credit: number[] = [];
+    /** By stem id: the last wording wordingCodes found it in, so each wording keeps a stem once without a search. */
+    const wordingOfStem: number[] = [];
+    let wordingsRead = 0;
     const stemTexts: string[] = [];
     const stemIdOf = (stemText: string): number => {
       let id = this.stemIds.get(stemText);
@@ -336,6 +339,7 @@ export class KnowledgeIndex {
         documentFrequency.push(0);
         isDetail.push(this.detailStems.has(stemText));
         credit.push(0);
+        wordingOfStem.push(-1);
       }
       return id;
     };
@@ -385,12 +389,12 @@ export class KnowledgeIndex {
           ? tokenize(text, rewriter).map((t) => codeOf(idsOf(t.word, [])[0]!))
           : wordIds.map(codeOf);
       // Each stem once: a phrasing's use of a message word, and its weight, count the word once however often it says it.
+      const wording = wordingsRead++;
       const found: number[] = [];
       for (const code of codes) {
-        if (code < 0) continue;
-        let seen = false;
-        for (let i = 0; i < found.length && !seen; i++) seen = found[i]! >> 1 === code >> 1;
-        if (!seen) found.push(code);
+        if (code < 0 || wordingOfStem[code >> 1] === wording) continue;
+        wordingOfStem[code >> 1] = wording;
+        found.push(code);
       }
       return found;
     };
