@@ -39,4 +39,17 @@ describe('analysing a message once (Question)', () => {
     expect(knowing.analyse('how many staff are there?').counted).to.deep.equal(['staff']);
     expect(knowing.analyse('who counts the staff?').counted).to.deep.equal([]);
   });
+
+  it('reads details only from the sentences that ask, unless one of those points back at the others', () => {
+    const knowing = new Analyser(new SynonymRewriter([]), new NameFinder([]), new Set([stem('volunteer'), stem('pay')]));
+    // Who is asking is not what is asked.
+    expect(knowing.analyse("I'm a new volunteer. Who turns up to the Council Meeting?").details).to.deep.equal([]);
+    expect(knowing.analyse('How do I volunteer?').details).to.deep.equal([stem('volunteer')]);
+    expect(knowing.analyse("I'm a new volunteer and I'd like to know who turns up").details).to.deep.equal([stem('volunteer')]);
+    // "it" is the pay; and a message whose every sentence asks is read whole.
+    expect(knowing.analyse("I read about the Secretary General's pay. Is it public?").details).to.deep.equal([stem('pay')]);
+    expect(knowing.analyse('What is their pay? Who decides?').details).to.deep.equal([stem('pay')]);
+    // Sentences with no question at all are read whole.
+    expect(knowing.analyse('Tell me about volunteering. Thanks.').details).to.deep.equal([stem('volunteer')]);
+  });
 });

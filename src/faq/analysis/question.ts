@@ -2,7 +2,7 @@ import { countedByQuestion, qualifiersOfPeople } from './counting';
 import { followUpCue, PERSONAL_PRONOUNS, type FollowUpCue } from './followUp';
 import { NameFinder } from './names';
 import { boundedMessage, clauseWordsOf, foldText, tokenize, type SynonymRewriter, type Token } from './normalise';
-import { questionType, type QuestionType } from './questionType';
+import { mayAskType, questionType, type QuestionType } from './questionType';
 
 /** Words that only say what kind of answer is wanted: "how many?", "since when?", "how often?", "what year?". */
 const TYPE_CUE_WORDS: ReadonlySet<string> = new Set([
@@ -30,6 +30,28 @@ const TYPE_CUE_WORDS: ReadonlySet<string> = new Set([
   'reason',
   'far',
 ]);
+
+/** Sentences as ICU splits them: the platform's segmenter rather than a rule of our own for abbreviations and quotes. */
+const SENTENCES = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+/** Whether a sentence asks something: it ends in a question mark or has a word that can start a question. */
+function asks(sentence: string): boolean {
+  return sentence.includes('?') || foldText(sentence).split(' ').some(mayAskType);
+}
+
+/**
+ * The sentences a detail is read from. In "I'm a new volunteer. Who turns up to the ICM?" the first
+ * sentence says who is asking, not what: a detail word there ("volunteer") is not asked about. So when
+ * some sentences of a message ask and others do not, only those that ask are read for details, unless
+ * one of them points back at the others: in "I read about the Secretary General's pay. Is it public?"
+ * the "it" asks about the pay.
+ */
+function askingPart(text: string): string {
+  const sentences = Array.from(SENTENCES.segment(text), (s) => s.segment);
+  const asking = sentences.filter(asks);
+  if (asking.length === 0 || asking.length === sentences.length || asking.some((sentence) => followUpCue(foldText(sentence)))) return text;
+  return asking.join(' ');
+}
 
 /**
  * A message as every stage after analysis reads it, worked out once per message: the search, the
@@ -86,6 +108,8 @@ export class Analyser {
     const asked = tokens.filter((t) => !t.isQuestionWord && !TYPE_CUE_WORDS.has(t.word));
     const clauseWords = clauseWordsOf(text, this.rewriter);
     const clause = clauseWords.join(' ');
+    const askingText = this.detailStems.size === 0 ? text : askingPart(text);
+    const askingTokens = askingText === text ? tokens : tokenize(askingText, this.rewriter);
     const namesAndNumbers = new Set<string>();
     for (const group of this.names.find(text, folded)) namesAndNumbers.add(`name:${this.names.label(group)}`);
     for (const number of folded.match(/\d{3,}/g) ?? []) namesAndNumbers.add(`number:${number}`);
@@ -99,7 +123,7 @@ export class Analyser {
       cue: followUpCue(folded),
       pronounAndVerb: asked.length <= 1 && clauseWords.some((word) => PERSONAL_PRONOUNS.has(word)),
       namesAndNumbers: Object.freeze([...namesAndNumbers]),
-      details: Object.freeze(tokens.filter((t) => this.detailStems.has(t.stem)).map((t) => t.stem)),
+      details: Object.freeze(askingTokens.filter((t) => this.detailStems.has(t.stem)).map((t) => t.stem)),
       counted: Object.freeze(type === 'quantity' ? countedByQuestion(clause) : []),
       peopleQualifiers: Object.freeze(type === 'quantity' ? qualifiersOfPeople(clause) : []),
     });
