@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { PROJECT_ROOT } from '../src/shared/projectRoot';
 import { loadOutOfScopeQuestions, markedReport, OUT_OF_SCOPE_FILE, scoreOutOfScope } from './eval/outOfScopeCorpus';
 import { decideCase, judge, loadCases, SPLITS } from './eval/runEval';
+import { sentencesOf } from '../src/faq/analysis/sentences';
 import { decider, entry, knowledge } from './helpers/bot';
 
 describe('evaluation runner', () => {
@@ -26,6 +27,14 @@ describe('evaluation runner', () => {
     const longestPhrasing = Math.max(...knowledge.entries.flatMap((e) => e.phrasings.map((p) => p.split(/\s+/).length)));
     const longer = cases.filter((c) => c.say.split(/\s+/).length > longestPhrasing).length;
     expect(longer).to.be.above(cases.length / 2);
+  });
+
+  it('loads the several-sentences split: at least 240 messages of two or more sentences, most answerable, some to decline', () => {
+    const cases = loadCases(resolve(PROJECT_ROOT, SPLITS.multi.file), knowledge);
+    expect(cases.length).to.be.at.least(240);
+    expect(cases.filter((c) => 'answer' in c.expect).length).to.be.at.least(180);
+    expect(cases.filter((c) => 'abstain' in c.expect).length).to.be.at.least(60);
+    expect(cases.filter((c) => sentencesOf(c.say).length < 2).map((c) => c.say)).to.deep.equal([]);
   });
 
   it('counts the wrong fact, and a fact where none was wanted, as wrong; anything else short of the goal as abstained', () => {

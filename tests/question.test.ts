@@ -40,16 +40,28 @@ describe('analysing a message once (Question)', () => {
     expect(knowing.analyse('who counts the staff?').counted).to.deep.equal([]);
   });
 
-  it('reads details only from the sentences that ask, unless one of those points back at the others', () => {
-    const knowing = new Analyser(new SynonymRewriter([]), new NameFinder([]), new Set([stem('volunteer'), stem('pay')]));
-    // Who is asking is not what is asked.
-    expect(knowing.analyse("I'm a new volunteer. Who turns up to the Council Meeting?").details).to.deep.equal([]);
-    expect(knowing.analyse('How do I volunteer?').details).to.deep.equal([stem('volunteer')]);
+  it('reads as the question the sentences that ask, unless they lean on the others or say too little alone', () => {
+    const knowing = new Analyser(
+      new SynonymRewriter([]),
+      new NameFinder([{ spellings: ['France'], matchCase: [] }]),
+      new Set([stem('volunteer'), stem('pay')]),
+    );
+    // Who is asking is not what is asked: neither its words nor its details are read.
+    const volunteer = knowing.analyse("I'm a new volunteer. Who turns up to the Council Meeting?");
+    expect(volunteer.text).to.equal('Who turns up to the Council Meeting?');
+    expect(volunteer.whole).to.equal("I'm a new volunteer. Who turns up to the Council Meeting?");
+    expect(volunteer.details).to.deep.equal([]);
+    expect(knowing.analyse('Who picks the Secretary General? Just curious.').text).to.equal('Who picks the Secretary General? ');
+    // One sentence is read whole, preamble and all.
     expect(knowing.analyse("I'm a new volunteer and I'd like to know who turns up").details).to.deep.equal([stem('volunteer')]);
-    // "it" is the pay; and a message whose every sentence asks is read whole.
+    // "it" and "that" lean on the sentence before; "Which is right?" says too little alone.
     expect(knowing.analyse("I read about the Secretary General's pay. Is it public?").details).to.deep.equal([stem('pay')]);
+    expect(knowing.analyse('The board is elected. Is that right?').text).to.equal('The board is elected. Is that right?');
+    expect(knowing.analyse('My friend says the council meets every year. Which is right?').text).to.include('council meets every year');
+    // Messages whose sentences all ask, or none, are read whole.
     expect(knowing.analyse('What is their pay? Who decides?').details).to.deep.equal([stem('pay')]);
-    // Sentences with no question at all are read whole.
     expect(knowing.analyse('Tell me about volunteering. Thanks.').details).to.deep.equal([stem('volunteer')]);
+    // A place named in a remark still says where the question is about.
+    expect(knowing.analyse('I live in France. Does Amnesty have an office in my country?').namesAndNumbers).to.deep.equal(['name:France']);
   });
 });

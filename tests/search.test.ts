@@ -84,6 +84,17 @@ describe('search ranking', () => {
     expect(decision.kind).to.equal('unknown');
   });
 
+  it('reads the sentences that ask as the question, and says so, while a named place anywhere still counts', () => {
+    const decision = decider.decide("I'm a new volunteer. Who actually turns up to the International Council Meeting?");
+    expect(decision.kind === 'answer' && decision.entry.id).to.equal('icm-representatives');
+    expect(decision.kind === 'answer' && decision.search?.readAs).to.equal('Who actually turns up to the International Council Meeting?');
+    // Read whole, the preamble's "volunteer" asked for a detail the entry lacks.
+    const whole = decider.decide("I'm a new volunteer and wonder who actually turns up to the International Council Meeting");
+    expect(whole.kind).to.not.equal('answer');
+    // A place named in a remark is still a place the answer must name.
+    expect(decider.decide('I live in France. Does Amnesty have national offices in my country?').kind).to.not.equal('answer');
+  });
+
   it(`gives a "don't know" the questions it can answer from ${NEAREST_FLOOR} as nearest, at most three, and none below that`, () => {
     const search = decider.index.search(decider.index.analyse('who elects the international board'), { minMatch: 0, limit: 12 });
     expect(search.candidates.length).to.be.at.least(5);

@@ -71,6 +71,7 @@ export function explainDecision(decision: Decision): ExplainedDecision {
     matched: c.matchedPhrasing,
     features: i < EXPLAINED ? model.explain(c.evidence) : [],
   }));
+  if (search.readAs) explained.notes.push(`Read as the question: "${search.readAs.trim()}" (the rest says who asks or why)`);
   if (search.specifiers.length) explained.notes.push(`Names, numbers and details an answer must mention too: ${search.specifiers.join(', ')}`);
   if (search.counted.length) explained.notes.push(`Counts asked for (an answer must count one of them): ${search.counted.join(', ')}`);
   if (search.unknownWords.length) explained.notes.push(`Words the knowledge base does not know: ${search.unknownWords.join(', ')}`);

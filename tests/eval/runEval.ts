@@ -63,6 +63,10 @@ export const SPLITS = {
     file: 'tests/eval/in-context.yaml',
     title: 'Questions in context (tests/eval/in-context.yaml): the question wrapped in who asks and why, written blind; never trained on, not gated',
   },
+  multi: {
+    file: 'tests/eval/multi-sentence.yaml',
+    title: 'Several sentences (tests/eval/multi-sentence.yaml): a question among remarks, and some to decline, written blind; never trained on, not gated',
+  },
 } as const;
 
 /**

@@ -1,8 +1,9 @@
 import { countedByQuestion, qualifiersOfPeople } from './counting';
 import { followUpCue, PERSONAL_PRONOUNS, type FollowUpCue } from './followUp';
 import { NameFinder } from './names';
-import { boundedMessage, clauseWordsOf, foldText, tokenize, type SynonymRewriter, type Token } from './normalise';
-import { mayAskType, questionType, type QuestionType } from './questionType';
+import { boundedMessage, clauseWordsOf, foldText, isQuestionWord, tokenize, type SynonymRewriter, type Token } from './normalise';
+import { questionType, type QuestionType } from './questionType';
+import { sentencesOf } from './sentences';
 
 /** Words that only say what kind of answer is wanted: "how many?", "since when?", "how often?", "what year?". */
 const TYPE_CUE_WORDS: ReadonlySet<string> = new Set([
@@ -31,26 +32,36 @@ const TYPE_CUE_WORDS: ReadonlySet<string> = new Set([
   'far',
 ]);
 
-/** Sentences as ICU splits them: the platform's segmenter rather than a rule of our own for abbreviations and quotes. */
-const SENTENCES = new Intl.Segmenter('en', { granularity: 'sentence' });
-
-/** Whether a sentence asks something: it ends in a question mark or has a word that can start a question. */
+/** Whether a sentence asks something: it has a question mark, a question word, or a cue such as "number of". */
 function asks(sentence: string): boolean {
-  return sentence.includes('?') || foldText(sentence).split(' ').some(mayAskType);
+  return sentence.includes('?') || foldText(sentence).split(' ').some(isQuestionWord) || questionType(sentence) !== undefined;
 }
 
+/** A demonstrative, with or without a noun after it: "is that right?", "what does this board do?". */
+const DEMONSTRATIVE = /\b(this|that|these|those)\b/;
+
+/** Whether a sentence leans on what was said before it: a pronoun, a demonstrative or an ellipsis. */
+function pointsBack(sentence: string): boolean {
+  const folded = foldText(sentence);
+  return followUpCue(folded) !== undefined || DEMONSTRATIVE.test(folded);
+}
+
+/** Fewer content words than this and a question says too little on its own: "Which is right?". */
+const SELF_CONTAINED_WORDS = 2;
+
 /**
- * The sentences a detail is read from. In "I'm a new volunteer. Who turns up to the ICM?" the first
- * sentence says who is asking, not what: a detail word there ("volunteer") is not asked about. So when
- * some sentences of a message ask and others do not, only those that ask are read for details, unless
- * one of them points back at the others: in "I read about the Secretary General's pay. Is it public?"
- * the "it" asks about the pay.
+ * What of a message is the question. In "I'm a new volunteer. Who turns up to the ICM?" the first
+ * sentence says who is asking, not what: its words are neither asked about nor evidence against an
+ * answer. So when some sentences ask and others do not, the asking ones are the question, unless they
+ * lean on the others ("I read about the Secretary General's pay. Is it public?") or say too little alone
+ * ("My friend says the council meets every year. Which is right?"): then the whole message is.
  */
-function askingPart(text: string): string {
-  const sentences = Array.from(SENTENCES.segment(text), (s) => s.segment);
+function askingPart(message: string, rewriter: SynonymRewriter): string {
+  const sentences = sentencesOf(message);
   const asking = sentences.filter(asks);
-  if (asking.length === 0 || asking.length === sentences.length || asking.some((sentence) => followUpCue(foldText(sentence)))) return text;
-  return asking.join(' ');
+  if (asking.length === 0 || asking.length === sentences.length || asking.some(pointsBack)) return message;
+  const part = asking.join(' ');
+  return tokenize(part, rewriter).filter((t) => !t.isQuestionWord).length < SELF_CONTAINED_WORDS ? message : part;
 }
 
 /**
@@ -60,6 +71,8 @@ function askingPart(text: string): string {
  */
 export interface Question {
   /** What the bot reads of the message: boundedMessage's cut. */
+  readonly whole: string;
+  /** What of it is the question (askingPart): every field below but the names and numbers is read from this. */
   readonly text: string;
   /** `text` folded (foldText). */
   readonly folded: string;
@@ -79,7 +92,8 @@ export interface Question {
    */
   readonly pronounAndVerb: boolean;
   /**
-   * The places, organisations and issues it names, by the knowledge base's name groups ("name:Thailand"),
+   * The places, organisations and issues the whole message names (a place named in a remark still says
+   * where the question is about: "I live in France. Is there an office here?"), by the knowledge base's name groups ("name:Thailand"),
    * and the years and large counts in it ("number:2013"); a small number is more often part of the
    * question ("which 2 countries").
    */
@@ -101,19 +115,20 @@ export class Analyser {
   ) {}
 
   analyse(message: string): Question {
-    const text = boundedMessage(message);
+    const whole = boundedMessage(message);
+    const text = askingPart(whole, this.rewriter);
     const folded = foldText(text);
     const tokens = tokenize(text, this.rewriter);
     const type = questionType(text, folded);
     const asked = tokens.filter((t) => !t.isQuestionWord && !TYPE_CUE_WORDS.has(t.word));
     const clauseWords = clauseWordsOf(text, this.rewriter);
     const clause = clauseWords.join(' ');
-    const askingText = this.detailStems.size === 0 ? text : askingPart(text);
-    const askingTokens = askingText === text ? tokens : tokenize(askingText, this.rewriter);
+    const wholeFolded = whole === text ? folded : foldText(whole);
     const namesAndNumbers = new Set<string>();
-    for (const group of this.names.find(text, folded)) namesAndNumbers.add(`name:${this.names.label(group)}`);
-    for (const number of folded.match(/\d{3,}/g) ?? []) namesAndNumbers.add(`number:${number}`);
+    for (const group of this.names.find(whole, wholeFolded)) namesAndNumbers.add(`name:${this.names.label(group)}`);
+    for (const number of wholeFolded.match(/\d{3,}/g) ?? []) namesAndNumbers.add(`number:${number}`);
     return Object.freeze({
+      whole,
       text,
       folded,
       clauseWords: Object.freeze(clauseWords),
@@ -123,7 +138,7 @@ export class Analyser {
       cue: followUpCue(folded),
       pronounAndVerb: asked.length <= 1 && clauseWords.some((word) => PERSONAL_PRONOUNS.has(word)),
       namesAndNumbers: Object.freeze([...namesAndNumbers]),
-      details: Object.freeze(askingTokens.filter((t) => this.detailStems.has(t.stem)).map((t) => t.stem)),
+      details: Object.freeze(tokens.filter((t) => this.detailStems.has(t.stem)).map((t) => t.stem)),
       counted: Object.freeze(type === 'quantity' ? countedByQuestion(clause) : []),
       peopleQualifiers: Object.freeze(type === 'quantity' ? qualifiersOfPeople(clause) : []),
     });

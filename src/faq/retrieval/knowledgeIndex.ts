@@ -67,6 +67,8 @@ export interface SearchResult {
   specifiers: string[];
   /** What a "how many" question counts ("staff"); an entry that counts none of it cannot answer it. */
   counted: string[];
+  /** The sentences read as the question, when the message says more than they do (Question.text). */
+  readAs?: string;
 }
 
 /** What a message asks for, besides its words. */
@@ -804,7 +806,7 @@ export class KnowledgeIndex {
 
   /** Ranks entries for a question. */
   search(question: Question, options: SearchOptions = {}): SearchResult {
-    const { text, type } = question;
+    const { whole, type } = question;
     const typed = question.tokens.map((t) => this.resolve(t, false));
     const typedStems = new Set(typed.map((r) => r.token.stem));
     // The previous subject's places and organisations are left behind: "and worldwide?" after a
@@ -819,9 +821,10 @@ export class KnowledgeIndex {
     const corrections = typed.flatMap((r) => (r.read ? [{ typed: r.token.word, read: r.read }] : []));
     const resolved = [...typed, ...context];
     const messageWeight = resolved.reduce((sum, r) => sum + this.weightOf(r), 0);
-    const specifiers = [...question.namesAndNumbers, ...question.details.map((d) => `detail:${d}`), ...this.outsideNames(text).map((w) => `outside:${w}`)];
+    const specifiers = [...question.namesAndNumbers, ...question.details.map((d) => `detail:${d}`), ...this.outsideNames(whole).map((w) => `outside:${w}`)];
     const counted = [...question.counted];
-    const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers, counted };
+    const readAs = question.text === whole ? {} : { readAs: question.text };
+    const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers, counted, ...readAs };
     // Question words and numbers steer between entries but never pick one: "where when how?" and "2" ask
     // nothing (outside a menu, where "2" is a choice).
     if (messageWeight === 0 || !resolved.some((r) => r.stemId !== undefined && !r.token.isQuestionWord && !isNumberWord(r.token.stem))) return empty;
