@@ -110,6 +110,18 @@ describe('MainDialog', () => {
     expect(shownButtons(far[0]!).map((b) => b.title)).to.deep.equal(decider.topics.map((t) => t.label));
   });
 
+  it('meets a doubted answer with its source and date, and an acknowledgement with an invitation, never a fact', async () => {
+    const client = dialogClient((r) => new MainDialog(r));
+    await sendAll(client, 'How often is the International Council Meeting held?');
+    const doubted = shownText((await sendAll(client, 'is that right?'))[0]!);
+    expect(doubted).to.include('[The International Movement](https://www.amnesty.org.uk/international-movement) says, as of 2013');
+    expect(doubted).to.not.include(entry('shared-goal').answer);
+    const acknowledged = shownText((await sendAll(client, "that's right"))[0]!);
+    expect(acknowledged)
+      .to.match(/anything else/)
+      .and.not.include(entry('shared-goal').answer);
+  });
+
   it('answers a question straight away', async () => {
     const client = dialogClient((r) => new MainDialog(r));
     const replies = await sendAll(client, 'How often is the International Council Meeting held?');

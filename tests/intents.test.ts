@@ -38,6 +38,19 @@ describe('commands and small talk', () => {
     ['bye', 'bye'],
     ['Goodbye!', 'bye'],
     ["that's all, thanks", 'bye'],
+    // An answer doubted: the bot points to its source, never to "human rights".
+    ['is that right?', 'checking'],
+    ['Are you sure?', 'checking'],
+    ['really?', 'checking'],
+    ['Which is right?', 'checking'],
+    ['how do you know that?', 'checking'],
+    ['is that still true?', 'checking'],
+    // And acknowledged.
+    ["that's right", 'acknowledged'],
+    ['right', 'acknowledged'],
+    ['I see', 'acknowledged'],
+    ['ok', 'acknowledged'],
+    ['fair enough', 'acknowledged'],
   ];
   const aboutBot = [
     "what's your name?",
@@ -65,6 +78,9 @@ describe('commands and small talk', () => {
     'who made the International Board?',
     'how old is the Secretary General?',
     'are you a human rights organisation or a charity?',
+    'is it true that the ICM meets every year?',
+    'is that right that the board is elected?',
+    'really, who elects the board?',
   ]) {
     it(`"${text}" is a question, not small talk or a command`, () => {
       expect(recogniseSmallTalk(foldMessage(text))).to.equal(undefined);

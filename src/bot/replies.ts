@@ -131,7 +131,7 @@ export function help(topics: readonly TopicInfo[]): Partial<Activity> {
   );
 }
 
-const SMALL_TALK_REPLIES: Record<SmallTalk, string> = {
+const SMALL_TALK_REPLIES: Record<Exclude<SmallTalk, 'checking'>, string> = {
   greeting: "Hello! What would you like to know about Amnesty International's movement?",
   thanks: "You're welcome. Is there anything else you'd like to know?",
   bye: 'Goodbye, and thank you for your interest in Amnesty International.',
@@ -140,10 +140,18 @@ const SMALL_TALK_REPLIES: Record<SmallTalk, string> = {
     "I'm an automated FAQ bot, not a person, so I have no name or age of my own. " +
     "I answer questions about how Amnesty International's movement works (its governance, membership and offices) " +
     'from Amnesty International UK\'s page "The International Movement", as of 2013.',
+  acknowledged: "Is there anything else you'd like to know about Amnesty International's movement?",
 };
 
-export function smallTalk(kind: SmallTalk): Partial<Activity> {
-  return MessageFactory.text(SMALL_TALK_REPLIES[kind]);
+/** "Is that right?": the bot cannot vouch beyond its source, so it says what that is and how old. */
+function checking(topics: readonly TopicInfo[]): string {
+  const source = topics[0]?.source;
+  const asOf = source ? `, as of ${source.asOf.slice(0, 4)}` : '';
+  return `My answers say what ${sourceLink(topics)} says${asOf}, and nothing more. Things may have changed since; you can read the page itself to check.`;
+}
+
+export function smallTalk(kind: SmallTalk, topics: readonly TopicInfo[]): Partial<Activity> {
+  return MessageFactory.text(kind === 'checking' ? checking(topics) : SMALL_TALK_REPLIES[kind]);
 }
 
 export function cancelled(): Partial<Activity> {

@@ -15,7 +15,7 @@ export function botVoice(topics: readonly TopicInfo[]): Voice {
         case 'restarted':
           return replies.restarted(topics);
         case 'smallTalk':
-          return replies.smallTalk(what.smallTalk);
+          return replies.smallTalk(what.smallTalk, topics);
         case 'answer':
           return replies.answer(what.entry, what.related, channelId, what.asked);
         case 'didYouMean':

@@ -4,8 +4,12 @@ import { foldMessage, foldText } from './normalise';
 
 /** Commands that work anywhere in a conversation, even in the middle of a topic menu. */
 export type Command = 'help' | 'cancel' | 'restart';
-/** Courtesies, and questions about the bot itself (its name, its maker, whether it is a person), which no fact answers. */
-export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'aboutBot';
+/**
+ * Courtesies, questions about the bot itself (its name, its maker, whether it is a person), an answer
+ * doubted ("is that right?") or acknowledged ("I see"): no fact answers any of them. A doubt and an
+ * acknowledgement share "right" with "human rights", which the stemmer cannot tell apart.
+ */
+export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'aboutBot' | 'checking' | 'acknowledged';
 
 /** Phrases that may be peeled off an end of a message, and the most words any of them has. */
 interface Fillers {
@@ -197,6 +201,30 @@ const SMALL_TALK: [SmallTalk, RegExp][] = [
         `(${THANKS} )?(that|this|thats) (was |is )?(very |really |super |so )?(helpful|useful|great|interesting|handy)`,
       )}$`,
     ),
+  ],
+  [
+    'checking',
+    new RegExp(
+      `^${anyOf(
+        '(is|was|are) (that|this|it|that really|this really|it really) (right|correct|true|accurate|so|a fact|still (right|true|the case)|the case|up to date)',
+        'which (one )?is (right|correct|true)',
+        '(are|r) (you|u) (sure|certain|right)',
+        '(you|u) sure',
+        'really',
+        'seriously',
+        'for real',
+        'how do (you|u) know( (that|this))?',
+        'says who',
+        'whats your source',
+        'where (does|did) (that|this) come from',
+        'where did (you|u) get (that|this)( from)?',
+        'can i (check|verify) (that|this)',
+      )}$`,
+    ),
+  ],
+  [
+    'acknowledged',
+    new RegExp(`^${anyOf('that( is)? (right|correct|true)', 'right', 'i see', 'fair enough', 'makes sense', 'ok(ay)?', 'oh ok(ay)?', 'interesting', 'wow')}$`),
   ],
   [
     'greeting',
