@@ -92,10 +92,10 @@ export interface Question {
    */
   readonly pronounAndVerb: boolean;
   /**
-   * The places, organisations and issues the whole message names (a place named in a remark still says
-   * where the question is about: "I live in France. Is there an office here?"), by the knowledge base's name groups ("name:Thailand"),
-   * and the years and large counts in it ("number:2013"); a small number is more often part of the
-   * question ("which 2 countries").
+   * The places, organisations and issues the whole message names, by the knowledge base's name groups
+   * ("name:Thailand"), and the years and large counts in it ("number:2013"): a place named in a remark
+   * still says where the question is about ("I live in France. Is there an office here?"). A small
+   * number is more often part of the question ("which 2 countries").
    */
   readonly namesAndNumbers: readonly string[];
   /** The stems of its words that ask for a particular detail ("old", "earn"), from the knowledge base's list. */
