@@ -3,6 +3,7 @@ import { foldMessage } from '../src/faq/analysis/normalise';
 import { recogniseCommand, recogniseSmallTalk, recogniseTopicRequest } from '../src/faq/analysis/intents';
 import type { TopicInfo } from '../src/faq/knowledge/schema';
 import { SOURCE } from './helpers/tempKnowledge';
+import { decider } from './helpers/bot';
 
 const topics: TopicInfo[] = [
   { topic: 'governance', label: 'Governance', aliases: ['how amnesty is run'], overview: '', source: SOURCE },
@@ -70,6 +71,14 @@ describe('commands and small talk', () => {
   for (const [text, kind] of smallTalk) {
     it(`"${text}" is small talk (${kind})`, () => expect(recogniseSmallTalk(foldMessage(text))).to.equal(kind));
   }
+
+  it('reads small talk said in several sentences by its last, and only when every sentence is small talk', () => {
+    const kind = (text: string) => decider.decide(text);
+    // "Is that right?" leans on the thanks, so the message is read whole; each sentence alone is small talk.
+    expect(kind('Thanks! Is that right?')).to.deep.include({ kind: 'smallTalk', smallTalk: 'checking' });
+    expect(kind('Hi. Thanks. Bye.')).to.deep.include({ kind: 'smallTalk', smallTalk: 'bye' });
+    expect(kind('Thanks. Who elects the International Board?')).to.deep.include({ kind: 'answer' });
+  });
 
   for (const text of [
     'hello, how often is the ICM held?',

@@ -12,6 +12,7 @@ import {
   recogniseCommand,
   recogniseOfferPick,
   recogniseSmallTalk,
+  recogniseSmallTalkBySentence,
   recogniseTopicRequest,
   recogniseUnanswerable,
   type Command,
@@ -203,7 +204,7 @@ export class Decider {
     }
     const command = recogniseCommand(folded);
     if (command) return { kind: 'command', command };
-    const smallTalk = recogniseSmallTalk(folded);
+    const smallTalk = recogniseSmallTalk(folded) ?? recogniseSmallTalkBySentence(question.foldedSentences);
     if (smallTalk) return { kind: 'smallTalk', smallTalk };
     const requested = recogniseTopicRequest(folded, this.topics);
     if (requested) return { kind: 'topic', topic: requested };

@@ -280,6 +280,16 @@ export function recogniseSmallTalk(folded: string): SmallTalk | undefined {
 }
 
 /**
+ * Small talk said in several sentences, "Thanks! Is that right?" or "ok. bye": when every sentence is small
+ * talk, the last says what the message is. Each sentence is folded (a Question's `foldedSentences`).
+ */
+export function recogniseSmallTalkBySentence(foldedSentences: readonly string[]): SmallTalk | undefined {
+  if (foldedSentences.length < 2) return undefined;
+  const kinds = foldedSentences.map(recogniseSmallTalk);
+  return kinds.every((kind) => kind !== undefined) ? kinds.at(-1) : undefined;
+}
+
+/**
  * Questions the page can never answer, whatever words they share with it: the time or date ("what time
  * is it" shares "time" with "an exciting time for Amnesty"), and how the user can do something ("how do I
  * stand for the board?", "can I join?"): the page describes the movement, it gives no instructions.

@@ -56,8 +56,7 @@ const SELF_CONTAINED_WORDS = 2;
  * lean on the others ("I read about the Secretary General's pay. Is it public?") or say too little alone
  * ("My friend says the council meets every year. Which is right?"): then the whole message is.
  */
-function askingPart(message: string, rewriter: SynonymRewriter): string {
-  const sentences = sentencesOf(message);
+function askingPart(message: string, sentences: readonly string[], rewriter: SynonymRewriter): string {
   const asking = sentences.filter(asks);
   if (asking.length === 0 || asking.length === sentences.length || asking.some(pointsBack)) return message;
   const part = asking.join(' ');
@@ -76,6 +75,8 @@ export interface Question {
   readonly text: string;
   /** `text` folded (foldText). */
   readonly folded: string;
+  /** The whole message's sentences, each folded: "Thanks! Is that right?" is small talk in each. */
+  readonly foldedSentences: readonly string[];
   /** The folded words in order, stop words kept and synonyms rewritten: what word order is read from. */
   readonly clauseWords: readonly string[];
   /** Its content words, each once, stemmed; question words marked. */
@@ -116,7 +117,8 @@ export class Analyser {
 
   analyse(message: string): Question {
     const whole = boundedMessage(message);
-    const text = askingPart(whole, this.rewriter);
+    const sentences = sentencesOf(whole);
+    const text = askingPart(whole, sentences, this.rewriter);
     const folded = foldText(text);
     const tokens = tokenize(text, this.rewriter);
     const type = questionType(text, folded);
@@ -131,6 +133,7 @@ export class Analyser {
       whole,
       text,
       folded,
+      foldedSentences: Object.freeze(sentences.map(foldText)),
       clauseWords: Object.freeze(clauseWords),
       tokens: Object.freeze(tokens.map((t) => Object.freeze(t))),
       type,
