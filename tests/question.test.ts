@@ -61,6 +61,13 @@ describe('analysing a message once (Question)', () => {
     // Messages whose sentences all ask, or none, are read whole.
     expect(knowing.analyse('What is their pay? Who decides?').details).to.deep.equal([stem('pay')]);
     expect(knowing.analyse('Tell me about volunteering. Thanks.').details).to.deep.equal([stem('volunteer')]);
+    // An indirect question after the writer speaks of themselves is also read without that, as a narrower
+    // reading; a relative "who" is not an indirect question, and a cut that points back is not made.
+    expect(knowing.analyse("I'm a new member and wonder how often the Council Meeting is held").narrower?.text).to.equal(
+      'how often the Council Meeting is held',
+    );
+    expect(knowing.analyse('The Secretary General, who heads the Secretariat, is paid how much?').narrower).to.equal(undefined);
+    expect(knowing.analyse("I've heard the UK is a section and wonder how many there are of them").narrower).to.equal(undefined);
     // A place named in a remark still says where the question is about.
     expect(knowing.analyse('I live in France. Does Amnesty have an office in my country?').namesAndNumbers).to.deep.equal(['name:France']);
   });

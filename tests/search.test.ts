@@ -95,6 +95,15 @@ describe('search ranking', () => {
     expect(decider.decide('I live in France. Does Amnesty have national offices in my country?').kind).to.not.equal('answer');
   });
 
+  it('takes the reading without what the writer says of themselves only where it answers with the entry the whole came nearest to', () => {
+    // Read whole, this was a "did you mean" of the same entry.
+    const son = decider.decide('My son asked me who appoints the Secretary General');
+    expect(son.kind === 'answer' && son.entry.id).to.equal('secretary-general-appointment');
+    // The subject is in the part that would be cut: the whole question's nearest entry is kept.
+    const sections = decider.decide("i've heard amnesty uk is a national section — how many others are there?");
+    expect(sections.kind === 'answer' && sections.entry.id).to.equal('national-sections');
+  });
+
   it(`gives a "don't know" the questions it can answer from ${NEAREST_FLOOR} as nearest, at most three, and none below that`, () => {
     const search = decider.index.search(decider.index.analyse('who elects the international board'), { minMatch: 0, limit: 12 });
     expect(search.candidates.length).to.be.at.least(5);

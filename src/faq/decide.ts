@@ -210,7 +210,20 @@ export class Decider {
     if (requested) return { kind: 'topic', topic: requested };
     const unanswerable = recogniseUnanswerable(folded);
     if (unanswerable) return { kind: 'unknown', reason: unanswerable, topic };
-    return withinSource(question, this.understand(question, topic, context.lastEntry));
+    return withinSource(question, this.narrowed(question, this.understand(question, topic, context.lastEntry), topic, context.lastEntry));
+  }
+
+  /**
+   * The question read without what the writer says of themselves (Question.narrower), where the whole
+   * question was not answered: taken only if it answers with the entry the whole question came nearest
+   * to, so that cutting words away can make the bot surer but never changes what it answers.
+   */
+  private narrowed(question: Question, decision: Decision, topic: Topic | undefined, lastEntry: Entry | undefined): Decision {
+    if (!question.narrower || decision.kind === 'answer' || !('search' in decision)) return decision;
+    const nearest = decision.search?.candidates[0]?.entry;
+    if (!nearest) return decision;
+    const narrow = this.understand(question.narrower, topic, lastEntry);
+    return narrow.kind === 'answer' && narrow.entry.id === nearest.id ? narrow : decision;
   }
 
   /** A question about the knowledge base, read on its own or against the previous answer. */

@@ -49,6 +49,40 @@ function pointsBack(sentence: string): boolean {
 /** Fewer content words than this and a question says too little on its own: "Which is right?". */
 const SELF_CONTAINED_WORDS = 2;
 
+/** Whether sentences kept from a message can be read without the rest: they neither lean on it nor say too little. */
+function standsAlone(kept: readonly string[], rewriter: SynonymRewriter): boolean {
+  return !kept.some(pointsBack) && tokenize(kept.join(' '), rewriter).filter((t) => !t.isQuestionWord).length >= SELF_CONTAINED_WORDS;
+}
+
+/** Words with which writers speak of themselves, as foldText spells them ("I'm" is "im"). */
+const FIRST_PERSON: ReadonlySet<string> = new Set(['i', 'im', 'ive', 'id', 'ill', 'me', 'my', 'we', 'us', 'our']);
+
+/**
+ * An indirect question's own clause. In "I'm a new member and wonder how often the ICM meets" the writer
+ * speaks of themselves and then asks "how often the ICM meets": a sentence whose first question word
+ * follows such words is cut there. A relative "who" is not cut ("The Secretary General, who heads the
+ * Secretariat, …"): nothing before it speaks of the writer.
+ */
+function indirectQuestion(sentence: string): string {
+  let aboutWriter = false;
+  for (const word of sentence.matchAll(/\S+/g)) {
+    const folded = foldText(word[0]);
+    if (folded.split(' ').some(isQuestionWord)) return aboutWriter ? sentence.slice(word.index) : sentence;
+    if (FIRST_PERSON.has(folded)) aboutWriter = true;
+  }
+  return sentence;
+}
+
+/**
+ * The question with what the writer says of themselves before an indirect question cut away, if that
+ * changes it and it neither leans on what was cut nor says too little alone.
+ */
+function withoutWriter(text: string, rewriter: SynonymRewriter): string | undefined {
+  const sentences = sentencesOf(text);
+  const direct = sentences.map(indirectQuestion);
+  return direct.some((sentence, i) => sentence !== sentences[i]) && standsAlone(direct, rewriter) ? direct.join(' ') : undefined;
+}
+
 /**
  * What of a message is the question. In "I'm a new volunteer. Who turns up to the ICM?" the first
  * sentence says who is asking, not what: its words are neither asked about nor evidence against an
@@ -58,9 +92,7 @@ const SELF_CONTAINED_WORDS = 2;
  */
 function askingPart(message: string, sentences: readonly string[], rewriter: SynonymRewriter): string {
   const asking = sentences.filter(asks);
-  if (asking.length === 0 || asking.length === sentences.length || asking.some(pointsBack)) return message;
-  const part = asking.join(' ');
-  return tokenize(part, rewriter).filter((t) => !t.isQuestionWord).length < SELF_CONTAINED_WORDS ? message : part;
+  return asking.length > 0 && asking.length < sentences.length && standsAlone(asking, rewriter) ? asking.join(' ') : message;
 }
 
 /**
@@ -73,6 +105,13 @@ export interface Question {
   readonly whole: string;
   /** What of it is the question (askingPart): every field below but the names and numbers is read from this. */
   readonly text: string;
+  /**
+   * The question read without what the writer says of themselves before an indirect question ("I'm a new
+   * member and wonder how often the ICM meets" asks "how often the ICM meets"). The subject can be in the
+   * part cut away ("I've heard Amnesty UK is a national section; how many others are there?"), so the
+   * decision takes this reading only where it answers with the entry the whole question came nearest to.
+   */
+  readonly narrower?: Question;
   /** `text` folded (foldText). */
   readonly folded: string;
   /** The whole message's sentences, each folded: "Thanks! Is that right?" is small talk in each. */
@@ -119,6 +158,12 @@ export class Analyser {
     const whole = boundedMessage(message);
     const sentences = sentencesOf(whole);
     const text = askingPart(whole, sentences, this.rewriter);
+    const cut = withoutWriter(text, this.rewriter);
+    return this.read(whole, sentences, text, cut === undefined ? undefined : this.read(whole, sentences, cut));
+  }
+
+  /** The Question that reads `text` as what `whole`, split into `sentences`, asks. */
+  private read(whole: string, sentences: readonly string[], text: string, narrower?: Question): Question {
     const folded = foldText(text);
     const tokens = tokenize(text, this.rewriter);
     const type = questionType(text, folded);
@@ -132,6 +177,7 @@ export class Analyser {
     return Object.freeze({
       whole,
       text,
+      ...(narrower ? { narrower } : {}),
       folded,
       foldedSentences: Object.freeze(sentences.map(foldText)),
       clauseWords: Object.freeze(clauseWords),
