@@ -77,10 +77,9 @@ function indirectQuestion(sentence: string): string {
  * The question with what the writer says of themselves before an indirect question cut away, if that
  * changes it and it neither leans on what was cut nor says too little alone.
  */
-function withoutWriter(text: string, rewriter: SynonymRewriter): string | undefined {
-  const sentences = sentencesOf(text);
-  const direct = sentences.map(indirectQuestion);
-  return direct.some((sentence, i) => sentence !== sentences[i]) && standsAlone(direct, rewriter) ? direct.join(' ') : undefined;
+function withoutWriter(question: readonly string[], rewriter: SynonymRewriter): string | undefined {
+  const direct = question.map(indirectQuestion);
+  return direct.some((sentence, i) => sentence !== question[i]) && standsAlone(direct, rewriter) ? direct.join(' ') : undefined;
 }
 
 /**
@@ -90,9 +89,9 @@ function withoutWriter(text: string, rewriter: SynonymRewriter): string | undefi
  * lean on the others ("I read about the Secretary General's pay. Is it public?") or say too little alone
  * ("My friend says the council meets every year. Which is right?"): then the whole message is.
  */
-function askingPart(message: string, sentences: readonly string[], rewriter: SynonymRewriter): string {
+function askingPart(sentences: readonly string[], rewriter: SynonymRewriter): readonly string[] {
   const asking = sentences.filter(asks);
-  return asking.length > 0 && asking.length < sentences.length && standsAlone(asking, rewriter) ? asking.join(' ') : message;
+  return asking.length > 0 && asking.length < sentences.length && standsAlone(asking, rewriter) ? asking : sentences;
 }
 
 /**
@@ -157,13 +156,16 @@ export class Analyser {
   analyse(message: string): Question {
     const whole = boundedMessage(message);
     const sentences = sentencesOf(whole);
-    const text = askingPart(whole, sentences, this.rewriter);
-    const cut = withoutWriter(text, this.rewriter);
-    return this.read(whole, sentences, text, cut === undefined ? undefined : this.read(whole, sentences, cut));
+    const question = askingPart(sentences, this.rewriter);
+    const text = question === sentences ? whole : question.join(' ');
+    // Both readings are of the same message, and small talk is read from its sentences: folded once.
+    const foldedSentences = Object.freeze(sentences.map(foldText));
+    const cut = withoutWriter(question, this.rewriter);
+    return this.read(whole, foldedSentences, text, cut === undefined ? undefined : this.read(whole, foldedSentences, cut));
   }
 
-  /** The Question that reads `text` as what `whole`, split into `sentences`, asks. */
-  private read(whole: string, sentences: readonly string[], text: string, narrower?: Question): Question {
+  /** The Question that reads `text` as what `whole`, whose sentences folded are `foldedSentences`, asks. */
+  private read(whole: string, foldedSentences: readonly string[], text: string, narrower?: Question): Question {
     const folded = foldText(text);
     const tokens = tokenize(text, this.rewriter);
     const type = questionType(text, folded);
@@ -179,7 +181,7 @@ export class Analyser {
       text,
       ...(narrower ? { narrower } : {}),
       folded,
-      foldedSentences: Object.freeze(sentences.map(foldText)),
+      foldedSentences,
       clauseWords: Object.freeze(clauseWords),
       tokens: Object.freeze(tokens.map((t) => Object.freeze(t))),
       type,
