@@ -80,6 +80,16 @@ describe('commands and small talk', () => {
     expect(kind('Thanks. Who elects the International Board?')).to.deep.include({ kind: 'answer' });
   });
 
+  it('reads a request of the bot itself after remarks that ask nothing, and only a request of the bot', () => {
+    const kind = (text: string) => decider.decide(text);
+    expect(kind("Hi, I'm new here. What can you do?")).to.deep.equal({ kind: 'command', command: 'help' });
+    expect(kind('Sorry, wrong question. Start again.')).to.deep.equal({ kind: 'command', command: 'restart' });
+    expect(kind("Hello! I'm a volunteer in Leeds. Are you a real person?")).to.deep.equal({ kind: 'smallTalk', smallTalk: 'aboutBot' });
+    // Thanks after a request is for the request, and a question before the request is answered.
+    expect(kind('Tell me about the International Board. Thanks.')).to.deep.include({ kind: 'answer' });
+    expect(kind('Who elects the International Board? What can you do?')).to.not.deep.include({ kind: 'command' });
+  });
+
   for (const text of [
     'hello, how often is the ICM held?',
     'thanks, and who appoints the SG?',

@@ -66,8 +66,16 @@ describe('analysing a message once (Question)', () => {
     expect(knowing.analyse("I'm a new member and wonder how often the Council Meeting is held").narrower?.text).to.equal(
       'how often the Council Meeting is held',
     );
+    expect(knowing.analyse("We're a new group and wonder how often the Council Meeting is held").narrower?.text).to.equal(
+      'how often the Council Meeting is held',
+    );
+    expect(knowing.analyse('They were new and wonder how often the Council Meeting is held').narrower).to.equal(undefined);
     expect(knowing.analyse('The Secretary General, who heads the Secretariat, is paid how much?').narrower).to.equal(undefined);
     expect(knowing.analyse("I've heard the UK is a section and wonder how many there are of them").narrower).to.equal(undefined);
+    // The last sentence is kept for a request of the bot only when the others ask nothing.
+    expect(knowing.analyse("Hi, I'm new here. What can you do?").afterRemarks).to.equal('what can you do');
+    expect(knowing.analyse('Who elects the board? What can you do?').afterRemarks).to.equal(undefined);
+    expect(knowing.analyse('What can you do?').afterRemarks).to.equal(undefined);
     // A place named in a remark still says where the question is about.
     expect(knowing.analyse('I live in France. Does Amnesty have an office in my country?').namesAndNumbers).to.deep.equal(['name:France']);
   });

@@ -202,9 +202,14 @@ export class Decider {
       if (pick === 'none') return { kind: 'unknown', reason: 'the user said none of the offered questions was meant', topic, declinedOffer: true };
       if (pick) return { kind: 'answer', entry: pick, confidence: 1, via: 'picked', reason: 'picked from the "did you mean" list', topic };
     }
-    const command = recogniseCommand(folded);
+    const { afterRemarks } = question;
+    const command = recogniseCommand(folded) ?? (afterRemarks === undefined ? undefined : recogniseCommand(afterRemarks));
     if (command) return { kind: 'command', command };
-    const smallTalk = recogniseSmallTalk(folded) ?? recogniseSmallTalkBySentence(question.foldedSentences);
+    const smallTalk =
+      recogniseSmallTalk(folded) ??
+      recogniseSmallTalkBySentence(question.foldedSentences) ??
+      // Only a question about the bot: thanks or "right?" after remarks is about what the remarks said.
+      (afterRemarks !== undefined && recogniseSmallTalk(afterRemarks) === 'aboutBot' ? 'aboutBot' : undefined);
     if (smallTalk) return { kind: 'smallTalk', smallTalk };
     const requested = recogniseTopicRequest(folded, this.topics);
     if (requested) return { kind: 'topic', topic: requested };

@@ -56,6 +56,8 @@ function standsAlone(kept: readonly string[], rewriter: SynonymRewriter): boolea
 
 /** Words with which writers speak of themselves, as foldText spells them ("I'm" is "im"). */
 const FIRST_PERSON: ReadonlySet<string> = new Set(['i', 'im', 'ive', 'id', 'ill', 'me', 'my', 'we', 'us', 'our']);
+/** "I" or "we" contracted, as typed: folded, "we're" is "were", which is not the writer. */
+const FIRST_PERSON_CONTRACTED = /^(i|we)['’]/i;
 
 /**
  * An indirect question's own clause. In "I'm a new member and wonder how often the ICM meets" the writer
@@ -68,7 +70,7 @@ function indirectQuestion(sentence: string): string {
   for (const word of sentence.matchAll(/\S+/g)) {
     const folded = foldText(word[0]);
     if (folded.split(' ').some(isQuestionWord)) return aboutWriter ? sentence.slice(word.index) : sentence;
-    if (FIRST_PERSON.has(folded)) aboutWriter = true;
+    if (FIRST_PERSON.has(folded) || FIRST_PERSON_CONTRACTED.test(word[0])) aboutWriter = true;
   }
   return sentence;
 }
@@ -115,6 +117,11 @@ export interface Question {
   readonly folded: string;
   /** The whole message's sentences, each folded: "Thanks! Is that right?" is small talk in each. */
   readonly foldedSentences: readonly string[];
+  /**
+   * The last sentence, folded, when there are others and none of them asks anything: remarks before a
+   * request of the bot itself ("Hi, I'm new here. What can you do?").
+   */
+  readonly afterRemarks?: string;
   /** The folded words in order, stop words kept and synonyms rewritten: what word order is read from. */
   readonly clauseWords: readonly string[];
   /** Its content words, each once, stemmed; question words marked. */
@@ -160,12 +167,14 @@ export class Analyser {
     const text = question === sentences ? whole : question.join(' ');
     // Both readings are of the same message, and small talk is read from its sentences: folded once.
     const foldedSentences = Object.freeze(sentences.map(foldText));
+    const afterRemarks = sentences.length > 1 && !sentences.slice(0, -1).some(asks) ? foldedSentences.at(-1) : undefined;
     const cut = withoutWriter(question, this.rewriter);
-    return this.read(whole, foldedSentences, text, cut === undefined ? undefined : this.read(whole, foldedSentences, cut));
+    const narrower = cut === undefined ? undefined : this.read(whole, foldedSentences, cut, afterRemarks);
+    return this.read(whole, foldedSentences, text, afterRemarks, narrower);
   }
 
   /** The Question that reads `text` as what `whole`, whose sentences folded are `foldedSentences`, asks. */
-  private read(whole: string, foldedSentences: readonly string[], text: string, narrower?: Question): Question {
+  private read(whole: string, foldedSentences: readonly string[], text: string, afterRemarks: string | undefined, narrower?: Question): Question {
     const folded = foldText(text);
     const tokens = tokenize(text, this.rewriter);
     const type = questionType(text, folded);
@@ -182,6 +191,7 @@ export class Analyser {
       ...(narrower ? { narrower } : {}),
       folded,
       foldedSentences,
+      ...(afterRemarks === undefined ? {} : { afterRemarks }),
       clauseWords: Object.freeze(clauseWords),
       tokens: Object.freeze(tokens.map((t) => Object.freeze(t))),
       type,
