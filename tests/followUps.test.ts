@@ -144,6 +144,15 @@ describe('follow-up questions', () => {
     expect(decider.decide('how many?').kind).to.equal('unknown');
   });
 
+  it('reads "who is he?" as who the subject is: an answer saying who appoints him is not repeated', () => {
+    expect(answered(decider.decide('who is it now?', { lastEntry: entry('secretary-general-appointment') }))).to.equal(
+      'current-secretary-general via follow-up',
+    );
+    expect(answered(decider.decide('who is he?', { lastEntry: entry('current-secretary-general') }))).to.equal('current-secretary-general via follow-up');
+    // Without a pronoun, "who?" still asks the previous answer's question again.
+    expect(answered(decider.decide('who?', { lastEntry: entry('secretary-general-appointment') }))).to.equal('secretary-general-appointment via follow-up');
+  });
+
   it('remembers the last answer across turns of the real bot, by id only, and forgets it for the questions of a topic menu', async () => {
     const { adapter, storage } = createTestBot();
     const text = (a: Partial<Activity>) => a.text ?? '';

@@ -280,7 +280,9 @@ export class Decider {
    * question, or else another entry about the same subject that does; otherwise the bot does not know.
    */
   private bareFollowUp(question: Question, type: QuestionType, lastEntry: Entry, topic: Topic | undefined): Decision {
-    if (this.index.answersType(lastEntry, type)) {
+    // "Who is he?" asks who the subject is, which an answer about who appoints him does not say.
+    const identity = type === 'person' && question.cue?.kind === 'pronoun';
+    if (this.index.answersType(lastEntry, type) && (!identity || this.index.asksOfSubjectAlone(lastEntry, type))) {
       return {
         kind: 'answer',
         entry: lastEntry,

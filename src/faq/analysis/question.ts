@@ -32,6 +32,14 @@ const TYPE_CUE_WORDS: ReadonlySet<string> = new Set([
   'far',
 ]);
 
+/**
+ * Whether a question asks of these stems and nothing more: "who is the Secretary General?" asks only of
+ * the Secretary General, where "who appoints the Secretary General?" also asks who appoints.
+ */
+export function asksOnlyOf(question: Question, stems: ReadonlySet<string>): boolean {
+  return question.tokens.every((t) => t.isQuestionWord || TYPE_CUE_WORDS.has(t.word) || stems.has(t.stem));
+}
+
 /** Whether a sentence asks something: it has a question mark, a question word, or a cue such as "number of". */
 function asks(sentence: string): boolean {
   return sentence.includes('?') || foldText(sentence).split(' ').some(isQuestionWord) || questionType(sentence) !== undefined;

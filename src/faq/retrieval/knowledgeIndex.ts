@@ -16,7 +16,7 @@ import {
   type Token,
 } from '../analysis/normalise';
 import { mayAskType, questionType, type QuestionType } from '../analysis/questionType';
-import { Analyser, type Question } from '../analysis/question';
+import { Analyser, asksOnlyOf, type Question } from '../analysis/question';
 import { roleOf, type Role } from '../analysis/roles';
 import { TypoIndex } from '../analysis/typoIndex';
 import { WordTable } from '../analysis/wordTable';
@@ -742,6 +742,18 @@ export class KnowledgeIndex {
       if (id !== undefined && !t.isQuestionWord) stems.add(id);
     }
     return stems;
+  }
+
+  /**
+   * Whether a wording of the entry asks this kind of question of its subject alone: "who is the Secretary
+   * General?" does; "who appoints the Secretary General?" asks it of whoever appoints him.
+   */
+  asksOfSubjectAlone(entry: Entry, type: QuestionType): boolean {
+    const subject = new Set(tokenize(entry.subject, this.rewriter).map((t) => t.stem));
+    return [entry.question, ...entry.phrasings].some((wording) => {
+      const question = this.analyse(wording);
+      return question.type === type && asksOnlyOf(question, subject);
+    });
   }
 
   /** Whether the entry answers that kind of question: a wording of it asks it, or its answer gives a number or a time. */
