@@ -63,15 +63,28 @@ describe('analysing a message once (Question)', () => {
     expect(knowing.analyse('Tell me about volunteering. Thanks.').details).to.deep.equal([stem('volunteer')]);
     // An indirect question after the writer speaks of themselves is also read without that, as a narrower
     // reading; a relative "who" is not an indirect question, and a cut that points back is not made.
-    expect(knowing.analyse("I'm a new member and wonder how often the Council Meeting is held").narrower?.text).to.equal(
-      'how often the Council Meeting is held',
-    );
-    expect(knowing.analyse("We're a new group and wonder how often the Council Meeting is held").narrower?.text).to.equal(
-      'how often the Council Meeting is held',
-    );
-    expect(knowing.analyse('They were new and wonder how often the Council Meeting is held').narrower).to.equal(undefined);
-    expect(knowing.analyse('The Secretary General, who heads the Secretariat, is paid how much?').narrower).to.equal(undefined);
-    expect(knowing.analyse("I've heard the UK is a section and wonder how many there are of them").narrower).to.equal(undefined);
+    const readings = (text: string) => knowing.analyse(text).readings.map((r) => [r.reading, r.text]);
+    expect(readings("I'm a new member and wonder how often the Council Meeting is held")).to.deep.equal([
+      ['without the writer', 'how often the Council Meeting is held'],
+    ]);
+    expect(readings("We're a new group and wonder how often the Council Meeting is held")).to.deep.equal([
+      ['without the writer', 'how often the Council Meeting is held'],
+    ]);
+    expect(readings('They were new and wonder how often the Council Meeting is held')).to.deep.equal([]);
+    expect(readings('The Secretary General, who heads the Secretariat, is paid how much?')).to.deep.equal([]);
+    expect(readings("I've heard the UK is a section and wonder how many there are of them")).to.deep.equal([]);
+    // Each side of an "or" that names enough alone is a reading too, after the writer is cut away.
+    expect(readings('Is Amnesty a charity, a company, or a membership organisation?')).to.deep.equal([
+      ['one option', 'Is Amnesty a charity, a company, '],
+      ['one option', ' a membership organisation?'],
+    ]);
+    expect(readings('Is the council yearly or not?')).to.deep.equal([['one option', 'Is the council yearly ']]);
+    expect(readings('My son asked how the board is chosen, by members or by staff')).to.deep.equal([
+      ['without the writer', 'how the board is chosen, by members or by staff'],
+      ['one option', 'how the board is chosen, by members '],
+    ]);
+    expect(knowing.analyse('Who elects the board?').reading).to.equal('whole');
+    expect(knowing.analyse("I'm a new volunteer. Who elects the board?").reading).to.equal('asking part');
     // The last sentence is kept for a request of the bot only when the others ask nothing.
     expect(knowing.analyse("Hi, I'm new here. What can you do?").afterRemarks).to.equal('what can you do');
     expect(knowing.analyse('Who elects the board? What can you do?').afterRemarks).to.equal(undefined);

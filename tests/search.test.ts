@@ -87,7 +87,10 @@ describe('search ranking', () => {
   it('reads the sentences that ask as the question, and says so, while a named place anywhere still counts', () => {
     const decision = decider.decide("I'm a new volunteer. Who actually turns up to the International Council Meeting?");
     expect(decision.kind === 'answer' && decision.entry.id).to.equal('icm-representatives');
-    expect(decision.kind === 'answer' && decision.search?.readAs).to.equal('Who actually turns up to the International Council Meeting?');
+    expect(decision.kind === 'answer' && decision.search?.readAs).to.deep.equal({
+      text: 'Who actually turns up to the International Council Meeting?',
+      reading: 'asking part',
+    });
     // Read whole, the preamble's "volunteer" asked for a detail the entry lacks.
     const whole = decider.decide("I'm a new volunteer and wonder who actually turns up to the International Council Meeting");
     expect(whole.kind).to.not.equal('answer');
@@ -102,6 +105,17 @@ describe('search ranking', () => {
     // The subject is in the part that would be cut: the whole question's nearest entry is kept.
     const sections = decider.decide("i've heard amnesty uk is a national section — how many others are there?");
     expect(sections.kind === 'answer' && sections.entry.id).to.equal('national-sections');
+  });
+
+  it('answers a choice by the side the entry the whole came nearest to has, and never by a side it does not have', () => {
+    const elected = decider.decide('Is the International Board elected at the ICM or picked by staff?');
+    expect(elected.kind === 'answer' && elected.entry.id).to.equal('board-election');
+    expect(elected.kind === 'answer' && elected.search?.readAs).to.deep.equal({
+      text: 'Is the International Board elected at the ICM ',
+      reading: 'one option',
+    });
+    // "Does the board meet monthly" alone gets the board's card, but the board's entry never says "monthly".
+    expect(decider.decide('Does the board meet monthly or weekly?').kind).to.not.equal('answer');
   });
 
   it(`gives a "don't know" the questions it can answer from ${NEAREST_FLOOR} as nearest, at most three, and none below that`, () => {

@@ -1,7 +1,14 @@
-import { committedRankingModel, type Decision } from '../faq';
+import { committedRankingModel, type Decision, type Reading } from '../faq';
 
 /** How many candidates have their features shown. */
 const EXPLAINED = 3;
+
+/** Why the bot read only part of a message, said to a curator. */
+const READING_NOTES: Record<Exclude<Reading, 'whole'>, string> = {
+  'asking part': 'the rest says who asks or why',
+  'without the writer': 'without what the writer says of themselves',
+  'one option': 'one side of the "or", which is enough to answer',
+};
 
 /** One candidate entry of a search, and why it ranked where it did. */
 interface ExplainedCandidate {
@@ -71,7 +78,7 @@ export function explainDecision(decision: Decision): ExplainedDecision {
     matched: c.matchedPhrasing,
     features: i < EXPLAINED ? model.explain(c.evidence) : [],
   }));
-  if (search.readAs) explained.notes.push(`Read as the question: "${search.readAs.trim()}" (the rest says who asks or why)`);
+  if (search.readAs) explained.notes.push(`Read as the question: "${search.readAs.text.trim()}" (${READING_NOTES[search.readAs.reading]})`);
   if (search.specifiers.length) explained.notes.push(`Names, numbers and details an answer must mention too: ${search.specifiers.join(', ')}`);
   if (search.counted.length) explained.notes.push(`Counts asked for (an answer must count one of them): ${search.counted.join(', ')}`);
   if (search.unknownWords.length) explained.notes.push(`Words the knowledge base does not know: ${search.unknownWords.join(', ')}`);

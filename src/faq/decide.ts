@@ -219,16 +219,21 @@ export class Decider {
   }
 
   /**
-   * The question read without what the writer says of themselves (Question.narrower), where the whole
-   * question was not answered: taken only if it answers with the entry the whole question came nearest
-   * to, so that cutting words away can make the bot surer but never changes what it answers.
+   * The question's narrower readings (Question.readings), where the whole question was not answered: one
+   * is taken only if it answers with the entry the whole question came nearest to, so that cutting words
+   * away can make the bot surer but never changes what it answers.
    */
   private narrowed(question: Question, decision: Decision, topic: Topic | undefined, lastEntry: Entry | undefined): Decision {
-    if (!question.narrower || decision.kind === 'answer' || !('search' in decision)) return decision;
+    if (question.readings.length === 0 || decision.kind === 'answer' || !('search' in decision)) return decision;
     const nearest = decision.search?.candidates[0]?.entry;
     if (!nearest) return decision;
-    const narrow = this.understand(question.narrower, topic, lastEntry);
-    return narrow.kind === 'answer' && narrow.entry.id === nearest.id ? narrow : decision;
+    for (const reading of question.readings) {
+      // One side of an "or" is answered only by an entry that has what the side offers.
+      if (reading.offered && !this.index.mentions(nearest, reading.offered)) continue;
+      const narrow = this.understand(reading, topic, lastEntry);
+      if (narrow.kind === 'answer' && narrow.entry.id === nearest.id) return narrow;
+    }
+    return decision;
   }
 
   /** A question about the knowledge base, read on its own or against the previous answer. */

@@ -4,6 +4,7 @@
  */
 export { recogniseExpertsSetup, recognisePersonRequest } from './analysis/intents';
 export type { SmallTalk } from './analysis/intents';
+export type { Reading } from './analysis/question';
 export { foldMessage, foldText } from './analysis/normalise';
 export { DEFAULT_WORD_VECTORS_FILE, encodeWordVectors } from './analysis/wordVectors';
 export { Decider, MAX_MESSAGE_CHARS } from './decide';

@@ -93,6 +93,24 @@ function withoutWriter(question: readonly string[], rewriter: SynonymRewriter): 
 }
 
 /**
+ * The two sides of a choice, "Is Amnesty a charity, a company, or a membership organisation?": the text
+ * before its first "or" and after it, each kept only if it names enough to stand alone, with its word next
+ * to the "or" (its last word before it, or the first after it): what that side offers as the answer.
+ */
+function optionsOf(question: string, rewriter: SynonymRewriter): { text: string; offered: Token }[] {
+  const or = /\bor\b/i.exec(question);
+  if (!or) return [];
+  const before = question.slice(0, or.index);
+  const after = question.slice(or.index + or[0].length);
+  const content = (side: string) => tokenize(side, rewriter).filter((t) => !t.isQuestionWord);
+  const sides = [
+    { text: before, offered: content(before).at(-1) },
+    { text: after, offered: content(after)[0] },
+  ];
+  return sides.flatMap(({ text, offered }) => (offered && standsAlone([text], rewriter) ? [{ text, offered }] : []));
+}
+
+/**
  * What of a message is the question. In "I'm a new volunteer. Who turns up to the ICM?" the first
  * sentence says who is asking, not what: its words are neither asked about nor evidence against an
  * answer. So when some sentences ask and others do not, the asking ones are the question, unless they
@@ -105,6 +123,12 @@ function askingPart(sentences: readonly string[], rewriter: SynonymRewriter): re
 }
 
 /**
+ * Which part of a message a Question reads: all of it, the sentences that ask (askingPart), those without
+ * what the writer says of themselves, or one side of an "or".
+ */
+export type Reading = 'whole' | 'asking part' | 'without the writer' | 'one option';
+
+/**
  * A message as every stage after analysis reads it, worked out once per message: the search, the
  * follow-up reading and the decision read this, never the raw text. Frozen, so no stage can change what
  * another reads.
@@ -114,13 +138,22 @@ export interface Question {
   readonly whole: string;
   /** What of it is the question (askingPart): every field below but the names and numbers is read from this. */
   readonly text: string;
+  /** Which part of the message `text` is. */
+  readonly reading: Reading;
   /**
-   * The question read without what the writer says of themselves before an indirect question ("I'm a new
-   * member and wonder how often the ICM meets" asks "how often the ICM meets"). The subject can be in the
-   * part cut away ("I've heard Amnesty UK is a national section; how many others are there?"), so the
-   * decision takes this reading only where it answers with the entry the whole question came nearest to.
+   * Narrower readings of the question, to try in order where it was not answered: without what the writer
+   * says of themselves before an indirect question ("I'm a new member and wonder how often the ICM meets"
+   * asks "how often the ICM meets"), then each side of an "or" ("Is Amnesty a charity or a membership
+   * organisation?"), as one option is enough for an answer. Words cut away can hold the subject ("I've
+   * heard Amnesty UK is a national section; how many others are there?"), so the decision takes one only
+   * where it answers with the entry the whole question came nearest to.
    */
-  readonly narrower?: Question;
+  readonly readings: readonly Question[];
+  /**
+   * For one side of an "or", its word next to the "or": what that side offers as the answer ("monthly" in
+   * "does the board meet monthly or weekly?"). An entry without it does not answer that side.
+   */
+  readonly offered?: Token;
   /** `text` folded (foldText). */
   readonly folded: string;
   /** The whole message's sentences, each folded: "Thanks! Is that right?" is small talk in each. */
@@ -177,12 +210,23 @@ export class Analyser {
     const foldedSentences = Object.freeze(sentences.map(foldText));
     const afterRemarks = sentences.length > 1 && !sentences.slice(0, -1).some(asks) ? foldedSentences.at(-1) : undefined;
     const cut = withoutWriter(question, this.rewriter);
-    const narrower = cut === undefined ? undefined : this.read(whole, foldedSentences, cut, afterRemarks);
-    return this.read(whole, foldedSentences, text, afterRemarks, narrower);
+    const readings: Question[] = [];
+    if (cut !== undefined) readings.push(this.read(whole, foldedSentences, cut, afterRemarks, 'without the writer'));
+    for (const { text: option, offered } of optionsOf(cut ?? text, this.rewriter)) {
+      readings.push(this.read(whole, foldedSentences, option, afterRemarks, 'one option', { offered }));
+    }
+    return this.read(whole, foldedSentences, text, afterRemarks, text === whole ? 'whole' : 'asking part', { readings });
   }
 
   /** The Question that reads `text` as what `whole`, whose sentences folded are `foldedSentences`, asks. */
-  private read(whole: string, foldedSentences: readonly string[], text: string, afterRemarks: string | undefined, narrower?: Question): Question {
+  private read(
+    whole: string,
+    foldedSentences: readonly string[],
+    text: string,
+    afterRemarks: string | undefined,
+    reading: Reading,
+    { readings = [], offered }: { readings?: readonly Question[]; offered?: Token } = {},
+  ): Question {
     const folded = foldText(text);
     const tokens = tokenize(text, this.rewriter);
     const type = questionType(text, folded);
@@ -196,7 +240,9 @@ export class Analyser {
     return Object.freeze({
       whole,
       text,
-      ...(narrower ? { narrower } : {}),
+      reading,
+      readings: Object.freeze(readings),
+      ...(offered ? { offered: Object.freeze(offered) } : {}),
       folded,
       foldedSentences,
       ...(afterRemarks === undefined ? {} : { afterRemarks }),

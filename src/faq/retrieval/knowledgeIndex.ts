@@ -16,7 +16,7 @@ import {
   type Token,
 } from '../analysis/normalise';
 import { mayAskType, questionType, type QuestionType } from '../analysis/questionType';
-import { Analyser, asksOnlyOf, type Question } from '../analysis/question';
+import { Analyser, asksOnlyOf, type Question, type Reading } from '../analysis/question';
 import { roleOf, type Role } from '../analysis/roles';
 import { TypoIndex } from '../analysis/typoIndex';
 import { WordTable } from '../analysis/wordTable';
@@ -67,8 +67,8 @@ export interface SearchResult {
   specifiers: string[];
   /** What a "how many" question counts ("staff"); an entry that counts none of it cannot answer it. */
   counted: string[];
-  /** The sentences read as the question, when the message says more than they do (Question.text). */
-  readAs?: string;
+  /** The part of the message read as the question, when it is not all of it (Question.text and Question.reading). */
+  readAs?: { text: string; reading: Exclude<Reading, 'whole'> };
 }
 
 /** What a message asks for, besides its words. */
@@ -744,6 +744,16 @@ export class KnowledgeIndex {
     return stems;
   }
 
+  /** Whether the entry's wordings or answer have the word's stem ("elected" in an entry that says "elect"). */
+  mentions(entry: Entry, word: Token): boolean {
+    const e = this.entryIndex.get(entry.id);
+    const id = this.stemIds.get(word.stem);
+    if (e === undefined || id === undefined) return false;
+    const { start, items } = this.entryStems;
+    for (let i = start[e]!; i < start[e + 1]!; i++) if (items[i] === id) return true;
+    return false;
+  }
+
   /**
    * Whether a wording of the entry asks this kind of question of its subject alone: "who is the Secretary
    * General?" does; "who appoints the Secretary General?" asks it of whoever appoints him.
@@ -835,7 +845,8 @@ export class KnowledgeIndex {
     const messageWeight = resolved.reduce((sum, r) => sum + this.weightOf(r), 0);
     const specifiers = [...question.namesAndNumbers, ...question.details.map((d) => `detail:${d}`), ...this.outsideNames(whole).map((w) => `outside:${w}`)];
     const counted = [...question.counted];
-    const readAs = question.text === whole ? {} : { readAs: question.text };
+    const { reading } = question;
+    const readAs = reading === 'whole' ? {} : { readAs: { text: question.text, reading } };
     const empty: SearchResult = { candidates: [], unknownWords, corrections, questionType: type, specifiers, counted, ...readAs };
     // Question words and numbers steer between entries but never pick one: "where when how?" and "2" ask
     // nothing (outside a menu, where "2" is a choice).
