@@ -43,6 +43,11 @@ describe('text normalisation', () => {
     expect(words).to.deep.equal(['who', 'appoints', 'secretary', 'general']);
   });
 
+  it('drops every pronoun, so "him" is never a word an answer must explain', () => {
+    const words = tokenize('Who chose him, and did she pick it herself or theirs or yours?', new SynonymRewriter([])).map((t) => t.word);
+    expect(words).to.deep.equal(['who', 'chose', 'pick']);
+  });
+
   it('rewrites acronyms, honouring case where the acronym is also a word', () => {
     const rewriter = new SynonymRewriter([
       { phrase: 'ICM', means: 'International Council Meeting', matchCase: false },

@@ -9,7 +9,9 @@ const STOP_WORDS = new Set(
   (
     'a an the and or but if so as of in on at to for from by with about into over than then there here ' +
     'is are was were be been being am do does did done has have had having it its this that these those ' +
-    'i me my we us our you your they them their he she his her one can could would should will shall may might must ' +
+    // Every personal, possessive and reflexive pronoun: which entry is meant never rests on one.
+    'i me my mine myself we us our ours ourselves you your yours yourself yourselves they them their theirs themselves ' +
+    'he him his himself she her hers herself itself one can could would should will shall may might must ' +
     'tell please know want like get gets getting got any just also really actually very much more bit true up down off ' +
     'explain describe info information question ask wondering wonder wondered curious interested understand some ' +
     // Fillers that say nothing about which entry is meant ("what does the SG actually do, exactly?").
