@@ -136,7 +136,7 @@ export type Reading = 'whole' | 'asking part' | 'without the writer' | 'one opti
 export interface Question {
   /** What the bot reads of the message: boundedMessage's cut. */
   readonly whole: string;
-  /** What of it is the question (askingPart): every field below but the names and numbers is read from this. */
+  /** What of it is read as the question (`reading` says which part): every field below but the names and numbers is read from this. */
   readonly text: string;
   /** Which part of the message `text` is. */
   readonly reading: Reading;
