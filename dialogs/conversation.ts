@@ -123,7 +123,7 @@ export class Conversation {
         await this.say(
           context,
           decision.kind === 'partial'
-            ? { kind: 'partial', entry: decision.entry }
+            ? { kind: 'partial', entry: decision.entry, unsaid: decision.unsaid }
             : { kind: 'dontKnow', ...(decision.nearest ? { nearest: decision.nearest } : {}) },
         );
         if (await this.handoff?.available()) {

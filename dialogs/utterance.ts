@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { Entry, SmallTalk, TopicInfo } from '../src/faq';
+import type { Entry, SmallTalk, TopicInfo, Unsaid } from '../src/faq';
 
 /**
  * What a dialog says, as data. The dialogs choose *what* to say; the bot's voice (src/bot/voice.ts) chooses
@@ -13,7 +13,8 @@ export type Utterance =
   /** asked: the question in the supporter's words, which a 👎 carries back for curators; none for a pick from a list. */
   | { kind: 'answer'; entry: Entry; related: readonly Entry[]; asked?: string }
   | { kind: 'didYouMean'; options: readonly Entry[] }
-  | { kind: 'partial'; entry: Entry }
+  /** unsaid: what the page does not say of what was asked, for the reply to name. */
+  | { kind: 'partial'; entry: Entry; unsaid: Unsaid }
   /** nearest: questions it can answer that came closest to the one asked, if any came close. */
   | { kind: 'dontKnow'; nearest?: readonly Entry[] }
   | { kind: 'topicOverview'; topic: TopicInfo }

@@ -24,6 +24,10 @@ describe('partial replies', () => {
   it('gives what the page says of the hubs when asked when one opens, which it does not say', () => {
     const decision = decider.decide('When will the Thailand hub open?');
     expect(decision.kind === 'partial' ? `partial ${decision.entry.id}` : decision.kind).to.equal('partial regional-hubs');
+    // What the page does not say: the detail word as typed, and the kind of answer.
+    expect(decision.kind === 'partial' && decision.unsaid).to.deep.equal({ words: ['open'], type: 'time' });
+    const old = decider.decide('How old is the Secretary General?');
+    expect(old.kind === 'partial' && old.unsaid).to.deep.equal({ words: ['old'] });
   });
 
   it('never gives a partial reply when the message names a place or organisation the entry lacks, or answers outright', () => {

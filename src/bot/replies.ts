@@ -1,5 +1,5 @@
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type CardAction } from 'botbuilder';
-import type { Entry, SmallTalk, Source, TopicInfo } from '../faq';
+import type { Entry, SmallTalk, Source, TopicInfo, Unsaid } from '../faq';
 import { answerCard, questionListCard } from '../cards/adaptiveCards';
 import { TEAM_NAME, consentCard, offerCard, type ConsentInput, type OfferInput } from '../cards/handoffCards';
 
@@ -85,12 +85,29 @@ function sourceLink(topics: readonly TopicInfo[]): string {
   return source ? `[${source.title}](${source.url})` : 'the source page';
 }
 
+/** What the page lacks for a question of each kind. */
+const LACKS: Record<NonNullable<Unsaid['type']>, string> = {
+  time: "doesn't say when",
+  duration: "doesn't say for how long",
+  place: "doesn't say where",
+  person: "doesn't say who",
+  reason: "doesn't say why",
+  quantity: "doesn't give that number",
+};
+
 /**
  * The page covers the subject but not what was asked ("when will the Thailand hub open?"): the bot says
- * so before it gives what the page does say, so the related answer is never taken for the answer.
+ * what it lacks before it gives what the page does say, so the related answer is never taken for the
+ * answer, and a supporter can see which of their words it could not answer ("open") and ask another way.
+ * The words quoted are only ever words of the knowledge base's list of details, never free text.
  */
-export function partial(entry: Entry): Partial<Activity> {
-  return MessageFactory.text(`The page doesn't say that. What it does say about ${entry.subject}: ${entry.answer}\n\n${citation(entry.source)}`);
+export function partial(entry: Entry, unsaid: Unsaid): Partial<Activity> {
+  const words = unsaid.words.map((word) => `"${word}"`).join(' or ');
+  const kind = unsaid.type ? `The page ${LACKS[unsaid.type]}` : undefined;
+  const lacks = words
+    ? `${kind ? `${kind}, and` : "The page doesn't say that:"} nothing it says about ${entry.subject} mentions ${words}. What it does say:`
+    : `${kind ?? "The page doesn't say that"}. What it does say about ${entry.subject}:`;
+  return MessageFactory.text(`${lacks} ${entry.answer}\n\n${citation(entry.source)}`);
 }
 
 /**

@@ -21,7 +21,7 @@ export function botVoice(topics: readonly TopicInfo[]): Voice {
         case 'didYouMean':
           return replies.didYouMean(what.options);
         case 'partial':
-          return replies.partial(what.entry);
+          return replies.partial(what.entry, what.unsaid);
         case 'dontKnow':
           return replies.dontKnow(topics, what.nearest);
         case 'topicOverview':

@@ -1,4 +1,4 @@
-import { committedRankingModel, type Decision, type Reading } from '../faq';
+import { committedRankingModel, type Decision, type Reading, type Unsaid } from '../faq';
 
 /** How many candidates have their features shown. */
 const EXPLAINED = 3;
@@ -44,6 +44,12 @@ function reason(decision: Decision): string {
   }
 }
 
+/** What a partial reply says the page lacks, for a curator: ` (time, "open")`. */
+function unsaidNote(unsaid: Unsaid): string {
+  const what = [...(unsaid.type ? [unsaid.type] : []), ...unsaid.words.map((word) => `"${word}"`)];
+  return what.length > 0 ? ` (${what.join(', ')})` : '';
+}
+
 /** What the bot did, in brief: "answer board-election", "don't know". */
 export function outcomeOf(decision: Decision): string {
   switch (decision.kind) {
@@ -52,7 +58,7 @@ export function outcomeOf(decision: Decision): string {
     case 'clarify':
       return `did you mean: ${decision.options.map((e) => e.id).join(', ')} (or none of these)`;
     case 'partial':
-      return `partial: the page does not say; what it says about ${decision.entry.id}`;
+      return `partial: the page does not say${unsaidNote(decision.unsaid)}; what it says about ${decision.entry.id}`;
     case 'unknown':
       return "don't know";
     case 'command':

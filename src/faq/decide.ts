@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { KnowledgeBase } from './knowledge/loadKnowledge';
 import { boundedMessage } from './analysis/normalise';
 import type { Entry, Topic, TopicInfo } from './knowledge/schema';
-import { KnowledgeIndex, RETRIEVE_LIMIT, type Candidate, type SearchResult } from './retrieval/knowledgeIndex';
+import { KnowledgeIndex, RETRIEVE_LIMIT, type Candidate, type SearchResult, type Unsaid } from './retrieval/knowledgeIndex';
 import { isCommonWord } from './analysis/commonWords';
 import type { QuestionType } from './analysis/questionType';
 import { PERSONAL_PRONOUNS } from './analysis/followUp';
@@ -69,7 +69,7 @@ export type Decision =
    * The page does not say what was asked, a detail of a subject it covers ("when will the Thailand hub
    * open?"): the bot says so, and gives what the page does say about the subject.
    */
-  | { kind: 'partial'; entry: Entry; reason: string; search: SearchResult; topic?: Topic }
+  | { kind: 'partial'; entry: Entry; unsaid: Unsaid; reason: string; search: SearchResult; topic?: Topic }
   /** "Did you mean…": the best candidates, for the user to pick from, with "none of these". */
   | { kind: 'clarify'; options: Entry[]; reason: string; search: SearchResult; topic?: Topic }
   /**
@@ -350,7 +350,7 @@ export function judgeSearch(search: SearchResult, topic: Topic | undefined, via:
     const reason =
       `${partial.entry.id} scores ${fixed(partial.confidence)}${context}, ` +
       `but would score ${fixed(partial.ifNamed)} if it said what is asked${search.specifiers.length ? ` (${search.specifiers.join(', ')})` : ''}`;
-    return { kind: 'partial', entry: partial.entry, reason, search, topic };
+    return { kind: 'partial', entry: partial.entry, unsaid: partial.unsaid ?? { words: [] }, reason, search, topic };
   }
   if (!top || top.confidence < clarifyFloor) {
     const reason = top

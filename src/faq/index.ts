@@ -8,6 +8,7 @@ export type { Reading } from './analysis/question';
 export { foldMessage, foldText } from './analysis/normalise';
 export { DEFAULT_WORD_VECTORS_FILE, encodeWordVectors } from './analysis/wordVectors';
 export { Decider, MAX_MESSAGE_CHARS } from './decide';
+export type { Unsaid } from './retrieval/knowledgeIndex';
 export type { DeciderOptions, Decision } from './decide';
 export { loadKnowledge, OUT_OF_SCOPE_FILE, phrasingKey, readKnowledgeDir, textFiles } from './knowledge/loadKnowledge';
 export { formatProblem, KnowledgeError } from './knowledge/problems';

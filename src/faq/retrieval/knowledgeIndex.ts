@@ -44,8 +44,20 @@ export interface Candidate {
   ifNamed?: number;
   /** For such an entry, the share of the message it would explain had it said that too. */
   coverageIfSaid?: number;
+  /** For such an entry, what it does not say. */
+  unsaid?: Unsaid;
   /** The question or phrasing of the entry that matched best. */
   matchedPhrasing: string;
+}
+
+/**
+ * What an entry on the subject does not say of what a message asks: the message's words that ask for a
+ * detail it never mentions ("open" in "when will the Thailand hub open?", as typed), and the kind of answer
+ * it cannot give, if that is missing too.
+ */
+export interface Unsaid {
+  words: string[];
+  type?: QuestionType;
 }
 
 interface Correction {
@@ -73,6 +85,8 @@ export interface SearchResult {
 
 /** What a message asks for, besides its words. */
 interface AskedFor {
+  /** The message's words that ask for a detail, as typed, by stem. */
+  detailWords: ReadonlyMap<string, string>;
   type?: QuestionType;
   specifiers: string[];
   /** Stem ids of the words of `counted` the base knows. */
@@ -892,6 +906,7 @@ export class KnowledgeIndex {
       const share = (part: number) => (typedWeight === 0 ? 0 : part / typedWeight);
       const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && !this.detailStems.has(r.token.stem));
       const asked = {
+        detailWords: new Map(question.tokens.filter((t) => this.detailStems.has(t.stem)).map((t) => [t.stem, t.word])),
         type,
         specifiers,
         countedStems,
@@ -1109,7 +1124,7 @@ export class KnowledgeIndex {
         match: r.match,
         evidence: evidence[i]!,
         matchedPhrasing,
-        ...(lacks ? { coverageIfSaid: this.coverageIfSaid(r.entryIndex, evidence[i]!, asked) } : {}),
+        ...(lacks ? { coverageIfSaid: this.coverageIfSaid(r.entryIndex, evidence[i]!, asked), unsaid: this.unsaid(r.entryIndex, evidence[i]!, asked) } : {}),
       };
     });
     return this.withProbabilities(candidates, evidence).slice(0, options.limit ?? DEFAULT_LIMIT);
@@ -1118,6 +1133,16 @@ export class KnowledgeIndex {
   /** Whether entry e lacks what a specifier names: neither it nor, for a detail, another entry on its subject says it. */
   private lacks(e: number, specifier: string): boolean {
     return !this.entrySpecifiers.get(e)?.has(specifier) && !this.subjectDetails.get(e)?.has(specifier);
+  }
+
+  /** What an entry that lacks only details or a kind of answer does not say of what is asked. */
+  private unsaid(e: number, evidence: Evidence, asked: AskedFor): Unsaid {
+    const words = asked.specifiers.flatMap((s) => {
+      if (!s.startsWith('detail:') || !this.lacks(e, s)) return [];
+      const detail = s.slice('detail:'.length);
+      return [asked.detailWords.get(detail) ?? detail];
+    });
+    return evidence.typeUnanswerable === 1 && asked.type ? { words, type: asked.type } : { words };
   }
 
   /**
