@@ -99,7 +99,8 @@ const LACKS: Record<NonNullable<Unsaid['type']>, string> = {
  * The page covers the subject but not what was asked ("when will the Thailand hub open?"): the bot says
  * what it lacks before it gives what the page does say, so the related answer is never taken for the
  * answer, and a supporter can see which of their words it could not answer ("open") and ask another way.
- * The words quoted are only ever words of the knowledge base's list of details, never free text.
+ * The words quoted are only the message's words whose stem is in the knowledge base's list of details
+ * (knowledge/details.yaml), never other free text.
  */
 export function partial(entry: Entry, unsaid: Unsaid): Partial<Activity> {
   const words = unsaid.words.map((word) => `"${word}"`).join(' or ');
