@@ -40,9 +40,9 @@ export function asksOnlyOf(question: Question, stems: ReadonlySet<string>): bool
   return question.tokens.every((t) => t.isQuestionWord || TYPE_CUE_WORDS.has(t.word) || stems.has(t.stem));
 }
 
-/** Whether a sentence asks something: it has a question mark, a question word, or a cue such as "number of". */
-function asks(sentence: string): boolean {
-  return sentence.includes('?') || foldText(sentence).split(' ').some(isQuestionWord) || questionType(sentence) !== undefined;
+/** Whether a sentence, with its folded form, asks something: a question mark, a question word, or a cue such as "number of". */
+function asks(sentence: string, folded: string): boolean {
+  return sentence.includes('?') || folded.split(' ').some(isQuestionWord) || questionType(sentence, folded) !== undefined;
 }
 
 /** A demonstrative, with or without a noun after it: "is that right?", "what does this board do?". */
@@ -117,9 +117,9 @@ function optionsOf(question: string, rewriter: SynonymRewriter): { text: string;
  * lean on the others ("I read about the Secretary General's pay. Is it public?") or say too little alone
  * ("My friend says the council meets every year. Which is right?"): then the whole message is.
  */
-function askingPart(sentences: readonly string[], rewriter: SynonymRewriter): readonly string[] {
-  const asking = sentences.filter(asks);
-  return asking.length > 0 && asking.length < sentences.length && standsAlone(asking, rewriter) ? asking : sentences;
+function askingPart(sentences: readonly string[], asking: readonly boolean[], rewriter: SynonymRewriter): readonly string[] {
+  const kept = sentences.filter((_, i) => asking[i]);
+  return kept.length > 0 && kept.length < sentences.length && standsAlone(kept, rewriter) ? kept : sentences;
 }
 
 /**
@@ -204,11 +204,12 @@ export class Analyser {
   analyse(message: string): Question {
     const whole = boundedMessage(message);
     const sentences = sentencesOf(whole);
-    const question = askingPart(sentences, this.rewriter);
-    const text = question === sentences ? whole : question.join(' ');
-    // Both readings are of the same message, and small talk is read from its sentences: folded once.
+    // Every reading is of the same message, and small talk is read from its sentences: folded once.
     const foldedSentences = Object.freeze(sentences.map(foldText));
-    const afterRemarks = sentences.length > 1 && !sentences.slice(0, -1).some(asks) ? foldedSentences.at(-1) : undefined;
+    const asking = foldedSentences.map((folded, i) => asks(sentences[i] ?? '', folded));
+    const question = askingPart(sentences, asking, this.rewriter);
+    const text = question === sentences ? whole : question.join(' ');
+    const afterRemarks = sentences.length > 1 && !asking.slice(0, -1).some(Boolean) ? foldedSentences.at(-1) : undefined;
     const cut = withoutWriter(question, this.rewriter);
     const readings: Question[] = [];
     if (cut !== undefined) readings.push(this.read(whole, foldedSentences, cut, afterRemarks, 'without the writer'));
