@@ -46,6 +46,8 @@ describe('every stage reads a bounded part of a message', () => {
       expect(recogniseOfferPick(foldMessage(text), context.offered)).to.equal(recogniseOfferPick(foldMessage(read), context.offered));
       expect(followUpCue(foldMessage(text))).to.deep.equal(followUpCue(foldMessage(read)));
       expect(decider.index.search(decider.index.analyse(text))).to.deep.equal(decider.index.search(decider.index.analyse(read)));
+      // At most the reading without the writer and the two sides of one "or": each costs a search.
+      expect(decider.index.analyse(text).readings.length).to.be.at.most(3);
       expect(kinds).to.include(decider.decide(text).kind);
       expect(kinds).to.include(decider.decide(text, context).kind);
     });

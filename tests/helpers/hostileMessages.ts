@@ -20,4 +20,8 @@ export const HOSTILE_MESSAGES: readonly (readonly [shape: string, text: string])
   ['a command and 9,000 × " please"', `help${' please'.repeat(9_000)}`],
   ['20,000 × "ok " and a command', `${'ok '.repeat(20_000)}help`],
   ['4,000 × "tell me about " and a topic', `${'tell me about '.repeat(4_000)}governance`],
+  // The readings: sentences, the sides of an "or", and the writer's words before an indirect question.
+  ['16,000 one-word sentences and a question', `${'Hi. '.repeat(16_000)}Who elects the board?`],
+  ['"or" between 10,000 words', `${'board or '.repeat(10_000)}council?`],
+  ['20,000 × "I wonder who "', 'I wonder who '.repeat(20_000)],
 ];
