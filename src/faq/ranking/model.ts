@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../../shared/projectRoot';
-import { featureVector, FEATURE_NAMES, type Evidence } from './features';
+import { featureAt, featureVector, FEATURE_NAMES, type Evidence } from './features';
 import { retrievalSettingsSchema, type RetrievalSettings } from './retrievalSettings';
 
 /** Written by `npm run train`, committed, and read at start-up. */
@@ -56,9 +56,8 @@ export class RankingModel {
   }
 
   utility(evidence: Evidence): number {
-    const x = featureVector(evidence);
     let u = this.bias;
-    for (let i = 0; i < x.length; i++) u += this.weights[i]! * x[i]!;
+    for (let i = 0; i < this.weights.length; i++) u += this.weights[i]! * featureAt(evidence, i);
     return u;
   }
 
