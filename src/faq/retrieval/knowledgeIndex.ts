@@ -42,8 +42,8 @@ export interface Candidate {
    * says about the subject, but not the answer.
    */
   ifNamed?: number;
-  /** For such an entry, the share of the message it would explain had it said that too. */
-  coverageIfSaid?: number;
+  /** For such an entry, the share of the message it would explain, and its meaning overlap, had it said that too. */
+  ifSaid?: Pick<Evidence, 'messageCoverage' | 'semantic'>;
   /** For such an entry, what it does not say. */
   unsaid?: Unsaid;
   /** The question or phrasing of the entry that matched best. */
@@ -82,6 +82,9 @@ export interface SearchResult {
   /** The part of the message read as the question, when it is not all of it (Question.text and Question.reading). */
   readAs?: { text: string; reading: Exclude<Reading, 'whole'> };
 }
+
+/** No stems taken as said: the semantic feature as the entry stands. */
+const NOTHING_SAID: ReadonlySet<number> = new Set();
 
 /** What a message asks for, besides its words. */
 interface AskedFor {
@@ -1129,7 +1132,7 @@ export class KnowledgeIndex {
         match: r.match,
         evidence: evidence[i]!,
         matchedPhrasing,
-        ...(lacks ? { coverageIfSaid: this.coverageIfSaid(r.entryIndex, evidence[i]!, asked), unsaid: this.unsaid(r.entryIndex, evidence[i]!, asked) } : {}),
+        ...(lacks ? { ifSaid: this.ifSaid(r.entryIndex, evidence[i]!, asked), unsaid: this.unsaid(r.entryIndex, evidence[i]!, asked) } : {}),
       };
     });
     return this.withProbabilities(candidates, evidence).slice(0, options.limit ?? DEFAULT_LIMIT);
@@ -1151,11 +1154,12 @@ export class KnowledgeIndex {
   }
 
   /**
-   * The share of the message an entry would explain had it said what is asked: the message's detail words
-   * it lacks would be explained like its others. "When will the Thailand hub open?" leaves "open"
-   * unexplained by the entry on the hubs; had it said when they open, it would not.
+   * The share of the message an entry would explain, and its meaning overlap, had it said what is asked: the
+   * message's detail words it lacks would be explained like its others, and held in full. "When will the
+   * Thailand hub open?" leaves "open" unexplained by the entry on the hubs; had it said when they open, it
+   * would not.
    */
-  private coverageIfSaid(e: number, evidence: Evidence, asked: AskedFor): number {
+  private ifSaid(e: number, evidence: Evidence, asked: AskedFor): Pick<Evidence, 'messageCoverage' | 'semantic'> {
     const missing = new Set<number>();
     for (const s of asked.specifiers) {
       if (!s.startsWith('detail:') || !this.lacks(e, s)) continue;
@@ -1164,7 +1168,7 @@ export class KnowledgeIndex {
     }
     let weight = 0;
     for (const word of asked.words) if (word.stemId !== undefined && missing.has(word.stemId)) weight += word.weight;
-    return Math.min(1, evidence.messageCoverage + weight / asked.messageWeight);
+    return { messageCoverage: Math.min(1, evidence.messageCoverage + weight / asked.messageWeight), semantic: this.semantic(e, asked.words, missing).semantic };
   }
 
   /** The candidates with the model's probabilities for this evidence, and `ifNamed` for those that have one, best first. */
@@ -1174,10 +1178,10 @@ export class KnowledgeIndex {
     return candidates
       .map((c, i) => {
         const scored: Candidate = { ...c, evidence: evidence[i]!, confidence: probabilities[i]! };
-        if (c.coverageIfSaid !== undefined) {
+        if (c.ifSaid !== undefined) {
           // Had it said what is asked, the detail and the kind of answer would not be missing. What is learned
           // after the search (a pronoun's role) holds then too.
-          const said: Evidence = { ...evidence[i]!, detailMissing: 0, typeUnanswerable: 0, messageCoverage: c.coverageIfSaid };
+          const said: Evidence = { ...evidence[i]!, detailMissing: 0, typeUnanswerable: 0, ...c.ifSaid };
           // Only this candidate's utility changes; the others' are reused.
           scored.ifNamed = RankingModel.shares(utilities.map((u, j) => (j === i ? this.model.utility(said) : u)))[i]!;
         }
@@ -1232,7 +1236,7 @@ export class KnowledgeIndex {
    * weight, in full when a wording has it, otherwise by the cosine of its vector with the closest word of
    * the entry's wordings. "Who is the boss?" meets "who is the head?" here, where no word matches.
    */
-  private semantic(e: number, words: readonly MessageWord[]): { semantic: number; unexplained: number } {
+  private semantic(e: number, words: readonly MessageWord[], said: ReadonlySet<number> = NOTHING_SAID): { semantic: number; unexplained: number } {
     let total = 0;
     let held = 0;
     let unexplained = 0;
@@ -1241,7 +1245,8 @@ export class KnowledgeIndex {
     for (const word of words) {
       total += word.weight;
       let closest = 0;
-      if (word.stemId !== undefined) {
+      if (word.stemId !== undefined && said.has(word.stemId)) closest = 1;
+      else if (word.stemId !== undefined) {
         for (let i = start[e]!; i < start[e + 1]! && closest < 1; i++) if (items[i] === word.stemId && credit[i] === 1) closest = 1;
       }
       if (closest < 1 && word.vector) {
