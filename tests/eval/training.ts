@@ -37,7 +37,9 @@ export const CASE_WEIGHT = 3;
  * How much a question written to be declined counts against a phrasing's, chosen by cross-validation
  * (right − 3 × wrong + declined, over 0.3 to 5): at 0.3, as much as a missing-entry message, the fit saw
  * too few questions from other domains to weigh words the base has never seen; at 3 it gave fewer
- * wrong facts (1.3% → 1.1%) and declined more near-misses (97.3% → 98.2%) for one answer fewer.
+ * wrong facts (1.3% → 1.1%) and declined more near-misses (97.3% → 98.2%) for one answer fewer. The blind
+ * splits, never tuned on, disagree on the balance: they lose 3 to 7 points of right answers for fewer
+ * wrong facts, so the next figure to move is recall on wording nobody anticipated, not this weight.
  */
 export const NEGATIVE_WEIGHT = 3;
 
