@@ -104,7 +104,7 @@ export function featureVector(evidence: Evidence): number[] {
 
 /**
  * Input i of `featureVector`, read without building the vector: the model scores every candidate of every
- * search, and the vectors were a tenth of a search's garbage.
+ * search, and the vectors were 11 KB of the 69 KB a search allocated.
  */
 export function featureAt(evidence: Evidence, i: number): number {
   const name = EVIDENCE_NAMES[i];

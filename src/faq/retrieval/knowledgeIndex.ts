@@ -284,7 +284,7 @@ export class KnowledgeIndex {
   private readonly explained: Float64Array;
   /** Scratch for a search, by entry: the phrasing gain of the essential stems its question and phrasings use. */
   private readonly explainedInWordings: Float64Array;
-  /** Scratch for a search: the entries met so far, in the order met. At 10,000 entries an array grown per search was a third of a search's garbage. */
+  /** Scratch for a search: the entries met so far, in the order met. At 10,000 entries an array grown per search was 12 KB of the 81 KB a search allocated. */
   private readonly visited: Int32Array;
   /** Per-stem scratch: what each stem of the message is worth to its coverage and to a phrasing's; 0 when absent. */
   private readonly messageGain: Float64Array;
