@@ -1132,7 +1132,7 @@ export class KnowledgeIndex {
         match: r.match,
         evidence: evidence[i]!,
         matchedPhrasing,
-        ...(lacks ? { ifSaid: this.ifSaid(r.entryIndex, evidence[i]!, asked), unsaid: this.unsaid(r.entryIndex, evidence[i]!, asked) } : {}),
+        ...(lacks ? this.lacking(r.entryIndex, evidence[i]!, asked) : {}),
       };
     });
     return this.withProbabilities(candidates, evidence).slice(0, options.limit ?? DEFAULT_LIMIT);
@@ -1143,32 +1143,26 @@ export class KnowledgeIndex {
     return !this.entrySpecifiers.get(e)?.has(specifier) && !this.subjectDetails.get(e)?.has(specifier);
   }
 
-  /** What an entry that lacks only details or a kind of answer does not say of what is asked. */
-  private unsaid(e: number, evidence: Evidence, asked: AskedFor): Unsaid {
-    const words = asked.specifiers.flatMap((s) => {
-      if (!s.startsWith('detail:') || !this.lacks(e, s)) return [];
-      const detail = s.slice('detail:'.length);
-      return [asked.detailWords.get(detail) ?? detail];
-    });
-    return evidence.typeUnanswerable === 1 && asked.type ? { words, type: asked.type } : { words };
-  }
-
   /**
-   * The share of the message an entry would explain, and its meaning overlap, had it said what is asked: the
-   * message's detail words it lacks would be explained like its others, and held in full. "When will the
-   * Thailand hub open?" leaves "open" unexplained by the entry on the hubs; had it said when they open, it
-   * would not.
+   * For an entry that lacks only details or a kind of answer, from the details asked that it lacks (found
+   * once for both): what it does not say of what is asked (`unsaid`), and the share of the message it would
+   * explain, and its meaning overlap, had it said it (`ifSaid`): the missing detail words would be explained
+   * like its others, and held in full. "When will the Thailand hub open?" leaves "open" unexplained by the
+   * entry on the hubs; had it said when they open, it would not.
    */
-  private ifSaid(e: number, evidence: Evidence, asked: AskedFor): Pick<Evidence, 'messageCoverage' | 'semantic'> {
-    const missing = new Set<number>();
-    for (const s of asked.specifiers) {
-      if (!s.startsWith('detail:') || !this.lacks(e, s)) continue;
-      const id = this.stemIds.get(s.slice('detail:'.length));
-      if (id !== undefined) missing.add(id);
-    }
+  private lacking(e: number, evidence: Evidence, asked: AskedFor): Pick<Candidate, 'unsaid' | 'ifSaid'> {
+    const details = asked.specifiers.filter((s) => s.startsWith('detail:') && this.lacks(e, s)).map((s) => s.slice('detail:'.length));
+    const words = details.map((detail) => asked.detailWords.get(detail) ?? detail);
+    const missing = new Set(details.flatMap((detail) => this.stemIds.get(detail) ?? []));
     let weight = 0;
     for (const word of asked.words) if (word.stemId !== undefined && missing.has(word.stemId)) weight += word.weight;
-    return { messageCoverage: Math.min(1, evidence.messageCoverage + weight / asked.messageWeight), semantic: this.semantic(e, asked.words, missing).semantic };
+    return {
+      unsaid: evidence.typeUnanswerable === 1 && asked.type ? { words, type: asked.type } : { words },
+      ifSaid: {
+        messageCoverage: Math.min(1, evidence.messageCoverage + weight / asked.messageWeight),
+        semantic: this.semantic(e, asked.words, missing).semantic,
+      },
+    };
   }
 
   /** The candidates with the model's probabilities for this evidence, and `ifNamed` for those that have one, best first. */
