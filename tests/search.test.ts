@@ -4,6 +4,11 @@ import { decider, knowledge } from './helpers/bot';
 
 const ANSWER_THRESHOLD = DEFAULT_THRESHOLDS.answer;
 const top = (text: string) => decider.index.search(decider.index.analyse(text)).candidates[0];
+/** The entry a message is answered with and the part of it read as the question, or what was decided instead. */
+const answered = (text: string) => {
+  const decision = decider.decide(text);
+  return decision.kind === 'answer' ? { entry: decision.entry.id, readAs: decision.search?.readAs } : decision.kind;
+};
 
 describe('search ranking', () => {
   it('ranks every curated question and phrasing to its own entry, above the answer threshold', () => {
@@ -85,11 +90,9 @@ describe('search ranking', () => {
   });
 
   it('reads the sentences that ask as the question, and says so, while a named place anywhere still counts', () => {
-    const decision = decider.decide("I'm a new volunteer. Who actually turns up to the International Council Meeting?");
-    expect(decision.kind === 'answer' && decision.entry.id).to.equal('icm-representatives');
-    expect(decision.kind === 'answer' && decision.search?.readAs).to.deep.equal({
-      text: 'Who actually turns up to the International Council Meeting?',
-      reading: 'asking part',
+    expect(answered("I'm a new volunteer. Who actually turns up to the International Council Meeting?")).to.deep.equal({
+      entry: 'icm-representatives',
+      readAs: { text: 'Who actually turns up to the International Council Meeting?', reading: 'asking part' },
     });
     // Read whole, the preamble's "volunteer" asked for a detail the entry lacks.
     const whole = decider.decide("I'm a new volunteer and wonder who actually turns up to the International Council Meeting");
@@ -108,11 +111,9 @@ describe('search ranking', () => {
   });
 
   it('answers a choice by the side the entry the whole came nearest to has, and never by a side it does not have', () => {
-    const elected = decider.decide('Is the International Board elected at the ICM or picked by staff?');
-    expect(elected.kind === 'answer' && elected.entry.id).to.equal('board-election');
-    expect(elected.kind === 'answer' && elected.search?.readAs).to.deep.equal({
-      text: 'Is the International Board elected at the ICM ',
-      reading: 'one option',
+    expect(answered('Is the International Board elected at the ICM or picked by staff?')).to.deep.equal({
+      entry: 'board-election',
+      readAs: { text: 'Is the International Board elected at the ICM ', reading: 'one option' },
     });
     // "Does the board meet monthly" alone gets the board's card, but the board's entry never says "monthly".
     expect(decider.decide('Does the board meet monthly or weekly?').kind).to.not.equal('answer');
