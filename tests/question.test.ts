@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Analyser } from '../src/faq/analysis/question';
+import { DetailWords } from '../src/faq/analysis/detailWords';
 import { NameFinder } from '../src/faq/analysis/names';
 import { SynonymRewriter, stem } from '../src/faq/analysis/normalise';
 
@@ -31,7 +32,7 @@ describe('analysing a message once (Question)', () => {
   });
 
   it('reads the names, numbers, details and counted things of the knowledge base once, for the search', () => {
-    const knowing = new Analyser(new SynonymRewriter([]), new NameFinder([{ spellings: ['Thailand', 'Thai'], matchCase: [] }]), new Set([stem('open')]));
+    const knowing = new Analyser(new SynonymRewriter([]), new NameFinder([{ spellings: ['Thailand', 'Thai'], matchCase: [] }]), new DetailWords(['open']));
     const hub = knowing.analyse('When will the Thai hub open, after 2013?');
     expect(hub.namesAndNumbers).to.deep.equal(['name:Thailand', 'number:2013']);
     expect(hub.details).to.deep.equal([stem('open')]);
@@ -40,12 +41,18 @@ describe('analysing a message once (Question)', () => {
     expect(knowing.analyse('who counts the staff?').counted).to.deep.equal([]);
   });
 
+  it('asks for a detail by a listed word or its inflection, not by another word with the same stem', () => {
+    const knowing = new Analyser(new SynonymRewriter([]), new NameFinder([]), new DetailWords(['nationality', 'salary', 'run']));
+    expect(knowing.analyse('what are the salaries of the board?').details).to.deep.equal([stem('salary')]);
+    expect(knowing.analyse('who is running the secretariat now?').details).to.deep.equal([stem('run')]);
+    // "national" stems as "nationality" does, but a question about the national sections asks no one's nationality.
+    expect(stem('national')).to.equal(stem('nationality'));
+    expect(knowing.analyse('how many national sections are there?').details).to.deep.equal([]);
+    expect(knowing.analyse("what is the secretary general's nationality?").details).to.deep.equal([stem('nationality')]);
+  });
+
   it('reads as the question the sentences that ask, unless they lean on the others or say too little alone', () => {
-    const knowing = new Analyser(
-      new SynonymRewriter([]),
-      new NameFinder([{ spellings: ['France'], matchCase: [] }]),
-      new Set([stem('volunteer'), stem('pay')]),
-    );
+    const knowing = new Analyser(new SynonymRewriter([]), new NameFinder([{ spellings: ['France'], matchCase: [] }]), new DetailWords(['volunteer', 'pay']));
     // Who is asking is not what is asked: neither its words nor its details are read.
     const volunteer = knowing.analyse("I'm a new volunteer. Who turns up to the Council Meeting?");
     expect(volunteer.text).to.equal('Who turns up to the Council Meeting?');

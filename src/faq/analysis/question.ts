@@ -1,6 +1,7 @@
 import { countedByQuestion, qualifiersOfPeople } from './counting';
 import { followUpCue, PERSONAL_PRONOUNS, type FollowUpCue } from './followUp';
 import { NameFinder } from './names';
+import { DetailWords } from './detailWords';
 import { boundedMessage, clauseWordsOf, foldText, isQuestionWord, tokenize, type SynonymRewriter, type Token } from './normalise';
 import { questionType, type QuestionType } from './questionType';
 import { sentencesOf } from './sentences';
@@ -198,7 +199,7 @@ export class Analyser {
   constructor(
     private readonly rewriter: SynonymRewriter,
     private readonly names: NameFinder = new NameFinder([]),
-    private readonly detailStems: ReadonlySet<string> = new Set(),
+    private readonly detailWords: DetailWords = new DetailWords(),
   ) {}
 
   analyse(message: string): Question {
@@ -254,7 +255,7 @@ export class Analyser {
       cue: followUpCue(folded),
       pronounAndVerb: asked.length <= 1 && clauseWords.some((word) => PERSONAL_PRONOUNS.has(word)),
       namesAndNumbers: Object.freeze([...namesAndNumbers]),
-      details: Object.freeze(tokens.filter((t) => this.detailStems.has(t.stem)).map((t) => t.stem)),
+      details: Object.freeze(tokens.flatMap((t) => this.detailWords.of(t.word) ?? [])),
       counted: Object.freeze(type === 'quantity' ? countedByQuestion(clause) : []),
       peopleQualifiers: Object.freeze(type === 'quantity' ? qualifiersOfPeople(clause) : []),
     });

@@ -23,6 +23,7 @@ import { WordTable } from '../analysis/wordTable';
 import { committedWordVectors, type WordVectors } from '../analysis/wordVectors';
 import type { Evidence } from '../ranking/features';
 import { committedRankingModel, RankingModel } from '../ranking/model';
+import { DetailWords } from '../analysis/detailWords';
 import type { RetrievalSettings } from '../ranking/retrievalSettings';
 import { FieldFrequencyBuilder, FIELDS, type FieldScorer } from './fieldScores';
 import { grown } from './grown';
@@ -262,8 +263,8 @@ export class KnowledgeIndex {
   private readonly phrasingUse: Float64Array;
   /** What the last explainedBy found of the message's phrasing gain in the entry's question and phrasings. */
   private foundInWordings = 0;
-  /** Stems of the words that ask for a particular detail (knowledge/details.yaml). */
-  private readonly detailStems: Set<string>;
+  /** The words that ask for a particular detail (knowledge/details.yaml). */
+  private readonly detailWords: DetailWords;
   /** The stems each entry counts ("members", "staff", "hubs"), for entries that count anything. */
   private readonly entryCounts = new Map<number, Set<number>>();
   /** The name groups, numbers and detail words each entry's own text mentions, for entries that mention any. */
@@ -320,8 +321,8 @@ export class KnowledgeIndex {
   ) {
     this.settings = model.retrieval;
     this.coveragePower = (1 - this.settings.messageCoverageExponent) / this.settings.messageCoverageExponent;
-    this.detailStems = new Set(details.map((d) => stem(foldText(d))));
-    this.analyser = new Analyser(rewriter, names, this.detailStems);
+    this.detailWords = new DetailWords(details);
+    this.analyser = new Analyser(rewriter, names, this.detailWords);
     this.byId = new Map(entries.map((e) => [e.id, e]));
     this.entryIndex = new Map(entries.map((e, i) => [e.id, i]));
     this.idOrder = new Int32Array(entries.length);
@@ -358,7 +359,7 @@ export class KnowledgeIndex {
         this.stemIds.set(stemText, id);
         stemTexts.push(stemText);
         documentFrequency.push(0);
-        isDetail.push(this.detailStems.has(stemText));
+        isDetail.push(this.detailWords.stems.has(stemText));
         credit.push(0);
         wordingOfStem.push(-1);
       }
@@ -910,9 +911,14 @@ export class KnowledgeIndex {
         words.push({ stemId: r.stemId, vector: this.vectors.vector(r.read ?? r.token.word), weight });
       }
       const share = (part: number) => (typedWeight === 0 ? 0 : part / typedWeight);
-      const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && !this.detailStems.has(r.token.stem));
+      const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && this.detailWords.of(r.token.word) === undefined);
       const asked = {
-        detailWords: new Map(question.tokens.filter((t) => this.detailStems.has(t.stem)).map((t) => [t.stem, t.word])),
+        detailWords: new Map(
+          question.tokens.flatMap((t) => {
+            const detail = this.detailWords.of(t.word);
+            return detail ? [[detail, t.word] as const] : [];
+          }),
+        ),
         type,
         specifiers,
         countedStems,
