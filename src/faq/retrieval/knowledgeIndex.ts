@@ -298,6 +298,11 @@ export class KnowledgeIndex {
   private readonly analyser: Analyser;
   /** Each entry's subject as content stems, by entry id, once asked for. */
   private readonly subjectStems = new Map<string, Set<number>>();
+  /**
+   * By entry id, the kinds of question (TYPE_BITS) a wording of it asks of its subject alone: worked out
+   * when a follow-up first asks, as the build would pay for analysing every wording of every entry.
+   */
+  private readonly typesAskedOfSubjectAlone = new Map<string, number>();
   /** Each wording's clause words, as clauseWords reads them, once asked for. */
   private readonly wordingClauses = new Map<string, readonly string[]>();
   /** BM25 of each field, for the candidates' evidence. */
@@ -780,11 +785,17 @@ export class KnowledgeIndex {
    * General?" does; "who appoints the Secretary General?" asks it of whoever appoints him.
    */
   asksOfSubjectAlone(entry: Entry, type: QuestionType): boolean {
-    const subject = new Set(tokenize(entry.subject, this.rewriter).map((t) => t.stem));
-    return [entry.question, ...entry.phrasings].some((wording) => {
-      const question = this.analyse(wording);
-      return question.type === type && asksOnlyOf(question, subject);
-    });
+    let types = this.typesAskedOfSubjectAlone.get(entry.id);
+    if (types === undefined) {
+      const subject = new Set(tokenize(entry.subject, this.rewriter).map((t) => t.stem));
+      types = 0;
+      for (const wording of [entry.question, ...entry.phrasings]) {
+        const question = this.analyse(wording);
+        if (question.type && asksOnlyOf(question, subject)) types |= TYPE_BITS[question.type];
+      }
+      this.typesAskedOfSubjectAlone.set(entry.id, types);
+    }
+    return (types & TYPE_BITS[type]) !== 0;
   }
 
   /** Whether the entry answers that kind of question: a wording of it asks it, or its answer gives a number or a time. */
