@@ -1,44 +1,32 @@
-import type * as Lemmatizer from 'wink-lemmatizer';
-import { foldText, stem } from './normalise';
-
-let lemmatizer: typeof Lemmatizer | undefined;
+import { foldText, stem, type Token } from './normalise';
 
 /**
- * wink-lemmatizer, loaded the first time a word needs it. Its lexicon adds about 0.3 s to a cold start
- * (spawn to the first health check, median of 7: 1.1 s without, 1.5 s with), and few messages need it.
- */
-function lemmas(): typeof Lemmatizer {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start-up
-  lemmatizer ??= require('wink-lemmatizer') as typeof Lemmatizer;
-  return lemmatizer;
-}
-
-/**
- * Which of a message's words ask for a detail (knowledge/details.yaml). A word asks when it is on the list
- * or is an inflection of a word on it ("salaries"), as the lemmatiser reads it as a noun or a verb. The
- * stem alone would say too much: "national" shares "nationality"'s stem, and a question about the national
- * sections does not ask for anyone's nationality. A detail is named by its stem, as the index looks for it
- * in what an entry says.
+ * Which of a message's words ask for a detail (knowledge/details.yaml): a word on the list, or one that
+ * shares a listed word's stem ("salaries", "presides") and that the knowledge base itself never uses. A
+ * word the base uses is one the page covers, so a stem it shares with a listed word is the stemmer's
+ * coincidence: "national" stems as "nationality" does, but the base speaks of the national sections, and a
+ * question about them asks for nobody's nationality. A detail is named by its stem, as the index looks for
+ * it in what an entry says.
  */
 export class DetailWords {
   private readonly stemOfListed: ReadonlyMap<string, string>;
   /** The stems the details are named by. */
   readonly stems: ReadonlySet<string>;
 
-  constructor(words: readonly string[] = []) {
+  /** `baseUses` tells whether the knowledge base uses a folded word; it is asked only while messages are read. */
+  constructor(
+    words: readonly string[] = [],
+    private readonly baseUses: (word: string) => boolean = () => false,
+  ) {
     const folded = words.map(foldText);
     this.stemOfListed = new Map(folded.map((word) => [word, stem(word)]));
     this.stems = new Set(this.stemOfListed.values());
   }
 
-  /**
-   * The detail a folded word asks for, by its stem, if it asks for one. Only a word that shares a detail's
-   * stem is lemmatised: an inflection that does not ("ran", "led") asks only if the list names it.
-   */
-  of(word: string): string | undefined {
-    const listed = this.stemOfListed.get(word);
-    if (listed !== undefined || !this.stems.has(stem(word))) return listed;
-    const { noun, verb } = lemmas();
-    return this.stemOfListed.get(noun(word)) ?? this.stemOfListed.get(verb(word));
+  /** The detail a message's word asks for, by its stem, if it asks for one. */
+  of(token: Pick<Token, 'word' | 'stem'>): string | undefined {
+    const listed = this.stemOfListed.get(token.word);
+    if (listed !== undefined) return listed;
+    return this.stems.has(token.stem) && !this.baseUses(token.word) ? token.stem : undefined;
   }
 }

@@ -255,7 +255,7 @@ export class Analyser {
       cue: followUpCue(folded),
       pronounAndVerb: asked.length <= 1 && clauseWords.some((word) => PERSONAL_PRONOUNS.has(word)),
       namesAndNumbers: Object.freeze([...namesAndNumbers]),
-      details: Object.freeze(tokens.flatMap((t) => this.detailWords.of(t.word) ?? [])),
+      details: Object.freeze(tokens.flatMap((t) => this.detailWords.of(t) ?? [])),
       counted: Object.freeze(type === 'quantity' ? countedByQuestion(clause) : []),
       peopleQualifiers: Object.freeze(type === 'quantity' ? qualifiersOfPeople(clause) : []),
     });

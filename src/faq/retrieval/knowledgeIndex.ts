@@ -326,7 +326,7 @@ export class KnowledgeIndex {
   ) {
     this.settings = model.retrieval;
     this.coveragePower = (1 - this.settings.messageCoverageExponent) / this.settings.messageCoverageExponent;
-    this.detailWords = new DetailWords(details);
+    this.detailWords = new DetailWords(details, (word) => this.stemOfWord.has(word));
     this.analyser = new Analyser(rewriter, names, this.detailWords);
     this.byId = new Map(entries.map((e) => [e.id, e]));
     this.entryIndex = new Map(entries.map((e, i) => [e.id, i]));
@@ -922,11 +922,11 @@ export class KnowledgeIndex {
         words.push({ stemId: r.stemId, vector: this.vectors.vector(r.read ?? r.token.word), weight });
       }
       const share = (part: number) => (typedWeight === 0 ? 0 : part / typedWeight);
-      const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && this.detailWords.of(r.token.word) === undefined);
+      const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && this.detailWords.of(r.token) === undefined);
       const asked = {
         detailWords: new Map(
           question.tokens.flatMap((t) => {
-            const detail = this.detailWords.of(t.word);
+            const detail = this.detailWords.of(t);
             return detail ? [[detail, t.word] as const] : [];
           }),
         ),
