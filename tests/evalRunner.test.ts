@@ -14,6 +14,14 @@ describe('evaluation runner', () => {
     expect([...categories].sort()).to.deep.equal(['follow-up', 'informal', 'near-miss', 'out-of-scope', 'paraphrase', 'small-talk', 'topic', 'typo']);
   });
 
+  it('loads the everyday development cases: at least 170 in-scope questions, each naming a real entry, none a curated phrasing', () => {
+    const cases = loadCases(resolve(PROJECT_ROOT, SPLITS['dev-everyday'].file), knowledge);
+    expect(cases.length).to.be.at.least(170);
+    expect(cases.every((c) => 'answer' in c.expect)).to.equal(true);
+    const curated = new Set(knowledge.entries.flatMap((e) => [e.question, ...e.phrasings]));
+    expect(cases.filter((c) => curated.has(c.say)).map((c) => c.say)).to.deep.equal([]);
+  });
+
   it('loads the everyday-words split: at least 450 in-scope questions, each naming a real entry', () => {
     const cases = loadCases(resolve(PROJECT_ROOT, SPLITS.everyday.file), knowledge);
     expect(cases.length).to.be.at.least(450);

@@ -55,6 +55,10 @@ export function report(title: string, results: EvalResult[]): string {
 
 export const SPLITS = {
   dev: { file: 'tests/eval/dev.yaml', title: 'Development split (tests/eval/dev.yaml): trains and calibrates the ranker; gated in npm test' },
+  'dev-everyday': {
+    file: 'tests/eval/dev-everyday.yaml',
+    title: 'Development cases in everyday words (tests/eval/dev-everyday.yaml): written blind to the evaluation sets; tuned on, never trained on, not gated',
+  },
   everyday: {
     file: 'tests/eval/everyday-words.yaml',
     title: 'Everyday words (tests/eval/everyday-words.yaml): vocabulary nobody anticipated, written blind; never trained on, not gated',
