@@ -291,8 +291,8 @@ describe("the curators' workbench: drafts, the editor, the test pane and publish
     it('keeps for the inbox a how-to question the page could never answer, and not a "none of these"', async () => {
       const howTo = 'how do i set up a local amnesty group near me';
       expect((await say(bot.url, 'how-to-1', howTo)).messages.join('\n')).to.include("I don't know");
-      // A clipped name the bot is unsure of: it offers the entry rather than answering.
-      const offered = (await say(bot.url, 'declined-1', "int'l board?")).messages.join('\n');
+      // A pronoun and a verb with no earlier answer for the pronoun to mean: the bot offers what matched rather than answering.
+      const offered = (await say(bot.url, 'declined-1', 'who appoints them?')).messages.join('\n');
       expect(offered).to.include('Did you mean');
       await say(bot.url, 'declined-1', 'none of these');
       const inbox = (await (await fetch(`${bot.url}/curate/api/inbox`, { headers: bearer })).json()) as { question: string }[];
