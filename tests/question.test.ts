@@ -43,7 +43,7 @@ describe('analysing a message once (Question)', () => {
 
   it("asks for a detail by a listed word, or by a word with a listed word's stem that the base never uses", () => {
     const baseUses = new Set(['national', 'sections']);
-    const details = new DetailWords(['nationality', 'salary', 'run'], (word) => baseUses.has(word));
+    const details = new DetailWords(['nationality', 'salary', 'run'], baseUses);
     const knowing = new Analyser(new SynonymRewriter([]), new NameFinder([]), details);
     expect(knowing.analyse('what are the salaries of the board?').details).to.deep.equal([stem('salary')]);
     expect(knowing.analyse('who is running the secretariat now?').details).to.deep.equal([stem('run')]);

@@ -13,10 +13,10 @@ export class DetailWords {
   /** The stems the details are named by. */
   readonly stems: ReadonlySet<string>;
 
-  /** `baseUses` tells whether the knowledge base uses a folded word; it is asked only while messages are read. */
+  /** `baseWords` holds the folded words the knowledge base uses; it is read only while messages are. */
   constructor(
     words: readonly string[] = [],
-    private readonly baseUses: (word: string) => boolean = () => false,
+    private readonly baseWords: { has(word: string): boolean } = new Set(),
   ) {
     const folded = words.map(foldText);
     this.stemOfListed = new Map(folded.map((word) => [word, stem(word)]));
@@ -27,6 +27,6 @@ export class DetailWords {
   of(token: Pick<Token, 'word' | 'stem'>): string | undefined {
     const listed = this.stemOfListed.get(token.word);
     if (listed !== undefined) return listed;
-    return this.stems.has(token.stem) && !this.baseUses(token.word) ? token.stem : undefined;
+    return this.stems.has(token.stem) && !this.baseWords.has(token.word) ? token.stem : undefined;
   }
 }
