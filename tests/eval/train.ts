@@ -62,9 +62,9 @@ async function tune(kb: KnowledgeBase, cases: EvalCase[], start: RetrievalSettin
 }
 
 /**
- * `npm run train`: fits the ranking model on every curated phrasing, the development split, the everyday development cases and the training
- * negatives, over the committed retrieval settings, and writes model.json. With --tune it first chooses the
- * retrieval settings by cross-validation (about three minutes).
+ * `npm run train`: fits the ranking model on every curated phrasing, the development split, the everyday
+ * development cases and the training negatives, over the committed retrieval settings, and writes
+ * model.json. With --tune it first chooses the retrieval settings by cross-validation (about five minutes).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { tune: { type: 'boolean', default: false } } });
