@@ -119,6 +119,16 @@ describe('search ranking', () => {
     expect(decider.decide('Does the board meet monthly or weekly?').kind).to.not.equal('answer');
   });
 
+  it('does not need of an entry a detail asked on one side of an "or" when it says a word only the other side has', () => {
+    const detailMissing = (text: string) =>
+      decider.index.search(decider.index.analyse(text)).candidates.find((c) => c.entry.id === 'international-board')?.evidence.detailMissing;
+    expect(detailMissing('Are the people on the International Board paid staff?')).to.equal(1);
+    expect(detailMissing('Are the people on the International Board paid staff or volunteers?')).to.equal(0);
+    // Asked on both sides, or with nothing of the other side in the entry, the detail is still needed.
+    expect(detailMissing('Are the people on the International Board paid staff or paid volunteers?')).to.equal(1);
+    expect(detailMissing('Are the people on the International Board paid staff or interns?')).to.equal(1);
+  });
+
   it(`gives a "don't know" the questions it can answer from ${NEAREST_FLOOR} as nearest, at most three, and none below that`, () => {
     const search = decider.index.search(decider.index.analyse('who elects the international board'), { minMatch: 0, limit: 12 });
     expect(search.candidates.length).to.be.at.least(5);

@@ -188,10 +188,21 @@ export interface Question {
   readonly namesAndNumbers: readonly string[];
   /** The stems of its words that ask for a particular detail ("old", "earn"), from the knowledge base's list. */
   readonly details: readonly string[];
+  /**
+   * The two sides of an "or" ("paid staff or volunteers?"), before and after it; empty without one. A
+   * question that offers alternatives is answered by an entry that says either.
+   */
+  readonly orSides: readonly OrSide[];
   /** What a "how many" question counts ("staff"); empty for people in general or any other question. */
   readonly counted: readonly string[];
   /** What qualifies the people a "how many" question counts ("homeless"). */
   readonly peopleQualifiers: readonly string[];
+}
+
+/** One side of an "or": the details it asks for, and the stems of its words. */
+export interface OrSide {
+  readonly details: readonly string[];
+  readonly stems: readonly string[];
 }
 
 /** Turns a message into its Question, with the knowledge base's synonyms and acronyms. */
@@ -218,6 +229,19 @@ export class Analyser {
       readings.push(this.read(whole, foldedSentences, option, afterRemarks, 'one option', { offered }));
     }
     return this.read(whole, foldedSentences, text, afterRemarks, text === whole ? 'whole' : 'asking part', { readings });
+  }
+
+  /** The sides of the first "or" of `text`, or none without one. */
+  private orSides(text: string): OrSide[] {
+    const or = /\bor\b/i.exec(text);
+    if (!or) return [];
+    return [text.slice(0, or.index), text.slice(or.index + or[0].length)].map((side) => {
+      const tokens = tokenize(side, this.rewriter).filter((t) => !t.isQuestionWord);
+      return Object.freeze({
+        details: Object.freeze(tokens.flatMap((t) => this.detailWords.of(t) ?? [])),
+        stems: Object.freeze(tokens.map((t) => t.stem)),
+      });
+    });
   }
 
   /** The Question that reads `text` as what `whole`, whose sentences folded are `foldedSentences`, asks. */
@@ -256,6 +280,7 @@ export class Analyser {
       pronounAndVerb: asked.length <= 1 && clauseWords.some((word) => PERSONAL_PRONOUNS.has(word)),
       namesAndNumbers: Object.freeze([...namesAndNumbers]),
       details: Object.freeze(tokens.flatMap((t) => this.detailWords.of(t) ?? [])),
+      orSides: Object.freeze(this.orSides(text)),
       counted: Object.freeze(type === 'quantity' ? countedByQuestion(clause) : []),
       peopleQualifiers: Object.freeze(type === 'quantity' ? qualifiersOfPeople(clause) : []),
     });

@@ -93,6 +93,11 @@ interface AskedFor {
   detailWords: ReadonlyMap<string, string>;
   type?: QuestionType;
   specifiers: string[];
+  /**
+   * Each side of an "or", before and after it (empty without one): the details ("detail:…") it asks for,
+   * and the stem ids of the words it has that the other side does not.
+   */
+  orSides: { details: ReadonlySet<string>; own: number[] }[];
   /** Stem ids of the words of `counted` the base knows. */
   countedStems: number[];
   /** Whether it counts people qualified by a word the base has never seen: no entry counts them. */
@@ -934,6 +939,10 @@ export class KnowledgeIndex {
         ),
         type,
         specifiers,
+        orSides: question.orSides.map((side, i) => ({
+          details: new Set(side.details.map((d) => `detail:${d}`)),
+          own: side.stems.flatMap((stemText) => (question.orSides[1 - i]?.stems.includes(stemText) ? [] : (this.stemIds.get(stemText) ?? []))),
+        })),
         countedStems,
         countsStrangers,
         namedSubjects,
@@ -1163,6 +1172,21 @@ export class KnowledgeIndex {
   }
 
   /**
+   * Whether the entry lacks something the message asks for. A detail asked on one side of an "or" only is
+   * not needed by an entry that says a word only the other side has: "Are board members paid staff or
+   * volunteers?" is answered by the entry that says they volunteer.
+   */
+  private lacksAsked(e: number, specifier: string, asked: AskedFor): boolean {
+    if (!this.lacks(e, specifier)) return false;
+    const [before, after] = asked.orSides;
+    if (!before || !after || before.details.has(specifier) === after.details.has(specifier)) return true;
+    const other = before.details.has(specifier) ? after : before;
+    const { start, items } = this.entryStems;
+    for (let i = start[e]!; i < start[e + 1]!; i++) if (other.own.includes(items[i]!)) return false;
+    return true;
+  }
+
+  /**
    * For an entry that lacks only details or a kind of answer, from the details asked that it lacks (found
    * once for both): what it does not say of what is asked (`unsaid`), and the share of the message it would
    * explain, and its meaning overlap, had it said it (`ifSaid`): the missing detail words would be explained
@@ -1170,7 +1194,7 @@ export class KnowledgeIndex {
    * entry on the hubs; had it said when they open, it would not.
    */
   private lacking(e: number, evidence: Evidence, asked: AskedFor): Pick<Candidate, 'unsaid' | 'ifSaid'> {
-    const details = asked.specifiers.filter((s) => s.startsWith('detail:') && this.lacks(e, s)).map((s) => s.slice('detail:'.length));
+    const details = asked.specifiers.filter((s) => s.startsWith('detail:') && this.lacksAsked(e, s, asked)).map((s) => s.slice('detail:'.length));
     const words = details.map((detail) => asked.detailWords.get(detail) ?? detail);
     const missing = new Set(details.flatMap((detail) => this.stemIds.get(detail) ?? []));
     let weight = 0;
@@ -1236,7 +1260,7 @@ export class KnowledgeIndex {
       otherTopic: options.preferTopic && this.entries[e]!.topic !== options.preferTopic ? 1 : 0,
       typeUnanswerable,
       typeLoose,
-      detailMissing: specifiers.some((s) => this.lacks(e, s)) ? 1 : 0,
+      detailMissing: specifiers.some((s) => this.lacksAsked(e, s, asked)) ? 1 : 0,
       countMismatch: countsStrangers || (countedStems.length > 0 && !countedStems.some((id) => ownCounts?.has(id))) ? 1 : 0,
       otherSubject: namedSubjects.some((subject) => this.shareKnown(e, subject) < this.settings.aboutSubjectShare) ? 1 : 0,
       readWithContext: options.contextText ? 1 : 0,
