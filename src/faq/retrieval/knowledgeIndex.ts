@@ -97,7 +97,7 @@ interface AskedFor {
    * Each side of an "or", before and after it (empty without one): the details ("detail:…") it asks for,
    * and the stem ids of the words it has that the other side does not.
    */
-  orSides: { details: ReadonlySet<string>; own: number[] }[];
+  orSides: { details: ReadonlySet<string>; own: ReadonlySet<number> }[];
   /** Stem ids of the words of `counted` the base knows. */
   countedStems: number[];
   /** Whether it counts people qualified by a word the base has never seen: no entry counts them. */
@@ -939,10 +939,13 @@ export class KnowledgeIndex {
         ),
         type,
         specifiers,
-        orSides: question.orSides.map((side, i) => ({
-          details: new Set(side.details.map((d) => `detail:${d}`)),
-          own: side.stems.flatMap((stemText) => (question.orSides[1 - i]?.stems.includes(stemText) ? [] : (this.stemIds.get(stemText) ?? []))),
-        })),
+        orSides: question.orSides.map((side, i) => {
+          const otherSide = new Set(question.orSides[1 - i]?.stems);
+          return {
+            details: new Set(side.details.map((d) => `detail:${d}`)),
+            own: new Set(side.stems.flatMap((stemText) => (otherSide.has(stemText) ? [] : (this.stemIds.get(stemText) ?? [])))),
+          };
+        }),
         countedStems,
         countsStrangers,
         namedSubjects,
@@ -1182,7 +1185,7 @@ export class KnowledgeIndex {
     if (!before || !after || before.details.has(specifier) === after.details.has(specifier)) return true;
     const other = before.details.has(specifier) ? after : before;
     const { start, items } = this.entryStems;
-    for (let i = start[e]!; i < start[e + 1]!; i++) if (other.own.includes(items[i]!)) return false;
+    for (let i = start[e]!; i < start[e + 1]!; i++) if (other.own.has(items[i]!)) return false;
     return true;
   }
 
