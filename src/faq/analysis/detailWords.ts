@@ -9,7 +9,7 @@ import { foldText, stem, type Token } from './normalise';
  * it in what an entry says.
  */
 export class DetailWords {
-  private readonly stemOfListed: ReadonlyMap<string, string>;
+  private readonly listed: ReadonlySet<string>;
   /** The stems the details are named by. */
   readonly stems: ReadonlySet<string>;
 
@@ -18,15 +18,12 @@ export class DetailWords {
     words: readonly string[] = [],
     private readonly baseWords: { has(word: string): boolean } = new Set(),
   ) {
-    const folded = words.map(foldText);
-    this.stemOfListed = new Map(folded.map((word) => [word, stem(word)]));
-    this.stems = new Set(this.stemOfListed.values());
+    this.listed = new Set(words.map(foldText));
+    this.stems = new Set([...this.listed].map(stem));
   }
 
-  /** The detail a message's word asks for, by its stem, if it asks for one. */
-  of(token: Pick<Token, 'word' | 'stem'>): string | undefined {
-    const listed = this.stemOfListed.get(token.word);
-    if (listed !== undefined) return listed;
-    return this.stems.has(token.stem) && !this.baseWords.has(token.word) ? token.stem : undefined;
+  /** Whether a message's word asks for the detail its stem names. */
+  asks(token: Pick<Token, 'word' | 'stem'>): boolean {
+    return this.listed.has(token.word) || (this.stems.has(token.stem) && !this.baseWords.has(token.word));
   }
 }

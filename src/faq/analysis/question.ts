@@ -93,22 +93,27 @@ function withoutWriter(question: readonly string[], rewriter: SynonymRewriter): 
   return direct.some((sentence, i) => sentence !== question[i]) && standsAlone(direct, rewriter) ? direct.join(' ') : undefined;
 }
 
+/** What comes before and after the first "or" of a text, if it has one. */
+function sidesOfOr(text: string): [string, string] | undefined {
+  const or = /\bor\b/i.exec(text);
+  return or ? [text.slice(0, or.index), text.slice(or.index + or[0].length)] : undefined;
+}
+
 /**
  * The two sides of a choice, "Is Amnesty a charity, a company, or a membership organisation?": the text
  * before its first "or" and after it, each kept only if it names enough to stand alone, with its word next
  * to the "or" (its last word before it, or the first after it): what that side offers as the answer.
  */
 function optionsOf(question: string, rewriter: SynonymRewriter): { text: string; offered: Token }[] {
-  const or = /\bor\b/i.exec(question);
-  if (!or) return [];
-  const before = question.slice(0, or.index);
-  const after = question.slice(or.index + or[0].length);
+  const sides = sidesOfOr(question);
+  if (!sides) return [];
+  const [before, after] = sides;
   const content = (side: string) => tokenize(side, rewriter).filter((t) => !t.isQuestionWord);
-  const sides = [
+  const options = [
     { text: before, offered: content(before).at(-1) },
     { text: after, offered: content(after)[0] },
   ];
-  return sides.flatMap(({ text, offered }) => (offered && standsAlone([text], rewriter) ? [{ text, offered }] : []));
+  return options.flatMap(({ text, offered }) => (offered && standsAlone([text], rewriter) ? [{ text, offered }] : []));
 }
 
 /**
@@ -233,12 +238,10 @@ export class Analyser {
 
   /** The sides of the first "or" of `text`, or none without one. */
   private orSides(text: string): OrSide[] {
-    const or = /\bor\b/i.exec(text);
-    if (!or) return [];
-    return [text.slice(0, or.index), text.slice(or.index + or[0].length)].map((side) => {
+    return (sidesOfOr(text) ?? []).map((side) => {
       const tokens = tokenize(side, this.rewriter).filter((t) => !t.isQuestionWord);
       return Object.freeze({
-        details: Object.freeze(tokens.flatMap((t) => this.detailWords.of(t) ?? [])),
+        details: Object.freeze(tokens.filter((t) => this.detailWords.asks(t)).map((t) => t.stem)),
         stems: Object.freeze(tokens.map((t) => t.stem)),
       });
     });
@@ -279,7 +282,7 @@ export class Analyser {
       cue: followUpCue(folded),
       pronounAndVerb: asked.length <= 1 && clauseWords.some((word) => PERSONAL_PRONOUNS.has(word)),
       namesAndNumbers: Object.freeze([...namesAndNumbers]),
-      details: Object.freeze(tokens.flatMap((t) => this.detailWords.of(t) ?? [])),
+      details: Object.freeze(tokens.filter((t) => this.detailWords.asks(t)).map((t) => t.stem)),
       orSides: Object.freeze(this.orSides(text)),
       counted: Object.freeze(type === 'quantity' ? countedByQuestion(clause) : []),
       peopleQualifiers: Object.freeze(type === 'quantity' ? qualifiersOfPeople(clause) : []),

@@ -929,14 +929,9 @@ export class KnowledgeIndex {
         words.push({ stemId: r.stemId, vector: this.vectors.vector(r.read ?? r.token.word), weight });
       }
       const share = (part: number) => (typedWeight === 0 ? 0 : part / typedWeight);
-      const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && this.detailWords.of(r.token) === undefined);
+      const saysMoreThanDetails = typed.some((r) => r.stemId === undefined && !r.token.isQuestionWord && !this.detailWords.asks(r.token));
       const asked = {
-        detailWords: new Map(
-          question.tokens.flatMap((t) => {
-            const detail = this.detailWords.of(t);
-            return detail ? [[detail, t.word] as const] : [];
-          }),
-        ),
+        detailWords: new Map(question.tokens.filter((t) => this.detailWords.asks(t)).map((t) => [t.stem, t.word])),
         type,
         specifiers,
         orSides: question.orSides.map((side, i) => {
