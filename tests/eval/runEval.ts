@@ -103,6 +103,21 @@ export async function crossValidate(
   return results;
 }
 
+/**
+ * Cross-validation of the development split and, in the same folds, of the everyday development cases
+ * (both are trained on): each set's results apart.
+ */
+export async function crossValidateBoth(
+  kb: KnowledgeBase,
+  cases: EvalCase[],
+  retrieval = committedRetrievalSettings(),
+): Promise<{ dev: EvalResult[]; everyday: EvalResult[] }> {
+  const everyday = everydayCases(kb);
+  const results = await crossValidate(kb, cases, retrieval, [...cases, ...everyday]);
+  const inEveryday = new Set(everyday);
+  return { dev: results.filter((r) => !inEveryday.has(r.case)), everyday: results.filter((r) => inEveryday.has(r.case)) };
+}
+
 /** The search a decision was judged on, and how, when thresholds could have decided it otherwise. */
 function judgedSearch(decision: Decision | undefined): { search: SearchResult; via: 'words' | 'follow-up' } | undefined {
   if (!decision) return undefined;
@@ -200,12 +215,7 @@ async function main(): Promise<void> {
   });
   const kb = loadKnowledge(resolve(PROJECT_ROOT, 'knowledge'));
   if (values.cv) {
-    const cases = loadCases(resolve(PROJECT_ROOT, SPLITS.dev.file), kb);
-    const everyday = everydayCases(kb);
-    const scored = await crossValidate(kb, cases, undefined, [...cases, ...everyday]);
-    const inEveryday = new Set(everyday);
-    const results = scored.filter((r) => !inEveryday.has(r.case));
-    const everydayResults = scored.filter((r) => inEveryday.has(r.case));
+    const { dev: results, everyday: everydayResults } = await crossValidateBoth(kb, loadCases(resolve(PROJECT_ROOT, SPLITS.dev.file), kb));
     process.stdout.write(`${report(`Cross-validation (${FOLDS} folds) on the development split and the curated phrasings`, results)}\n`);
     if (values.verbose) process.stdout.write(`${describeMisses(results)}\n`);
     process.stdout.write(

@@ -5,8 +5,8 @@ import { PROJECT_ROOT } from '../../src/shared/projectRoot';
 import { loadKnowledge, type KnowledgeBase } from '../../src/faq/knowledge/loadKnowledge';
 import { committedRetrievalSettings, DEFAULT_MODEL_FILE } from '../../src/faq/ranking/model';
 import { RETRIEVAL_GRID, type RetrievalSettings } from '../../src/faq/ranking/retrievalSettings';
-import { crossValidate, figures, loadCases, SPLITS, type EvalCase, type Figures } from './runEval';
-import { allQueries, everydayCases, fitModel } from './training';
+import { crossValidateBoth, figures, loadCases, SPLITS, type EvalCase, type Figures } from './runEval';
+import { allQueries, fitModel } from './training';
 
 /**
  * What tuning the retrieval settings maximises, out of fold: the share of answerable questions answered
@@ -24,10 +24,8 @@ function everydayScore(f: Figures): number {
 
 /** tuningScore out of fold on the development split, plus everydayScore on the everyday development cases. */
 async function crossValidatedScore(kb: KnowledgeBase, cases: EvalCase[], settings: RetrievalSettings): Promise<number> {
-  const everyday = everydayCases(kb);
-  const results = await crossValidate(kb, cases, settings, [...cases, ...everyday]);
-  const inEveryday = new Set(everyday);
-  return tuningScore(figures(results.filter((r) => !inEveryday.has(r.case)))) + everydayScore(figures(results.filter((r) => inEveryday.has(r.case))));
+  const { dev, everyday } = await crossValidateBoth(kb, cases, settings);
+  return tuningScore(figures(dev)) + everydayScore(figures(everyday));
 }
 
 /**
