@@ -140,6 +140,15 @@ describe('follow-up questions', () => {
     expect(decision.kind === 'partial' ? `partial ${decision.entry.id}` : decision.kind).to.be.oneOf(['partial international-board', 'unknown']);
   });
 
+  it('reads a pronoun as something the previous answer names, too: the staff the Secretariat is moving', () => {
+    // The answer on where the Secretariat is based says its staff are being moved to the Global South.
+    const decision = decider.decide('why are they relocating staff from there?', { lastEntry: entry('secretariat-main-office') });
+    expect(answered(decision)).to.equal('global-south-staff via follow-up');
+    // The answer on the Council Meeting names no staff, so the entries on them stay out of its follow-ups.
+    const unrelated = decider.decide('why are they relocating staff from there?', { lastEntry: entry('icm-frequency') });
+    expect(unrelated.kind === 'answer' && unrelated.entry.id).to.not.equal('global-south-staff');
+  });
+
   it('answers "how many?", "since when?" and "why?" from the previous answer or another about its subject, or not at all', () => {
     expect(answered(decider.decide('how many?', { lastEntry: entry('national-sections') }))).to.equal('national-sections via follow-up');
     expect(answered(decider.decide('since when?', { lastEntry: entry('current-secretary-general') }))).to.equal('current-secretary-general via follow-up');

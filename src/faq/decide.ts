@@ -325,7 +325,9 @@ export class Decider {
    */
   private followUpSearch(question: Question, lastEntry: Entry, topic: Topic | undefined, contextText: string): SearchResult {
     const result = this.index.search(question, { preferTopic: topic ?? lastEntry.topic, contextText, minMatch: RETRIEVAL_FLOOR, limit: this.searchLimit });
-    const candidates = result.candidates.filter((c) => c.entry === lastEntry || this.index.isAboutSubjectOf(c.entry, lastEntry));
+    const candidates = result.candidates.filter(
+      (c) => c.entry === lastEntry || this.index.isAboutSubjectOf(c.entry, lastEntry) || this.index.answerNamesSubjectOf(lastEntry, c.entry),
+    );
     return { ...result, candidates };
   }
 }

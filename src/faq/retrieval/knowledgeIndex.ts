@@ -303,6 +303,8 @@ export class KnowledgeIndex {
   private readonly analyser: Analyser;
   /** Each entry's subject as content stems, by entry id, once asked for. */
   private readonly subjectStems = new Map<string, Set<number>>();
+  /** Each entry's answer as content stems, by entry id, once asked for. */
+  private readonly answerStems = new Map<string, Set<number>>();
   /**
    * By entry id, the kinds of question (TYPE_BITS) a wording of it asks of its subject alone: worked out
    * when a follow-up first asks, as the build would pay for analysing every wording of every entry.
@@ -659,12 +661,37 @@ export class KnowledgeIndex {
     const entryIndex = this.entryIndex.get(entry.id);
     if (entryIndex === undefined) return false;
     // A follow-up asks this of every candidate for the same subject: its stems are read once per entry.
-    let stems = this.subjectStems.get(other.id);
-    if (!stems) {
-      stems = this.contentStems(other.subject);
-      this.subjectStems.set(other.id, stems);
+    return this.shareKnown(entryIndex, this.subjectStemsOf(other)) >= this.settings.aboutSubjectShare;
+  }
+
+  /**
+   * Whether `entry`'s answer names `other`'s subject: most of the weight of the subject's words is in it.
+   * The answer on where the Secretariat is based says that its staff are being moved to the Global South,
+   * so "why are staff moving away from there?" after it may be about them.
+   */
+  answerNamesSubjectOf(entry: Entry, other: Entry): boolean {
+    let said = this.answerStems.get(entry.id);
+    if (!said) {
+      said = this.contentStems(entry.answer);
+      this.answerStems.set(entry.id, said);
     }
-    return this.shareKnown(entryIndex, stems) >= this.settings.aboutSubjectShare;
+    let total = 0;
+    let found = 0;
+    for (const id of this.subjectStemsOf(other)) {
+      total += this.idf[id]!;
+      if (said.has(id)) found += this.idf[id]!;
+    }
+    return total > 0 && found / total >= this.settings.subjectNamedShare;
+  }
+
+  /** An entry's subject as content stems, read once. */
+  private subjectStemsOf(entry: Entry): Set<number> {
+    let stems = this.subjectStems.get(entry.id);
+    if (!stems) {
+      stems = this.contentStems(entry.subject);
+      this.subjectStems.set(entry.id, stems);
+    }
+    return stems;
   }
 
   /** The share of the weight of `stems` that entry e's question and phrasings contain. */
