@@ -45,6 +45,12 @@ describe('evaluation runner', () => {
     expect(cases.filter((c) => sentencesOf(c.say).length < 2).map((c) => c.say)).to.deep.equal([]);
   });
 
+  it('loads the near-miss split: at least 140 questions to decline, each a single message', () => {
+    const cases = loadCases(resolve(PROJECT_ROOT, SPLITS['near-misses'].file), knowledge);
+    expect(cases.length).to.be.at.least(140);
+    expect(cases.every((c) => 'abstain' in c.expect && c.turns.length === 0)).to.equal(true);
+  });
+
   it('counts the wrong fact, and a fact where none was wanted, as wrong; anything else short of the goal as abstained', () => {
     const answer = decider.decide('How often is the International Council Meeting held?');
     const unknown = decider.decide("what's the weather in London?");

@@ -159,7 +159,15 @@ describe('training negatives (tests/eval/train-negatives.yaml)', () => {
   it('share no more than half their words with any question that is scored, so training never sees a near-copy of one', () => {
     const words = (text: string) => new Set(text.toLowerCase().match(/[a-z0-9]+/g) ?? []);
     const scored: string[] = [...loadOutOfScopeQuestions(resolve(PROJECT_ROOT, OUT_OF_SCOPE_FILE))];
-    for (const file of ['dev.yaml', 'sealed.yaml', 'everyday-words.yaml', 'in-context.yaml', 'multi-sentence.yaml', 'sealed-everyday.yaml']) {
+    for (const file of [
+      'dev.yaml',
+      'sealed.yaml',
+      'everyday-words.yaml',
+      'in-context.yaml',
+      'multi-sentence.yaml',
+      'near-misses.yaml',
+      'sealed-everyday.yaml',
+    ]) {
       const { cases } = parse(readFileSync(resolve(PROJECT_ROOT, 'tests', 'eval', file), 'utf8')) as { cases: { say: string; turns?: string[] }[] };
       for (const c of cases) scored.push(c.say, ...(c.turns ?? []));
     }

@@ -67,6 +67,10 @@ export const SPLITS = {
     file: 'tests/eval/in-context.yaml',
     title: 'Questions in context (tests/eval/in-context.yaml): the question wrapped in who asks and why, written blind; never trained on, not gated',
   },
+  'near-misses': {
+    file: 'tests/eval/near-misses.yaml',
+    title: "Near-misses (tests/eval/near-misses.yaml): close to the page's subjects, asking what it does not say, written blind; never trained on, not gated",
+  },
   multi: {
     file: 'tests/eval/multi-sentence.yaml',
     title: 'Several sentences (tests/eval/multi-sentence.yaml): a question among remarks, and some to decline, written blind; never trained on, not gated',
