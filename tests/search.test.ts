@@ -53,6 +53,14 @@ describe('search ranking', () => {
     expect(decider.index.search(decider.index.analyse('secertary generl')).corrections.map((c) => c.typed)).to.deep.equal(['secertary', 'generl']);
   });
 
+  it('reads a misspelt stop word as the stop word it is, not as a word the base has never seen', () => {
+    const result = decider.index.search(decider.index.analyse('pleese descibe the international secretariat'));
+    expect(result.unknownWords).to.deep.equal([]);
+    expect(result.corrections).to.deep.equal([]);
+    expect(result.candidates[0]?.entry.id).to.equal('secretariat-role');
+    expect(result.candidates[0]?.confidence).to.be.at.least(ANSWER_THRESHOLD);
+  });
+
   const outOfScope = [
     "what's the weather in London?",
     'weather in london',

@@ -25,6 +25,9 @@ const STOP_WORDS = new Set(
   ).split(/\s+/),
 );
 
+/** The stop words, for reading a misspelt one as what it is ("descrbe" is "describe"), not as a word nobody knows. */
+export const STOP_WORD_LIST: readonly string[] = [...STOP_WORDS];
+
 /** Question words count for less than content words: they steer between entries, they don't pick one. */
 const QUESTION_WORDS = new Set(['who', 'what', 'when', 'where', 'why', 'how', 'which', 'whom', 'whose']);
 

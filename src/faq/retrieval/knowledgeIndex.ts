@@ -11,6 +11,7 @@ import {
   isQuestionWord,
   isStopWord,
   stem,
+  STOP_WORD_LIST,
   SynonymRewriter,
   tokenize,
   type Token,
@@ -172,6 +173,8 @@ interface ResolvedToken {
   stemId?: number;
   /** The vocabulary word a misspelt word was read as. */
   read?: string;
+  /** A misspelt stop word ("descrbe"): it says no more than the stop word does, so it is not read at all. */
+  stopWord?: boolean;
   credit: number;
   fromContext: boolean;
 }
@@ -626,7 +629,9 @@ export class KnowledgeIndex {
       const id = meant && this.stemIds.get(meant.stem);
       if (id !== undefined && !this.stemOfWord.has(word)) this.stemOfWord.set(word, id);
     }
-    this.typos = new TypoIndex([...this.stemOfWord.keys()], byDocumentFrequency(this.stemOfWord, Int32Array.from(documentFrequency)));
+    // Stop words too, so that a misspelt one is read as what it is; ranked below every word of the base.
+    const typoVocabulary = [...this.stemOfWord.keys(), ...STOP_WORD_LIST.filter((w) => !this.stemOfWord.has(w))];
+    this.typos = new TypoIndex(typoVocabulary, byDocumentFrequency(this.stemOfWord, Int32Array.from(documentFrequency)));
     const seen = new Set<string>();
     for (const entry of entries) {
       const stems = [...this.contentStems(entry.subject)].sort((a, b) => a - b);
@@ -879,6 +884,7 @@ export class KnowledgeIndex {
     if (/\d/.test(token.word) || isCommonWord(token.word)) return { token, credit: 0, fromContext };
     const match = this.typos.correct(token.word);
     if (!match) return { token, credit: 0, fromContext };
+    if (isStopWord(match.word)) return { token, credit: 0, fromContext, stopWord: true };
     return { token, stemId: this.stemOfWord.get(match.word)!, read: match.word, credit: 1 - this.settings.creditPerEdit * match.edits, fromContext };
   }
 
@@ -895,7 +901,7 @@ export class KnowledgeIndex {
   /** Ranks entries for a question. */
   search(question: Question, options: SearchOptions = {}): SearchResult {
     const { whole, type } = question;
-    const typed = question.tokens.map((t) => this.resolve(t, false));
+    const typed = question.tokens.map((t) => this.resolve(t, false)).filter((r) => !r.stopWord);
     const typedStems = new Set(typed.map((r) => r.token.stem));
     // The previous subject's places and organisations are left behind: "and worldwide?" after a
     // question about the UK replaces the UK, and "and in France?" must not be read as about the UK.
@@ -903,7 +909,7 @@ export class KnowledgeIndex {
       ? tokenize(options.contextText, this.rewriter)
           .filter((t) => !t.isQuestionWord && !typedStems.has(t.stem) && !this.names.isNameWord(t.word))
           .map((t) => this.resolve(t, true))
-          .filter((r) => r.stemId !== undefined)
+          .filter((r) => r.stemId !== undefined && !r.stopWord)
       : [];
     const unknownWords = typed.filter((r) => r.stemId === undefined).map((r) => r.token.word);
     const corrections = typed.flatMap((r) => (r.read ? [{ typed: r.token.word, read: r.read }] : []));
