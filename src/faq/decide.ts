@@ -320,8 +320,8 @@ export class Decider {
 
   /**
    * The message read with words of the previous answer added (its subject, or its whole question for an
-   * elliptical "and in the UK?"); only entries that know most of that answer's subject are kept, or the
-   * reading is not a follow-up at all.
+   * elliptical "and in the UK?"); only entries that know most of that answer's subject, or whose subject
+   * its answer names, are kept, or the reading is not a follow-up at all.
    */
   private followUpSearch(question: Question, lastEntry: Entry, topic: Topic | undefined, contextText: string): SearchResult {
     const result = this.index.search(question, { preferTopic: topic ?? lastEntry.topic, contextText, minMatch: RETRIEVAL_FLOOR, limit: this.searchLimit });

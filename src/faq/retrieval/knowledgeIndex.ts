@@ -945,9 +945,10 @@ export class KnowledgeIndex {
       // is counted: the check is for words it knows.
       const countedStems = counted.flatMap((word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId ?? []);
       // But people qualified by a word it has never seen ("how many homeless people") are people no entry counts.
-      const countsStrangers = question.peopleQualifiers.some(
-        (word) => this.resolve({ word, stem: stem(word), isQuestionWord: false }, false).stemId === undefined,
-      );
+      const countsStrangers = question.peopleQualifiers.some((word) => {
+        const r = this.resolve({ word, stem: stem(word), isQuestionWord: false }, false);
+        return r.stemId === undefined && !r.stopWord;
+      });
       // The typed words, as the semantic feature and the shares of unknown and corrected words read them.
       const words: MessageWord[] = [];
       let typedWeight = 0;
