@@ -680,13 +680,7 @@ export class KnowledgeIndex {
       said = this.contentStems(entry.answer);
       this.answerStems.set(entry.id, said);
     }
-    let total = 0;
-    let found = 0;
-    for (const id of this.subjectStemsOf(other)) {
-      total += this.idf[id]!;
-      if (said.has(id)) found += this.idf[id]!;
-    }
-    return total > 0 && found / total >= this.settings.subjectNamedShare;
+    return this.namesSubject(this.subjectStemsOf(other), said);
   }
 
   /** An entry's subject as content stems, read once. */
@@ -723,17 +717,18 @@ export class KnowledgeIndex {
   private subjectsNamed(said: ReadonlySet<number>): number[][] {
     const candidates = new Set<number>();
     for (const id of said) for (const subject of this.subjectsByStem.get(id) ?? []) candidates.add(subject);
-    const named: number[][] = [];
-    for (const subject of candidates) {
-      let total = 0;
-      let found = 0;
-      for (const id of this.subjects[subject]!) {
-        total += this.idf[id]!;
-        if (said.has(id)) found += this.idf[id]!;
-      }
-      if (total > 0 && found / total >= this.settings.subjectNamedShare) named.push(this.subjects[subject]!);
+    return [...candidates].map((subject) => this.subjects[subject]!).filter((subject) => this.namesSubject(subject, said));
+  }
+
+  /** Whether stems `said` name a subject: they hold at least subjectNamedShare of the weight of its stems. */
+  private namesSubject(subject: Iterable<number>, said: ReadonlySet<number>): boolean {
+    let total = 0;
+    let found = 0;
+    for (const id of subject) {
+      total += this.idf[id]!;
+      if (said.has(id)) found += this.idf[id]!;
     }
-    return named;
+    return total > 0 && found / total >= this.settings.subjectNamedShare;
   }
 
   /**
@@ -909,7 +904,7 @@ export class KnowledgeIndex {
       ? tokenize(options.contextText, this.rewriter)
           .filter((t) => !t.isQuestionWord && !typedStems.has(t.stem) && !this.names.isNameWord(t.word))
           .map((t) => this.resolve(t, true))
-          .filter((r) => r.stemId !== undefined && !r.stopWord)
+          .filter((r) => r.stemId !== undefined)
       : [];
     const unknownWords = typed.filter((r) => r.stemId === undefined).map((r) => r.token.word);
     const corrections = typed.flatMap((r) => (r.read ? [{ typed: r.token.word, read: r.read }] : []));
