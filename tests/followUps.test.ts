@@ -149,6 +149,12 @@ describe('follow-up questions', () => {
     expect(unrelated.kind === 'answer' && unrelated.entry.id).to.not.equal('global-south-staff');
   });
 
+  it('reads "and how many members?" as the previous question counting members: its frame, with a new subject', () => {
+    // "how many national sections does amnesty have?" was asked: members replace the sections it counted.
+    const decision = decider.decide('and how many members?', { lastEntry: entry('national-sections') });
+    expect(answered(decision)).to.equal('movement-size via follow-up');
+  });
+
   it('answers "how many?", "since when?" and "why?" from the previous answer or another about its subject, or not at all', () => {
     expect(answered(decider.decide('how many?', { lastEntry: entry('national-sections') }))).to.equal('national-sections via follow-up');
     expect(answered(decider.decide('since when?', { lastEntry: entry('current-secretary-general') }))).to.equal('current-secretary-general via follow-up');

@@ -899,10 +899,13 @@ export class KnowledgeIndex {
     const typed = question.tokens.map((t) => this.resolve(t, false)).filter((r) => !r.stopWord);
     const typedStems = new Set(typed.map((r) => r.token.stem));
     // The previous subject's places and organisations are left behind: "and worldwide?" after a
-    // question about the UK replaces the UK, and "and in France?" must not be read as about the UK.
+    // question about the UK replaces the UK, and "and in France?" must not be read as about the UK. So is
+    // what the previous question counted, once the message counts something: "and how many members?"
+    // after "how many national sections does amnesty have?" asks how many members Amnesty has.
+    const replaced = new Set(question.counted.length > 0 && options.contextText ? this.analyse(options.contextText).counted.map((w) => stem(w)) : []);
     const context = options.contextText
       ? tokenize(options.contextText, this.rewriter)
-          .filter((t) => !t.isQuestionWord && !typedStems.has(t.stem) && !this.names.isNameWord(t.word))
+          .filter((t) => !t.isQuestionWord && !typedStems.has(t.stem) && !this.names.isNameWord(t.word) && !replaced.has(t.stem))
           .map((t) => this.resolve(t, true))
           .filter((r) => r.stemId !== undefined)
       : [];
