@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DEFAULT_THRESHOLDS, judgeSearch, MAX_MESSAGE_CHARS, NEAREST_FLOOR } from '../src/faq/decide';
 import { decider, knowledge } from './helpers/bot';
+import { foldText } from '../src/faq/analysis/normalise';
 
 const ANSWER_THRESHOLD = DEFAULT_THRESHOLDS.answer;
 const top = (text: string) => decider.index.search(decider.index.analyse(text)).candidates[0];
@@ -59,6 +60,13 @@ describe('search ranking', () => {
     expect(result.corrections).to.deep.equal([]);
     expect(result.candidates[0]?.entry.id).to.equal('secretariat-role');
     expect(result.candidates[0]?.confidence).to.be.at.least(ANSWER_THRESHOLD);
+  });
+
+  it('reads a "%" on its own as the word "percent", which the base knows, and a "%" after a number as part of it', () => {
+    const result = decider.index.search(decider.index.analyse('what % of IS staff r in london'));
+    expect(result.unknownWords).to.not.include('%');
+    expect(result.candidates[0]?.entry.id).to.equal('london-staff-share');
+    expect(foldText('what % of staff, 85% of them')).to.equal('what percent of staff 85% of them');
   });
 
   const outOfScope = [

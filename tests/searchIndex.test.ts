@@ -18,7 +18,7 @@ describe('word table', () => {
       "Amnesty's ''s x's's S'S",
       'organize, organized organizations realizes% pizza',
       "whats whos, hows it going? Where's the whatsapp group",
-      '85% of staff; 2011-2015 (1,000)',
+      '85% of staff; 2011-2015 (1,000), what % in london, %',
       'Café naïve — “curly” ‘quotes’ and\ttabs\nnew lines',
       '   ',
       '',

@@ -100,15 +100,18 @@ export function foldText(text: string): string {
 
 const IZE = /([a-z])iz(e|ed|es|ing|ation|ations)\b/g;
 const CONTRACTED_QUESTION_WORDS = /\b(who|what|where|when|why|how)s\b/g;
+const LONE_PERCENT = /(?<![^ ])%(?![^ ])/g;
 
 /**
- * foldText's rules that work on whole words, for folded text: "-ize" is spelt "-ise", and "whos" or
- * "whats" (a question word whose "'s" was typed without the apostrophe) is that question word. One place,
- * so that the index's word table (wordTable.ts) spells words exactly as foldText does.
+ * foldText's rules that work on whole words, for folded text: "-ize" is spelt "-ise"; "whos" or "whats"
+ * (a question word whose "'s" was typed without the apostrophe) is that question word; and a "%" standing
+ * alone ("what % of staff") is the word it is read as, "percent", where one after a number ("85%") stays
+ * part of the figure. One place, so that the index's word table (wordTable.ts) spells words exactly as
+ * foldText does.
  */
 export function respelt(folded: string): string {
   const british = folded.includes('iz') ? folded.replace(IZE, '$1is$2') : folded;
-  return british.replace(CONTRACTED_QUESTION_WORDS, '$1');
+  return british.replace(CONTRACTED_QUESTION_WORDS, '$1').replace(LONE_PERCENT, 'percent');
 }
 
 const SMALL_NUMBERS = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'

@@ -14,7 +14,7 @@ export type QuestionType = 'person' | 'time' | 'duration' | 'place' | 'quantity'
  * the earlier here wins: "how long does he serve" asks a duration, though the time cues know "how long" too.
  */
 const CUES: [QuestionType, RegExp][] = [
-  ['quantity', /\b(how (many|much|big|large)|what (percentage|proportion|share|number|fraction|percent)|number of|percentage of|proportion of|share of)\b|%/],
+  ['quantity', /\b(how (many|much|big|large)|what (percentage|proportion|share|number|fraction)|(number|percentage|proportion|share) of|percent)\b|%/],
   ['duration', /\bhow long\b(?! (has|have|had|ago)\b)/],
   ['time', /\b(when|how (often|frequently|regularly)|how long|what (year|date|time)|which year|since when|how soon)\b/],
   ['place', /\b(where|which (countries|country|cities|city|places|regions|region)|what (countries|country|cities|city|places|regions|region))\b/],
@@ -26,10 +26,10 @@ const CUES: [QuestionType, RegExp][] = [
 const UNTYPED_OPENER = /\b(what|which|how)\b/;
 
 /** Cues that ask "how many" with a noun, not a question word: they type a question wherever they stand. */
-const NOUN_CUE = /\b(number|percentage|proportion|share) of\b|%/;
+const NOUN_CUE = /\b((number|percentage|proportion|share) of|percent)\b|%/;
 
 /** Any word a cue can start with: most texts without one are settled by this single test. */
-const ANY_CUE = /\b(how|what|when|which|since|where|why|for|who|whom|whose|number|percentage|proportion|share)\b|%/;
+const ANY_CUE = /\b(how|what|when|which|since|where|why|for|who|whom|whose|number|percentage|proportion|share|percent)\b|%/;
 
 /** Turns of phrase that use a question word without asking for its kind of answer. */
 const IDIOMS = /\bwhen it comes to\b|\bwhat about\b|\bhow about\b|\bwho knows\b/g;
