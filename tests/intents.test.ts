@@ -78,6 +78,9 @@ describe('commands and small talk', () => {
     expect(kind('Thanks! Is that right?')).to.deep.include({ kind: 'smallTalk', smallTalk: 'checking' });
     expect(kind('Hi. Thanks. Bye.')).to.deep.include({ kind: 'smallTalk', smallTalk: 'bye' });
     expect(kind('Thanks. Who elects the International Board?')).to.deep.include({ kind: 'answer' });
+    // A request for help asks about the bot, as the question after it does.
+    expect(kind('Who are you? Are you a real person or a bot?')).to.deep.include({ kind: 'smallTalk', smallTalk: 'aboutBot' });
+    expect(kind('Who are you? Who elects the International Board?')).to.deep.include({ kind: 'answer' });
   });
 
   it('reads a request of the bot itself after remarks that ask nothing, and only a request of the bot', () => {

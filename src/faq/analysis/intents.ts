@@ -281,11 +281,13 @@ export function recogniseSmallTalk(folded: string): SmallTalk | undefined {
 
 /**
  * Small talk said in several sentences, "Thanks! Is that right?" or "ok. bye": when every sentence is small
- * talk, the last says what the message is. Each sentence is folded (a Question's `foldedSentences`).
+ * talk, the last says what the message is. Each sentence is folded (a Question's `foldedSentences`). A
+ * request for help among them ("who are you?", "what can you do?") asks about the bot too: "Who are you?
+ * Are you a real person or a bot?" is one question about the bot, not a question for the knowledge base.
  */
 export function recogniseSmallTalkBySentence(foldedSentences: readonly string[]): SmallTalk | undefined {
   if (foldedSentences.length < 2) return undefined;
-  const kinds = foldedSentences.map(recogniseSmallTalk);
+  const kinds = foldedSentences.map((folded) => recogniseSmallTalk(folded) ?? (recogniseCommand(folded) === 'help' ? 'aboutBot' : undefined));
   return kinds.every((kind) => kind !== undefined) ? kinds.at(-1) : undefined;
 }
 
