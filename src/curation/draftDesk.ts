@@ -215,14 +215,19 @@ export class DraftDesk {
       if (err instanceof EditError) return { kind: 'refused', message: err.message };
       throw err;
     }
+    let kb: KnowledgeBase;
     try {
-      loadKnowledge(textFiles(files, 'draft'));
+      kb = loadKnowledge(textFiles(files, 'draft'));
     } catch (err) {
       if (err instanceof KnowledgeError) return { kind: 'invalid', problems: err.problems };
       throw err;
     }
-    const saved = await this.options.versions.saveDraft(files, draft?.basedOn ?? served.version, revision);
-    return saved === undefined ? { kind: 'conflict' } : { kind: 'saved', revision: saved };
+    const savedAt = new Date();
+    const saved = await this.options.versions.saveDraft(files, draft?.basedOn ?? served.version, revision, savedAt);
+    if (saved === undefined) return { kind: 'conflict' };
+    // The page shown next loads the draft under its key: it is the base just checked, so it is not loaded again.
+    this.loaded.set(draftKey({ revision: saved, savedAt }), kb);
+    return { kind: 'saved', revision: saved };
   }
 
   /** kb:check, the eval against the version served, the gates and the YAML diff: what a publish would do. */
@@ -334,6 +339,6 @@ function summaryOf(draft: KnowledgeDraft, served: Files): DraftSummary {
  * leaves a tombstone the next draft counts on from), so the revision alone names one draft; the time it was
  * saved is kept in the key as well, in case a draft row or blob deleted by hand starts the count again at 1.
  */
-function draftKey(draft: KnowledgeDraft): string {
+function draftKey(draft: Pick<KnowledgeDraft, 'revision' | 'savedAt'>): string {
   return `d${draft.revision}@${draft.savedAt.getTime()}`;
 }
