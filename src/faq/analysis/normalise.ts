@@ -111,7 +111,8 @@ const LONE_PERCENT = /(?<![^ ])%(?![^ ])/g;
  */
 export function respelt(folded: string): string {
   const british = folded.includes('iz') ? folded.replace(IZE, '$1is$2') : folded;
-  return british.replace(CONTRACTED_QUESTION_WORDS, '$1').replace(LONE_PERCENT, 'percent');
+  const questionWords = british.replace(CONTRACTED_QUESTION_WORDS, '$1');
+  return questionWords.includes('%') ? questionWords.replace(LONE_PERCENT, 'percent') : questionWords;
 }
 
 const SMALL_NUMBERS = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'

@@ -888,6 +888,14 @@ export class KnowledgeIndex {
     return idf * (r.token.isQuestionWord ? this.settings.questionWordWeight : 1) * (r.fromContext ? this.settings.contextWeight : 1);
   }
 
+  /** The previous answer's words that a follow-up borrows, less what the previous question counted when the message counts something itself. */
+  private contextTokens(contextText: string, countsItself: boolean): Token[] {
+    const tokens = tokenize(contextText, this.rewriter);
+    if (!countsItself) return tokens;
+    const counted = new Set(this.analyse(contextText).counted.map((word) => stem(word)));
+    return tokens.filter((t) => !counted.has(t.stem));
+  }
+
   /** A message as the search and the decision read it, with this knowledge base's synonyms and acronyms. */
   analyse(message: string): Question {
     return this.analyser.analyse(message);
@@ -902,10 +910,9 @@ export class KnowledgeIndex {
     // question about the UK replaces the UK, and "and in France?" must not be read as about the UK. So is
     // what the previous question counted, once the message counts something: "and how many members?"
     // after "how many national sections does amnesty have?" asks how many members Amnesty has.
-    const replaced = new Set(question.counted.length > 0 && options.contextText ? this.analyse(options.contextText).counted.map((w) => stem(w)) : []);
     const context = options.contextText
-      ? tokenize(options.contextText, this.rewriter)
-          .filter((t) => !t.isQuestionWord && !typedStems.has(t.stem) && !this.names.isNameWord(t.word) && !replaced.has(t.stem))
+      ? this.contextTokens(options.contextText, question.counted.length > 0)
+          .filter((t) => !t.isQuestionWord && !typedStems.has(t.stem) && !this.names.isNameWord(t.word))
           .map((t) => this.resolve(t, true))
           .filter((r) => r.stemId !== undefined)
       : [];
