@@ -257,7 +257,7 @@ export class Decider {
     // kind of question in everyday words it does not know: "roughly how many show up?".
     const borrows = search.unknownWords.every((word) => isCommonWord(word)) && (search.unknownWords.length === 0 || search.questionType !== undefined);
     if (!cue && (standsAlone || !borrows)) return judgeSearch(search, topic, 'words', this.thresholds);
-    const followUp = this.followUpSearch(question, lastEntry, topic, cue === 'pronoun' ? lastEntry.subject : lastEntry.question, cue === 'pronoun');
+    const followUp = this.followUpSearch(question, lastEntry, topic, cue === 'pronoun');
     // A pronoun can only mean the previous subject: "how many people are on it?" after the International
     // Board is about the board, and the movement's size does not answer it.
     if (cue === 'pronoun') return judgeSearch(this.byRole(followUp, question, lastEntry), topic, 'follow-up', this.thresholds);
@@ -297,7 +297,7 @@ export class Decider {
         topic,
       };
     }
-    const followUp = this.followUpSearch(question, lastEntry, topic, lastEntry.subject);
+    const followUp = this.followUpSearch(question, lastEntry, topic, true);
     const candidates = followUp.candidates.filter((c) => c.entry !== lastEntry && this.index.answersType(c.entry, type));
     const decision = judgeSearch({ ...followUp, candidates }, topic, 'follow-up', this.thresholds);
     return decision.kind === 'unknown' ? { ...decision, reason: `nothing about the previous answer's subject answers a "${type}" question` } : decision;
@@ -319,15 +319,16 @@ export class Decider {
   }
 
   /**
-   * The message read with words of the previous answer added (its subject, or its whole question for an
-   * elliptical "and in the UK?"). With `keepSubject`, for a pronoun, which can only mean that answer's
-   * subject or something it names, only entries that know most of that subject, or whose subject its answer
-   * names, are kept, or the reading is not a follow-up at all. Without a pronoun the message may swap the
-   * subject for its own: "and how many members?" after the national sections asks about the membership.
+   * The message read with words of the previous answer added. `onSubject` (a pronoun, or a bare "how
+   * many?"): with its subject, and only entries that know most of that subject, or whose subject its answer
+   * names, are kept, or the reading is not a follow-up at all. Otherwise (an elliptical "and in the UK?", or
+   * a message that does not stand alone): with its whole question, and the message may swap the subject for
+   * its own: "and how many members?" after the national sections asks about the membership.
    */
-  private followUpSearch(question: Question, lastEntry: Entry, topic: Topic | undefined, contextText: string, keepSubject = true): SearchResult {
+  private followUpSearch(question: Question, lastEntry: Entry, topic: Topic | undefined, onSubject: boolean): SearchResult {
+    const contextText = onSubject ? lastEntry.subject : lastEntry.question;
     const result = this.index.search(question, { preferTopic: topic ?? lastEntry.topic, contextText, minMatch: RETRIEVAL_FLOOR, limit: this.searchLimit });
-    if (!keepSubject) return result;
+    if (!onSubject) return result;
     const candidates = result.candidates.filter(
       (c) => c.entry === lastEntry || this.index.isAboutSubjectOf(c.entry, lastEntry) || this.index.answerNamesSubjectOf(lastEntry, c.entry),
     );
